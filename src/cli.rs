@@ -1,0 +1,227 @@
+//! Command-line flags, and errors about them in one line.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::client::ClientOptions;
+use crate::clock::Zone;
+use crate::logging::LogFormat;
+use crate::server::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jamtui",
+    version,
+    about = "A concurrent TCP time server (TIME -> JAM hh:mm:ss) with a live terminal dashboard",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask a time server for the time like the assignment's client, checking every reply
+    Client(ClientArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, IPv4 or IPv6 (:: listens on both)
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
+    pub bind: IpAddr,
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, short, default_value_t = 45000)]
+    pub port: u16,
+    /// Time zone of the replies, an IANA name such as Asia/Jakarta [default: the system's zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<Zone>,
+    /// Longest request line in bytes; a longer one gets `ERR line too long` and is closed
+    #[arg(long, value_name = "BYTES", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    pub max_line: u64,
+    /// Most clients served at once; one more gets `ERR server busy, try again later`
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    pub max_clients: u64,
+    /// Close a connection silent this long: seconds, or with a unit (500ms, 5m); 0 = never
+    #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_seconds)]
+    pub idle_timeout: Duration,
+    /// Run without the dashboard, logging to stderr
+    #[arg(long)]
+    pub headless: bool,
+    /// How log lines look
+    #[arg(long, value_enum, default_value_t = LogFormat::Classic)]
+    pub log_format: LogFormat,
+    /// Leave out the per-request log lines (received/sending)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also append every log line to this file
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    pub fn server_config(&self) -> Config {
+        Config {
+            addr: SocketAddr::new(self.bind, self.port),
+            zone: self.tz.unwrap_or(Zone::Local),
+            max_line: self.max_line as usize,
+            max_clients: self.max_clients as usize,
+            idle_timeout: (!self.idle_timeout.is_zero()).then_some(self.idle_timeout),
+            request_events: !self.quiet,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// Server to ask
+    #[arg(default_value = "127.0.0.1")]
+    pub host: String,
+    /// The server's port
+    #[arg(long, short, default_value_t = 45000)]
+    pub port: u16,
+    /// Clients running at once
+    #[arg(long, short, value_name = "K", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub clients: u64,
+    /// Requests per client, then exit [default: until Ctrl-C]
+    #[arg(long, short = 'n', value_name = "N")]
+    pub count: Option<u64>,
+    /// Time between one client's requests (1s, 500ms, 0)
+    #[arg(long, short, value_name = "DURATION", default_value = "1s",
+          value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+    /// Keep one connection per client instead of connecting for every request
+    #[arg(long)]
+    pub keep_open: bool,
+    /// Give up on connecting or on a reply after this long
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+}
+
+impl ClientArgs {
+    pub fn options(&self) -> ClientOptions {
+        ClientOptions {
+            host: self.host.clone(),
+            port: self.port,
+            clients: self.clients as usize,
+            count: self.count,
+            interval: self.interval,
+            keep_open: self.keep_open,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`).
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds)
+            .map_err(|_| format!("'{text}' is not a duration in seconds")),
+        Err(_) => humantime::parse_duration(text).map_err(|error| {
+            format!("'{text}' is not a duration ({error}); write seconds, or 500ms, 5m")
+        }),
+    }
+}
+
+/// clap's message in one line: the error, its tip, and where to read more.
+pub fn one_line_error(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    let mut help = "jamtui --help";
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("error:") {
+            parts.push(line);
+        } else if let Some(tip) = line.strip_prefix("tip:") {
+            parts.push(tip.trim());
+        } else if line.starts_with("Usage: jamtui client") {
+            help = "jamtui client --help";
+        }
+    }
+    format!("{}; see '{help}'", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("jamtui").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_match_the_assignment() {
+        let cli = parse(&[]).unwrap();
+        assert!(cli.command.is_none());
+        let config = cli.serve.server_config();
+        assert_eq!(config.addr, "0.0.0.0:45000".parse().unwrap());
+        assert_eq!(config.max_line, 1024);
+        assert_eq!(config.max_clients, 10_000);
+        assert_eq!(config.idle_timeout, Some(Duration::from_secs(300)));
+        assert_eq!(config.zone, Zone::Local);
+    }
+
+    #[test]
+    fn idle_timeout_takes_seconds_units_or_zero() {
+        let timeout = |value: &str| {
+            parse(&["--idle-timeout", value]).map(|cli| cli.serve.server_config().idle_timeout)
+        };
+        assert_eq!(timeout("90").unwrap(), Some(Duration::from_secs(90)));
+        assert_eq!(timeout("0.25").unwrap(), Some(Duration::from_millis(250)));
+        assert_eq!(timeout("500ms").unwrap(), Some(Duration::from_millis(500)));
+        assert_eq!(timeout("0").unwrap(), None);
+        assert!(timeout("soon").is_err());
+        assert!(timeout("-1").is_err());
+    }
+
+    #[test]
+    fn ipv6_and_zones_parse() {
+        let cli = parse(&["--bind", "::1", "--port", "0", "--tz", "Asia/Jakarta"]).unwrap();
+        let config = cli.serve.server_config();
+        assert_eq!(config.addr, "[::1]:0".parse().unwrap());
+        assert_eq!(config.zone.name(), "Asia/Jakarta");
+    }
+
+    #[test]
+    fn wrong_flags_give_one_line_naming_the_fix() {
+        let message = one_line_error(&parse(&["--prot", "1"]).unwrap_err());
+        assert!(!message.contains('\n'), "{message}");
+        assert!(
+            message.contains("'--prot'") && message.contains("'--port'"),
+            "{message}"
+        );
+        assert!(message.ends_with("see 'jamtui --help'"), "{message}");
+
+        let message = one_line_error(&parse(&["client", "--count", "many"]).unwrap_err());
+        assert!(!message.contains('\n'), "{message}");
+        assert!(message.contains("'many'"), "{message}");
+        assert!(message.ends_with("see 'jamtui client --help'"), "{message}");
+
+        let message = one_line_error(&parse(&["--tz", "Mars/Olympus"]).unwrap_err());
+        assert!(
+            message.contains("unknown time zone 'Mars/Olympus'"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn client_defaults_match_the_assignment() {
+        let Some(Command::Client(args)) = parse(&["client"]).unwrap().command else {
+            panic!("expected the client subcommand");
+        };
+        let options = args.options();
+        assert_eq!((options.host.as_str(), options.port), ("127.0.0.1", 45000));
+        assert_eq!(options.clients, 1);
+        assert_eq!(options.count, None);
+        assert_eq!(options.interval, Duration::from_secs(1));
+        assert!(!options.keep_open);
+    }
+}

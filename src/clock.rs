@@ -1,0 +1,144 @@
+//! The server's time zone and the `JAM hh:mm:ss` reply for the current second.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Local, Offset, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::protocol::{TIME_REPLY_LEN, time_reply};
+
+/// The zone replies are given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// The system's local zone (TZ, else /etc/localtime).
+    Local,
+    Iana(Tz),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown time zone '{0}': use an IANA name such as Asia/Jakarta, Europe/Berlin or UTC")]
+pub struct UnknownZone(pub String);
+
+impl std::str::FromStr for Zone {
+    type Err = UnknownZone;
+
+    fn from_str(name: &str) -> Result<Zone, UnknownZone> {
+        name.parse::<Tz>()
+            .map(Zone::Iana)
+            .map_err(|_| UnknownZone(name.to_string()))
+    }
+}
+
+impl Zone {
+    /// A name for people: the IANA name, or the system zone's name when it can be found.
+    pub fn name(self) -> String {
+        match self {
+            Zone::Iana(tz) => tz.name().to_string(),
+            Zone::Local => iana_time_zone::get_timezone()
+                .map(|name| format!("{name} (local)"))
+                .unwrap_or_else(|_| "local".to_string()),
+        }
+    }
+
+    /// Seconds east of UTC at the given instant.
+    fn utc_offset(self, at: DateTime<Utc>) -> i64 {
+        let seconds = match self {
+            Zone::Local => at.with_timezone(&Local).offset().fix().local_minus_utc(),
+            Zone::Iana(tz) => at.with_timezone(&tz).offset().fix().local_minus_utc(),
+        };
+        i64::from(seconds)
+    }
+
+    /// The wall-clock `(hour, minute, second)` in this zone at a Unix time.
+    pub fn time_of_day(self, unix_seconds: i64) -> (u32, u32, u32) {
+        let utc = Utc
+            .timestamp_opt(unix_seconds, 0)
+            .single()
+            .unwrap_or_default();
+        let local = utc + chrono::Duration::seconds(self.utc_offset(utc));
+        (local.hour(), local.minute(), local.second())
+    }
+}
+
+/// Builds the reply to `TIME`, formatting it once per second and reusing the bytes in between
+/// (as nginx caches its Date header). One per connection, so no state is shared.
+#[derive(Debug)]
+pub struct ReplyClock {
+    zone: Zone,
+    second: i64,
+    reply: [u8; TIME_REPLY_LEN],
+}
+
+impl ReplyClock {
+    pub fn new(zone: Zone) -> ReplyClock {
+        ReplyClock {
+            zone,
+            second: i64::MIN,
+            reply: [0; TIME_REPLY_LEN],
+        }
+    }
+
+    /// The reply for now.
+    pub fn reply(&mut self) -> &[u8; TIME_REPLY_LEN] {
+        self.reply_at(unix_now())
+    }
+
+    /// The reply for the given Unix second.
+    pub fn reply_at(&mut self, unix_seconds: i64) -> &[u8; TIME_REPLY_LEN] {
+        if unix_seconds != self.second {
+            let (hour, minute, second) = self.zone.time_of_day(unix_seconds);
+            self.reply = time_reply(hour, minute, second);
+            self.second = unix_seconds;
+        }
+        &self.reply
+    }
+}
+
+/// Whole seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2026-11-25 23:19:50 UTC
+    const T: i64 = 1_795_648_790;
+
+    #[test]
+    fn replies_follow_the_zone() {
+        let utc: Zone = "UTC".parse().unwrap();
+        let jakarta: Zone = "Asia/Jakarta".parse().unwrap();
+        assert_eq!(ReplyClock::new(utc).reply_at(T), b"JAM 23:19:50\r\n");
+        assert_eq!(ReplyClock::new(jakarta).reply_at(T), b"JAM 06:19:50\r\n");
+    }
+
+    #[test]
+    fn the_cached_reply_rolls_over_on_every_second() {
+        let mut clock = ReplyClock::new("UTC".parse().unwrap());
+        assert_eq!(clock.reply_at(T), b"JAM 23:19:50\r\n");
+        assert_eq!(clock.reply_at(T), b"JAM 23:19:50\r\n");
+        assert_eq!(clock.reply_at(T + 1), b"JAM 23:19:51\r\n");
+        assert_eq!(clock.reply_at(T + 10), b"JAM 23:20:00\r\n");
+        assert_eq!(clock.reply_at(T + 40 * 60 + 10), b"JAM 00:00:00\r\n");
+    }
+
+    #[test]
+    fn daylight_saving_changes_the_hour() {
+        let berlin: Zone = "Europe/Berlin".parse().unwrap();
+        // 2026-03-29 00:59:59 UTC is 01:59:59 CET; one second later it is 03:00:00 CEST.
+        let before = 1_774_745_999;
+        let mut clock = ReplyClock::new(berlin);
+        assert_eq!(clock.reply_at(before), b"JAM 01:59:59\r\n");
+        assert_eq!(clock.reply_at(before + 1), b"JAM 03:00:00\r\n");
+    }
+
+    #[test]
+    fn unknown_zones_are_refused_with_a_hint() {
+        let error = "Mars/Olympus".parse::<Zone>().unwrap_err().to_string();
+        assert!(error.contains("'Mars/Olympus'") && error.contains("Asia/Jakarta"));
+    }
+}

@@ -1,0 +1,77 @@
+//! A client connection: the socket, the bytes read but not yet answered, and the replies not yet
+//! written. Framing works on the buffered byte stream, never on `recv` boundaries.
+
+use std::io;
+
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::frame::{self, LineTooLong};
+use crate::protocol::Request;
+
+/// How much room each read asks for.
+const READ_CHUNK: usize = 4096;
+
+pub(crate) struct Connection {
+    stream: TcpStream,
+    input: BytesMut,
+    output: BytesMut,
+    max_line: usize,
+}
+
+/// One request taken off the input.
+pub(crate) struct Frame {
+    pub(crate) request: Request,
+    /// The line as received, terminator included, when the caller asked for it.
+    pub(crate) raw: Option<Bytes>,
+}
+
+impl Connection {
+    pub(crate) fn new(stream: TcpStream, max_line: usize) -> Connection {
+        Connection {
+            stream,
+            input: BytesMut::new(),
+            output: BytesMut::new(),
+            max_line,
+        }
+    }
+
+    /// Takes the next complete request off the input; `Ok(None)` when more bytes are needed.
+    pub(crate) fn next_frame(&mut self, keep_raw: bool) -> Result<Option<Frame>, LineTooLong> {
+        let Some(line) = frame::next_line(&self.input, self.max_line)? else {
+            return Ok(None);
+        };
+        let request = Request::parse(&self.input[..line.content_len]);
+        let raw = keep_raw.then(|| Bytes::copy_from_slice(&self.input[..line.frame_len]));
+        self.input.advance(line.frame_len);
+        Ok(Some(Frame { request, raw }))
+    }
+
+    /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
+    pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
+        self.input.reserve(READ_CHUNK);
+        Ok(self.stream.read_buf(&mut self.input).await? > 0)
+    }
+
+    /// Adds a reply to the output; `flush` sends it.
+    pub(crate) fn queue(&mut self, reply: &[u8]) {
+        self.output.extend_from_slice(reply);
+    }
+
+    /// Bytes of replies not yet written.
+    pub(crate) fn queued(&self) -> usize {
+        self.output.len()
+    }
+
+    /// Writes every queued reply, in as few system calls as the socket allows. Cancel-safe:
+    /// what was written is removed from the output, what was not stays queued.
+    pub(crate) async fn flush(&mut self) -> io::Result<()> {
+        while self.output.has_remaining() {
+            if self.stream.write_buf(&mut self.output).await? == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! What the server tells whoever watches it: the log, the dashboard, tests.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+
+use crate::protocol::{ErrorReply, TIME_REPLY_LEN};
+
+/// Identifies one client connection for the life of a server.
+pub type ClientId = u64;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Listening {
+        addr: SocketAddr,
+    },
+    Connected {
+        id: ClientId,
+        peer: SocketAddr,
+    },
+    /// One request line was answered (or ignored, for an empty line; or ends the
+    /// connection, for QUIT). Sent only while someone wants request events.
+    Served {
+        id: ClientId,
+        peer: SocketAddr,
+        /// The line as received, terminator included.
+        request: Bytes,
+        reply: Reply,
+    },
+    Gone {
+        id: ClientId,
+        peer: SocketAddr,
+        reason: GoneReason,
+    },
+    /// A connection refused at accept, before it became a client.
+    Refused {
+        peer: SocketAddr,
+        reply: ErrorReply,
+    },
+    Paused,
+    Resumed,
+    /// `accept()` failed (for example out of file descriptors); the server retries.
+    AcceptFailed {
+        error: String,
+    },
+    ShuttingDown,
+}
+
+/// What the server answered to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    Time([u8; TIME_REPLY_LEN]),
+    Error(ErrorReply),
+    /// Nothing: an empty line, or QUIT.
+    Nothing,
+}
+
+/// Why a client's connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoneReason {
+    /// The client sent QUIT.
+    Quit,
+    /// The client closed its side.
+    Closed,
+    /// The operator kicked it.
+    Kicked,
+    /// Silent for longer than the idle timeout.
+    Idle,
+    /// Sent a line longer than the limit.
+    LineTooLong,
+    /// The server is shutting down.
+    Shutdown,
+    /// A socket error, or the connection's task failed.
+    Error(String),
+}
+
+impl std::fmt::Display for GoneReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GoneReason::Quit => f.write_str("quit"),
+            GoneReason::Closed => f.write_str("closed by client"),
+            GoneReason::Kicked => f.write_str("kicked"),
+            GoneReason::Idle => f.write_str("idle timeout"),
+            GoneReason::LineTooLong => f.write_str("line too long"),
+            GoneReason::Shutdown => f.write_str("server shutting down"),
+            GoneReason::Error(error) => write!(f, "error: {error}"),
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The server's control surface: counters, the client list, events, and the commands
+//! kick, pause, resume and shutdown. Cheap to clone; the dashboard and tests hold one.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{broadcast, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Zone;
+use crate::event::{ClientId, Event, GoneReason};
+
+/// How many events a slow watcher may fall behind before it misses some.
+const EVENT_CAPACITY: usize = 4096;
+
+#[derive(Clone)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) local_addr: SocketAddr,
+    pub(crate) zone: Zone,
+    pub(crate) started: Instant,
+    pub(crate) counters: Counters,
+    /// Read on the hot path; `paused_changes` wakes those who wait for a change.
+    pub(crate) paused: AtomicBool,
+    pub(crate) paused_changes: watch::Sender<bool>,
+    pub(crate) shutdown: CancellationToken,
+    pub(crate) events: broadcast::Sender<Event>,
+    pub(crate) request_events: bool,
+    clients: Mutex<HashMap<ClientId, ClientEntry>>,
+    next_id: AtomicU64,
+}
+
+/// Exact totals, updated by the connections themselves.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) active: AtomicU64,
+    pub(crate) connections: AtomicU64,
+    pub(crate) requests: AtomicU64,
+    pub(crate) errors: AtomicU64,
+    pub(crate) refused: AtomicU64,
+}
+
+/// A copy of the counters at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CounterSnapshot {
+    /// Clients connected now.
+    pub active: u64,
+    /// Connections accepted as clients since start.
+    pub connections: u64,
+    /// Requests answered since start (TIME, QUIT and bad requests; empty lines do not count).
+    pub requests: u64,
+    /// Error replies sent (unknown request, not UTF-8, line too long, idle timeout).
+    pub errors: u64,
+    /// Connections refused at accept (server busy).
+    pub refused: u64,
+}
+
+/// One client as the dashboard lists it.
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    pub id: ClientId,
+    pub peer: SocketAddr,
+    pub connected_at: Instant,
+    pub requests: u64,
+    pub last_request_at: Option<Instant>,
+    /// A request of this client is held back by the pause.
+    pub waiting: bool,
+}
+
+struct ClientEntry {
+    peer: SocketAddr,
+    connected_at: Instant,
+    stats: Arc<ClientStats>,
+    kick: CancellationToken,
+}
+
+/// Per-client figures the connection task updates without taking the registry lock.
+#[derive(Debug, Default)]
+pub(crate) struct ClientStats {
+    pub(crate) requests: AtomicU64,
+    /// Milliseconds after `connected_at` of the last request, plus one (0: none yet).
+    pub(crate) last_request_ms: AtomicU64,
+    pub(crate) waiting: AtomicBool,
+}
+
+impl ClientStats {
+    pub(crate) fn record_requests(&self, count: u64, connected_at: Instant) {
+        self.requests.fetch_add(count, Relaxed);
+        let millis = connected_at.elapsed().as_millis() as u64;
+        self.last_request_ms.store(millis + 1, Relaxed);
+    }
+}
+
+/// A registered client. Dropping it removes the client from the list and the active count and
+/// publishes `Gone`, so this happens however the connection's task ends, a panic included.
+pub(crate) struct Registration {
+    shared: Arc<Shared>,
+    pub(crate) id: ClientId,
+    pub(crate) peer: SocketAddr,
+    pub(crate) connected_at: Instant,
+    pub(crate) stats: Arc<ClientStats>,
+    pub(crate) kick: CancellationToken,
+    /// Why the connection ended; unset means its task failed.
+    pub(crate) gone: Option<GoneReason>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.shared.clients().remove(&self.id);
+        self.shared.counters.active.fetch_sub(1, Relaxed);
+        let reason = self
+            .gone
+            .take()
+            .unwrap_or_else(|| GoneReason::Error("the connection's task failed".into()));
+        self.shared.publish(Event::Gone {
+            id: self.id,
+            peer: self.peer,
+            reason,
+        });
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(local_addr: SocketAddr, zone: Zone, request_events: bool) -> Arc<Shared> {
+        let (paused_changes, _) = watch::channel(false);
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        Arc::new(Shared {
+            local_addr,
+            zone,
+            started: Instant::now(),
+            counters: Counters::default(),
+            paused: AtomicBool::new(false),
+            paused_changes,
+            shutdown: CancellationToken::new(),
+            events,
+            request_events,
+            clients: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    fn clients(&self) -> MutexGuard<'_, HashMap<ClientId, ClientEntry>> {
+        // A panic while holding this lock cannot leave the map half-changed, so carry on.
+        self.clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn publish(&self, event: Event) {
+        // An error only means nobody is subscribed.
+        let _ = self.events.send(event);
+    }
+
+    /// Whether a request event would reach anyone.
+    pub(crate) fn wants_request_events(&self) -> bool {
+        self.request_events && self.events.receiver_count() > 0
+    }
+
+    pub(crate) fn register(self: &Arc<Shared>, peer: SocketAddr) -> Registration {
+        let id = self.next_id.fetch_add(1, Relaxed);
+        let registration = Registration {
+            shared: Arc::clone(self),
+            id,
+            peer,
+            connected_at: Instant::now(),
+            stats: Arc::default(),
+            kick: CancellationToken::new(),
+            gone: None,
+        };
+        self.clients().insert(
+            id,
+            ClientEntry {
+                peer,
+                connected_at: registration.connected_at,
+                stats: Arc::clone(&registration.stats),
+                kick: registration.kick.clone(),
+            },
+        );
+        self.counters.active.fetch_add(1, Relaxed);
+        self.counters.connections.fetch_add(1, Relaxed);
+        self.publish(Event::Connected { id, peer });
+        registration
+    }
+
+    fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Relaxed);
+        let changed = self.paused_changes.send_if_modified(|current| {
+            let changed = *current != paused;
+            *current = paused;
+            changed
+        });
+        if changed {
+            self.publish(if paused {
+                Event::Paused
+            } else {
+                Event::Resumed
+            });
+        }
+    }
+}
+
+impl ServerHandle {
+    pub(crate) fn new(shared: Arc<Shared>) -> ServerHandle {
+        ServerHandle { shared }
+    }
+
+    /// The address the server really listens on (with the port chosen when asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.shared.local_addr
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.shared.zone
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.shared.started.elapsed()
+    }
+
+    /// Events from now on. A receiver that falls more than a few thousand events behind is told
+    /// how many it missed (`RecvError::Lagged`); the server never waits for it.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.shared.events.subscribe()
+    }
+
+    pub fn counters(&self) -> CounterSnapshot {
+        let counters = &self.shared.counters;
+        CounterSnapshot {
+            active: counters.active.load(Relaxed),
+            connections: counters.connections.load(Relaxed),
+            requests: counters.requests.load(Relaxed),
+            errors: counters.errors.load(Relaxed),
+            refused: counters.refused.load(Relaxed),
+        }
+    }
+
+    /// The connected clients, in the order they connected.
+    pub fn clients(&self) -> Vec<ClientInfo> {
+        let mut clients: Vec<ClientInfo> = self
+            .shared
+            .clients()
+            .iter()
+            .map(|(&id, entry)| {
+                let last_ms = entry.stats.last_request_ms.load(Relaxed);
+                ClientInfo {
+                    id,
+                    peer: entry.peer,
+                    connected_at: entry.connected_at,
+                    requests: entry.stats.requests.load(Relaxed),
+                    last_request_at: (last_ms > 0)
+                        .then(|| entry.connected_at + Duration::from_millis(last_ms - 1)),
+                    waiting: entry.stats.waiting.load(Relaxed),
+                }
+            })
+            .collect();
+        clients.sort_by_key(|client| client.id);
+        clients
+    }
+
+    /// Closes a client's connection. False when no such client is connected.
+    pub fn kick(&self, id: ClientId) -> bool {
+        match self.shared.clients().get(&id) {
+            Some(entry) => {
+                entry.kick.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops accepting connections and answering requests; both wait, nothing is lost.
+    pub fn pause(&self) {
+        self.shared.set_paused(true);
+    }
+
+    /// Accepts the waiting connections and answers every waiting request, in order.
+    pub fn resume(&self) {
+        self.shared.set_paused(false);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.shared.paused.load(Relaxed)
+    }
+
+    /// Stops accepting, answers the requests already read, and closes every connection.
+    /// `Server::run` returns when that is done.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+    }
+}

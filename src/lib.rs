@@ -1,0 +1,18 @@
+//! jamtui: a concurrent TCP time server (`TIME` → `JAM hh:mm:ss`) with a live terminal dashboard.
+//!
+//! The server knows nothing of any UI: it publishes [`event::Event`]s and counters and takes
+//! commands through a [`handle::ServerHandle`], so headless mode and the dashboard share it whole.
+
+pub mod cli;
+pub mod client;
+pub mod clock;
+mod connection;
+pub mod event;
+pub mod frame;
+pub mod handle;
+mod handler;
+pub mod headless;
+pub mod logging;
+pub mod protocol;
+pub mod pyrepr;
+pub mod server;

@@ -1,0 +1,237 @@
+//! The log: turns server events into lines in the assignment's style and writes them through
+//! `tracing`, on a thread of its own so that a slow terminal or disk never slows serving.
+
+use std::fmt;
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
+use tokio::sync::broadcast::error::RecvError;
+use tracing::field::{Field, Visit};
+use tracing::{Level, Subscriber, error, warn};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use crate::event::{Event, Reply};
+use crate::handle::ServerHandle;
+use crate::pyrepr;
+
+/// Per-request lines use this target, so a filter such as `RUST_LOG=jamtui::request=off` can
+/// drop them.
+pub const REQUEST_TARGET: &str = "jamtui::request";
+/// Connection and server lines.
+pub const SERVER_TARGET: &str = "jamtui::server";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Exactly as Python's logging prints: `WARNING:root:connection from ('127.0.0.1', 43256)`.
+    Classic,
+    /// One JSON object a line, with the client id and address as fields.
+    Json,
+}
+
+/// Sends the log to stderr (and to `log_file` when given), for headless mode.
+pub fn init_stderr(format: LogFormat, log_file: Option<&Path>) -> anyhow::Result<()> {
+    let file = log_file.map(open_log_file).transpose()?;
+    let registry = tracing_subscriber::registry().with(filter());
+    match format {
+        LogFormat::Classic => registry
+            .with(classic_layer(io::stderr))
+            .with(file.map(|file| classic_layer(Mutex::new(file))))
+            .try_init()?,
+        LogFormat::Json => registry
+            .with(json_layer(io::stderr))
+            .with(file.map(|file| json_layer(Mutex::new(file))))
+            .try_init()?,
+    }
+    Ok(())
+}
+
+/// The level filter: `RUST_LOG` when set, else everything jamtui logs.
+pub fn filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+}
+
+pub fn open_log_file(path: &Path) -> anyhow::Result<File> {
+    File::options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|error| anyhow::anyhow!("cannot open the log file {}: {error}", path.display()))
+}
+
+pub fn classic_layer<S, W>(writer: W) -> impl tracing_subscriber::Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt::layer()
+        .event_format(Classic)
+        .with_ansi(false)
+        .with_writer(writer)
+}
+
+fn json_layer<S, W>(writer: W) -> impl tracing_subscriber::Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt::layer()
+        .json()
+        .flatten_event(true)
+        .with_writer(writer)
+}
+
+/// Python logging's default format, `LEVEL:root:message`, with no timestamp.
+struct Classic;
+
+impl<S, N> FormatEvent<S, N> for Classic
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        _ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> fmt::Result {
+        let level = match *event.metadata().level() {
+            Level::ERROR => "ERROR",
+            Level::WARN => "WARNING",
+            Level::INFO => "INFO",
+            Level::DEBUG | Level::TRACE => "DEBUG",
+        };
+        write!(writer, "{level}:root:")?;
+        let mut message = MessageOnly {
+            writer: &mut writer,
+            result: Ok(()),
+        };
+        event.record(&mut message);
+        message.result?;
+        writeln!(writer)
+    }
+}
+
+struct MessageOnly<'a, 'w> {
+    writer: &'a mut Writer<'w>,
+    result: fmt::Result,
+}
+
+impl Visit for MessageOnly<'_, '_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.result = write!(self.writer, "{value:?}");
+        }
+    }
+}
+
+/// Logs every server event from now on, on its own thread, until the server and every handle
+/// are gone.
+pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
+    let mut events = handle.subscribe();
+    let zone = handle.zone().name();
+    std::thread::Builder::new()
+        .name("jamtui-log".into())
+        .spawn(move || {
+            loop {
+                match events.blocking_recv() {
+                    Ok(event) => log_event(&event, &zone),
+                    Err(RecvError::Lagged(missed)) => warn!(
+                        target: SERVER_TARGET,
+                        missed,
+                        "[SERVER] the log fell behind: {missed} events not shown (the counters are exact)"
+                    ),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        })
+}
+
+/// The log line(s) for one event. Everything is logged at WARNING, as the assignment's
+/// `logging.warning` calls did; only failures are errors.
+pub fn log_event(event: &Event, zone: &str) {
+    match event {
+        Event::Listening { addr } => warn!(
+            target: SERVER_TARGET,
+            event = "listening", %addr,
+            "[SERVER] listening on {addr}, answering TIME in {zone} time"
+        ),
+        Event::Connected { id, peer } => warn!(
+            target: SERVER_TARGET,
+            event = "connected", client = id, %peer,
+            "connection from {}", pyrepr::addr(*peer)
+        ),
+        Event::Served {
+            id,
+            peer,
+            request,
+            reply,
+        } => {
+            let from = pyrepr::addr(*peer);
+            warn!(
+                target: REQUEST_TARGET,
+                event = "received", client = id, %peer,
+                "[SERVER] received {} from {from}", pyrepr::bytes(request)
+            );
+            let sent = match reply {
+                Reply::Time(bytes) => bytes.as_slice(),
+                Reply::Error(error) => {
+                    warn!(
+                        target: REQUEST_TARGET,
+                        event = "invalid", client = id, %peer,
+                        "[SERVER] invalid request from {from}"
+                    );
+                    error.bytes()
+                }
+                Reply::Nothing => return,
+            };
+            let sent = String::from_utf8_lossy(sent);
+            let sent = sent.trim_end();
+            warn!(
+                target: REQUEST_TARGET,
+                event = "sending", client = id, %peer, reply = sent,
+                "[SERVER] sending {sent} to {from}"
+            );
+        }
+        Event::Gone { id, peer, reason } => warn!(
+            target: SERVER_TARGET,
+            event = "closing", client = id, %peer, %reason,
+            "[SERVER] closing connection with {} ({reason})", pyrepr::addr(*peer)
+        ),
+        Event::Refused { peer, reply } => {
+            let sent = String::from_utf8_lossy(reply.bytes());
+            warn!(
+                target: SERVER_TARGET,
+                event = "refused", %peer,
+                "[SERVER] refusing connection from {}: {}", pyrepr::addr(*peer), sent.trim_end()
+            )
+        }
+        Event::Paused => warn!(
+            target: SERVER_TARGET,
+            event = "paused",
+            "[SERVER] paused: new connections and requests wait until resumed"
+        ),
+        Event::Resumed => warn!(
+            target: SERVER_TARGET,
+            event = "resumed",
+            "[SERVER] resumed: answering the waiting connections and requests"
+        ),
+        Event::AcceptFailed { error } => error!(
+            target: SERVER_TARGET,
+            event = "accept_failed",
+            "[SERVER] accepting a connection failed: {error}; retrying"
+        ),
+        Event::ShuttingDown => warn!(
+            target: SERVER_TARGET,
+            event = "shutting_down",
+            "[SERVER] shutting down: answering the requests already read, then closing every connection"
+        ),
+    }
+}

@@ -1,0 +1,42 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use jamtui::cli::{Cli, Command, one_line_error};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("{}", one_line_error(&error));
+            return ExitCode::from(2);
+        }
+    };
+    // Thousands of clients need thousands of file descriptors; raise the soft limit to the hard one.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let outcome = match cli.command {
+        Some(Command::Client(args)) => run_client(&args),
+        None => jamtui::headless::run(&cli.serve),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_client(args: &jamtui::cli::ClientArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        tokio::select! {
+            outcome = jamtui::client::run(args.options()) => outcome,
+            _ = jamtui::headless::shutdown_signal() => Ok(()),
+        }
+    })
+}

@@ -1,0 +1,76 @@
+//! Python's `repr` of bytes and socket addresses, so jamtui's log reads like the assignment's
+//! Python server: `received b'TIME\r\n' from ('127.0.0.1', 43256)`.
+
+use std::fmt::Write;
+use std::net::SocketAddr;
+
+/// `repr(bytes)` as CPython writes it: `b'TIME\r\n'`.
+pub fn bytes(data: &[u8]) -> String {
+    // CPython picks double quotes only when the data has a single quote and no double quote.
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(data.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for &byte in data {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            _ if byte == quote as u8 => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(byte as char),
+            _ => {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A peer address as Python's `socket.accept()` returns it: `('127.0.0.1', 43256)`, or
+/// `('::1', 43256, 0, 0)` for IPv6.
+pub fn addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) => format!("('{}', {})", v4.ip(), v4.port()),
+        SocketAddr::V6(v6) => format!(
+            "('{}', {}, {}, {})",
+            v6.ip(),
+            v6.port(),
+            v6.flowinfo(),
+            v6.scope_id()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_match_cpython() {
+        // Expected values are what CPython 3 prints for repr(b"...").
+        assert_eq!(bytes(b"TIME\r\n"), r"b'TIME\r\n'");
+        assert_eq!(bytes(b""), "b''");
+        assert_eq!(bytes(b"a\tb\\c"), r"b'a\tb\\c'");
+        assert_eq!(bytes(b"\x00\xff\x7f"), r"b'\x00\xff\x7f'");
+        assert_eq!(bytes(b"it's"), r#"b"it's""#);
+        assert_eq!(bytes(b"it's \"x\""), r#"b'it\'s "x"'"#);
+    }
+
+    #[test]
+    fn addresses_match_python_sockets() {
+        assert_eq!(
+            addr("127.0.0.1:43256".parse().unwrap()),
+            "('127.0.0.1', 43256)"
+        );
+        assert_eq!(addr("[::1]:43256".parse().unwrap()), "('::1', 43256, 0, 0)");
+    }
+}

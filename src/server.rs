@@ -1,0 +1,198 @@
+//! The accept loop: binds the listener, admits clients up to the limit, honours pause and
+//! shutdown, and hands each client to its own task.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::time::{sleep, timeout};
+use tokio_util::task::TaskTracker;
+
+use crate::clock::{ReplyClock, Zone};
+use crate::connection::Connection;
+use crate::event::Event;
+use crate::handle::{ServerHandle, Shared};
+use crate::handler::{Handler, IdleTimer};
+use crate::protocol::ErrorReply;
+
+/// Room in the kernel for connections that are not accepted yet (a burst, or a pause).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// After shutdown, how long `run` waits for the clients' tasks to finish.
+const SHUTDOWN_WAIT: Duration = Duration::from_millis(1500);
+
+/// Retry delays after a failed `accept()`, for example when out of file descriptors.
+const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub zone: Zone,
+    /// Longest request line, in bytes, without its CR LF.
+    pub max_line: usize,
+    pub max_clients: usize,
+    /// Close connections silent this long; `None`: never.
+    pub idle_timeout: Option<Duration>,
+    /// Publish an event per request (for the log and the dashboard). Counters are exact either way.
+    pub request_events: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: SocketAddr::from(([0, 0, 0, 0], 45000)),
+            zone: Zone::Local,
+            max_line: 1024,
+            max_clients: 10_000,
+            idle_timeout: Some(Duration::from_secs(300)),
+            request_events: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    #[error(
+        "port {port} is already in use on {ip} (by another server, or by an outgoing connection's ephemeral port): choose another with --port N, or reserve it with `sysctl -w net.ipv4.ip_local_reserved_ports={port}`"
+    )]
+    InUse { ip: std::net::IpAddr, port: u16 },
+    #[error(
+        "no permission to listen on port {port}: ports below 1024 need root; choose another with --port N"
+    )]
+    Permission { port: u16 },
+    #[error("cannot listen on {addr}: {source}; check --bind")]
+    Other { addr: SocketAddr, source: io::Error },
+}
+
+pub struct Server {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    config: Config,
+}
+
+impl Server {
+    /// Binds the listening socket. With port 0 the system picks a free port; `handle().local_addr()`
+    /// tells which.
+    pub async fn bind(config: Config) -> Result<Server, BindError> {
+        let addr = config.addr;
+        let listener = listen(addr).map_err(|source| match source.kind() {
+            io::ErrorKind::AddrInUse => BindError::InUse {
+                ip: addr.ip(),
+                port: addr.port(),
+            },
+            io::ErrorKind::PermissionDenied => BindError::Permission { port: addr.port() },
+            _ => BindError::Other { addr, source },
+        })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| BindError::Other { addr, source })?;
+        let shared = Shared::new(local_addr, config.zone, config.request_events);
+        Ok(Server {
+            listener,
+            shared,
+            config,
+        })
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        ServerHandle::new(Arc::clone(&self.shared))
+    }
+
+    /// Serves until `ServerHandle::shutdown`, then waits (briefly) for the clients to be closed.
+    pub async fn run(self) {
+        let Server {
+            listener,
+            shared,
+            config,
+        } = self;
+        shared.publish(Event::Listening {
+            addr: shared.local_addr,
+        });
+        let permits = Arc::new(Semaphore::new(config.max_clients));
+        let tracker = TaskTracker::new();
+        let mut paused = shared.paused_changes.subscribe();
+        let mut backoff = ACCEPT_BACKOFF_FIRST;
+        loop {
+            if shared.paused.load(Relaxed) {
+                // Connections wait in the listen backlog until resume.
+                tokio::select! {
+                    _ = shared.shutdown.cancelled() => break,
+                    _ = paused.wait_for(|paused| !paused) => continue,
+                }
+            }
+            let accepted = tokio::select! {
+                biased;
+                _ = shared.shutdown.cancelled() => break,
+                _ = paused.wait_for(|paused| *paused) => continue,
+                accepted = listener.accept() => accepted,
+            };
+            let (stream, peer) = match accepted {
+                Ok(accepted) => {
+                    backoff = ACCEPT_BACKOFF_FIRST;
+                    accepted
+                }
+                Err(error) => {
+                    shared.publish(Event::AcceptFailed {
+                        error: error.to_string(),
+                    });
+                    tokio::select! {
+                        _ = shared.shutdown.cancelled() => break,
+                        _ = sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                    continue;
+                }
+            };
+            let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                refuse_busy(&shared, stream, peer);
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let handler = Handler {
+                conn: Connection::new(stream, config.max_line),
+                client: shared.register(peer),
+                shared: Arc::clone(&shared),
+                clock: ReplyClock::new(config.zone),
+                paused_changes: shared.paused_changes.subscribe(),
+                idle: config.idle_timeout.map(IdleTimer::new),
+                shutting_down: false,
+                unreported: 0,
+            };
+            tracker.spawn(async move {
+                handler.run().await;
+                drop(permit);
+            });
+        }
+        drop(listener);
+        shared.publish(Event::ShuttingDown);
+        tracker.close();
+        let _ = timeout(SHUTDOWN_WAIT, tracker.wait()).await;
+    }
+}
+
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    // Lets a restarted server bind while old connections sit in TIME_WAIT. On Linux it does not
+    // let two servers listen on one port.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// Past `max_clients`: one line, best effort without waiting, and close.
+fn refuse_busy(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
+    let _ = stream.try_write(ErrorReply::Busy.bytes());
+    shared.counters.refused.fetch_add(1, Relaxed);
+    shared.publish(Event::Refused {
+        peer,
+        reply: ErrorReply::Busy,
+    });
+}
