@@ -132,20 +132,23 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// clap's message in one line: the error, its tip, and where to read more.
-pub fn one_line_error(error: &clap::Error) -> String {
+/// clap's message in one line: the error, its tip, and where to read more. `args` are the
+/// command-line arguments, to point at the right `--help`.
+pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]) -> String {
     let rendered = error.render().to_string();
     let mut parts: Vec<&str> = Vec::new();
-    let mut help = "jamtui --help";
     for line in rendered.lines().map(str::trim) {
         if line.starts_with("error:") {
             parts.push(line);
         } else if let Some(tip) = line.strip_prefix("tip:") {
             parts.push(tip.trim());
-        } else if line.starts_with("Usage: jamtui client") {
-            help = "jamtui client --help";
         }
     }
+    let help = if args.iter().any(|arg| arg.as_ref() == "client") {
+        "jamtui client --help"
+    } else {
+        "jamtui --help"
+    };
     format!("{}; see '{help}'", parts.join("; "))
 }
 
@@ -155,6 +158,10 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("jamtui").chain(args.iter().copied()))
+    }
+
+    fn error_line(args: &[&str]) -> String {
+        one_line_error(&parse(args).unwrap_err(), args)
     }
 
     #[test]
@@ -192,7 +199,7 @@ mod tests {
 
     #[test]
     fn wrong_flags_give_one_line_naming_the_fix() {
-        let message = one_line_error(&parse(&["--prot", "1"]).unwrap_err());
+        let message = error_line(&["--prot", "1"]);
         assert!(!message.contains('\n'), "{message}");
         assert!(
             message.contains("'--prot'") && message.contains("'--port'"),
@@ -200,12 +207,12 @@ mod tests {
         );
         assert!(message.ends_with("see 'jamtui --help'"), "{message}");
 
-        let message = one_line_error(&parse(&["client", "--count", "many"]).unwrap_err());
+        let message = error_line(&["client", "--count", "many"]);
         assert!(!message.contains('\n'), "{message}");
         assert!(message.contains("'many'"), "{message}");
         assert!(message.ends_with("see 'jamtui client --help'"), "{message}");
 
-        let message = one_line_error(&parse(&["--tz", "Mars/Olympus"]).unwrap_err());
+        let message = error_line(&["--tz", "Mars/Olympus"]);
         assert!(
             message.contains("unknown time zone 'Mars/Olympus'"),
             "{message}"

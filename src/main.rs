@@ -4,7 +4,8 @@ use clap::Parser;
 use jamtui::cli::{Cli, Command, one_line_error};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<_> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
             // --help and --version
@@ -12,7 +13,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("{}", one_line_error(&error));
+            eprintln!("{}", one_line_error(&error, &args));
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,131 @@
+//! Helpers for tests over real TCP on 127.0.0.1 with ephemeral ports. Every wait is bounded.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use jamtui::handle::ServerHandle;
+use jamtui::server::{Config, Server};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+/// Bound on any single wait in a test.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// A config listening on an ephemeral loopback port, replies in UTC.
+pub fn config() -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        zone: "UTC".parse().unwrap(),
+        ..Config::default()
+    }
+}
+
+pub struct TestServer {
+    pub handle: ServerHandle,
+    pub task: JoinHandle<()>,
+}
+
+impl TestServer {
+    pub async fn start(config: Config) -> TestServer {
+        let server = Server::bind(config).await.expect("bind an ephemeral port");
+        let handle = server.handle();
+        let task = tokio::spawn(server.run());
+        TestServer { handle, task }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.handle.local_addr()
+    }
+
+    pub async fn client(&self) -> Client {
+        Client::connect(self.addr()).await
+    }
+
+    /// Waits until the counters satisfy `condition`.
+    pub async fn wait_for_counters(
+        &self,
+        condition: impl Fn(&jamtui::handle::CounterSnapshot) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let counters = self.handle.counters();
+            if condition(&counters) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "counters never matched: {counters:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+pub struct Client {
+    pub stream: BufReader<TcpStream>,
+}
+
+impl Client {
+    pub async fn connect(addr: SocketAddr) -> Client {
+        let stream = timeout(WAIT, TcpStream::connect(addr))
+            .await
+            .expect("connect in time")
+            .expect("connect");
+        Client {
+            stream: BufReader::new(stream),
+        }
+    }
+
+    pub async fn send(&mut self, bytes: &[u8]) {
+        timeout(WAIT, self.stream.get_mut().write_all(bytes))
+            .await
+            .expect("send in time")
+            .expect("send");
+    }
+
+    /// The next line, terminator included; panics on EOF or timeout.
+    pub async fn line(&mut self) -> String {
+        let mut line = Vec::new();
+        let read = timeout(WAIT, self.stream.read_until(b'\n', &mut line))
+            .await
+            .expect("a reply in time")
+            .expect("read");
+        assert!(read > 0, "connection closed while a reply was expected");
+        String::from_utf8(line).expect("replies are UTF-8")
+    }
+
+    /// Asserts nothing arrives for `quiet`.
+    pub async fn expect_silence(&mut self, quiet: Duration) {
+        let mut byte = [0u8; 1];
+        if let Ok(read) = timeout(quiet, self.stream.read(&mut byte)).await {
+            panic!("expected silence, got {read:?} / {byte:?}");
+        }
+    }
+
+    /// Asserts the server closes the connection with nothing more sent.
+    pub async fn expect_closed(&mut self) {
+        let mut rest = Vec::new();
+        let read = timeout(WAIT, self.stream.read_to_end(&mut rest))
+            .await
+            .expect("the server closes in time");
+        match read {
+            Ok(_) => assert!(
+                rest.is_empty(),
+                "expected close, got {:?}",
+                String::from_utf8_lossy(&rest)
+            ),
+            Err(error) => assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset),
+        }
+    }
+}
+
+/// Asserts a line is a well-formed TIME reply.
+pub fn assert_time_reply(line: &str) {
+    assert!(
+        jamtui::protocol::check_time_reply(line.as_bytes()).is_ok(),
+        "not a TIME reply: {line:?}"
+    );
+}
