@@ -1,0 +1,350 @@
+//! The real binary: flags, errors, headless logging, signals, and `jamtui client`.
+
+mod common;
+
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use common::{TestServer, WAIT, config};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::net::TcpListener;
+use tokio::process::{Child, ChildStderr, Command};
+use tokio::time::timeout;
+
+fn jamtui() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jamtui"));
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+async fn finish(command: &mut Command) -> Output {
+    timeout(WAIT, command.output())
+        .await
+        .expect("the command ends in time")
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts a failure with exactly one line of explanation and no panic.
+fn assert_one_line_error(output: &Output, needle: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert_eq!(text.lines().count(), 1, "one line expected: {text:?}");
+    assert!(text.starts_with("error: "), "{text}");
+    assert!(text.contains(needle), "{text:?} should mention {needle:?}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
+#[tokio::test]
+async fn a_wrong_flag_is_one_line_naming_the_fix() {
+    let output = finish(jamtui().args(["--prot", "45000"])).await;
+    assert_one_line_error(&output, "'--port'");
+    assert_eq!(output.status.code(), Some(2));
+    let output = finish(jamtui().args(["client", "--intervall", "1s"])).await;
+    assert_one_line_error(&output, "jamtui client --help");
+}
+
+#[tokio::test]
+async fn an_unknown_zone_is_one_line() {
+    let output = finish(jamtui().args(["--headless", "--port", "0", "--tz", "Mars/Olympus"])).await;
+    assert_one_line_error(&output, "unknown time zone 'Mars/Olympus'");
+}
+
+#[tokio::test]
+async fn a_busy_port_is_one_line_naming_the_fix() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output =
+        finish(jamtui().args(["--headless", "--bind", "127.0.0.1", "--port", &port])).await;
+    assert_one_line_error(&output, "already in use");
+    assert!(stderr(&output).contains("--port"));
+}
+
+#[tokio::test]
+async fn help_lists_every_flag() {
+    let output = finish(jamtui().arg("--help")).await;
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--bind",
+        "--port",
+        "--tz",
+        "--max-line",
+        "--max-clients",
+        "--idle-timeout",
+        "--headless",
+        "--log-format",
+        "--quiet",
+        "--log-file",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}
+
+/// A headless server on an ephemeral loopback port, with its log lines.
+struct Headless {
+    child: Child,
+    log: Lines<BufReader<ChildStderr>>,
+    port: u16,
+}
+
+impl Headless {
+    async fn start(extra: &[&str]) -> Headless {
+        let mut child = jamtui()
+            .args([
+                "--headless",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--tz",
+                "UTC",
+            ])
+            .args(extra)
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = next_line(&mut log).await;
+        let port = first
+            .rsplit_once("127.0.0.1:")
+            .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("the first line names the address: {first:?}"));
+        Headless { child, log, port }
+    }
+
+    async fn expect_line(&mut self, needle: &str) -> String {
+        loop {
+            let line = next_line(&mut self.log).await;
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.id().unwrap().to_string();
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    async fn exit_code(mut self) -> Option<i32> {
+        let status = timeout(Duration::from_secs(2), self.child.wait())
+            .await
+            .expect("exits within 2 seconds")
+            .unwrap();
+        status.code()
+    }
+}
+
+async fn next_line(log: &mut Lines<BufReader<ChildStderr>>) -> String {
+    timeout(WAIT, log.next_line())
+        .await
+        .expect("a log line in time")
+        .unwrap()
+        .expect("the log goes on")
+}
+
+async fn ask_time(port: u16) -> (String, u16) {
+    let mut client = common::Client::connect(([127, 0, 0, 1], port).into()).await;
+    let local_port = client.stream.get_ref().local_addr().unwrap().port();
+    client.send(b"TIME\r\n").await;
+    let reply = client.line().await;
+    client.send(b"QUIT\r\n").await;
+    client.expect_closed().await;
+    (reply, local_port)
+}
+
+#[tokio::test]
+async fn headless_logs_like_the_assignment_and_exits_0_on_sigterm() {
+    let mut server = Headless::start(&[]).await;
+    let (reply, client_port) = ask_time(server.port).await;
+    let addr = format!("('127.0.0.1', {client_port})");
+    assert_eq!(
+        server.expect_line("connection from").await,
+        format!("WARNING:root:connection from {addr}")
+    );
+    assert_eq!(
+        server.expect_line("received").await,
+        format!(r"WARNING:root:[SERVER] received b'TIME\r\n' from {addr}")
+    );
+    assert_eq!(
+        server.expect_line("sending").await,
+        format!(
+            "WARNING:root:[SERVER] sending {} to {addr}",
+            reply.trim_end()
+        )
+    );
+    server
+        .expect_line(&format!("closing connection with {addr}"))
+        .await;
+    server.signal("TERM");
+    assert_eq!(server.exit_code().await, Some(0));
+}
+
+#[tokio::test]
+async fn ctrl_c_exits_0() {
+    let server = Headless::start(&[]).await;
+    server.signal("INT");
+    assert_eq!(server.exit_code().await, Some(0));
+}
+
+#[tokio::test]
+async fn quiet_leaves_out_the_per_request_lines() {
+    let mut server = Headless::start(&["--quiet"]).await;
+    ask_time(server.port).await;
+    ask_time(server.port).await;
+    server.expect_line("connection from").await;
+    server.expect_line("closing connection").await;
+    server.expect_line("connection from").await;
+    server.signal("TERM");
+    let mut rest = Vec::new();
+    while let Ok(Ok(Some(line))) = timeout(WAIT, server.log.next_line()).await {
+        rest.push(line);
+    }
+    assert!(
+        rest.iter()
+            .all(|line| !line.contains("received") && !line.contains("sending")),
+        "{rest:?}"
+    );
+    assert_eq!(server.exit_code().await, Some(0));
+}
+
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_and_log_file_gets_them_too() {
+    let dir = std::env::temp_dir().join(format!("jamtui-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("server.log");
+    let _ = std::fs::remove_file(&file);
+    let mut server =
+        Headless::start(&["--log-format", "json", "--log-file", file.to_str().unwrap()]).await;
+    ask_time(server.port).await;
+    let line = server.expect_line("sending").await;
+    assert!(line.starts_with('{') && line.ends_with('}'), "{line}");
+    for field in [
+        r#""level":"WARN""#,
+        r#""event":"sending""#,
+        r#""message":"[SERVER] sending JAM "#,
+    ] {
+        assert!(line.contains(field), "{field} missing in {line}");
+    }
+    server.signal("TERM");
+    assert_eq!(server.exit_code().await, Some(0));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.lines().count() >= 5, "{written}");
+    assert!(written.lines().all(|line| line.starts_with('{')));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_client_prints_each_reply_and_connects_per_request() {
+    let server = TestServer::start(config()).await;
+    let port = server.addr().port().to_string();
+    let output = finish(jamtui().args([
+        "client",
+        "--port",
+        &port,
+        "--clients",
+        "3",
+        "--count",
+        "2",
+        "--interval",
+        "50ms",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    for client in 1..=3 {
+        let prefix = format!("[client {client}] JAM ");
+        assert_eq!(
+            stdout.lines().filter(|l| l.starts_with(&prefix)).count(),
+            2,
+            "{stdout}"
+        );
+    }
+    server.wait_for_counters(|c| c.active == 0).await;
+    let counters = server.handle.counters();
+    // TIME and QUIT on a fresh connection each time.
+    assert_eq!((counters.connections, counters.requests), (6, 12));
+}
+
+#[tokio::test]
+async fn keep_open_reuses_one_connection() {
+    let server = TestServer::start(config()).await;
+    let port = server.addr().port().to_string();
+    let output = finish(jamtui().args([
+        "client",
+        "--port",
+        &port,
+        "--count",
+        "3",
+        "--interval",
+        "10ms",
+        "--keep-open",
+    ]))
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 3);
+    server.wait_for_counters(|c| c.active == 0).await;
+    assert_eq!(server.handle.counters().connections, 1);
+}
+
+#[tokio::test]
+async fn the_client_fails_clearly_when_nothing_listens() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port().to_string()
+    };
+    let output = finish(jamtui().args(["client", "--port", &port, "--count", "1"])).await;
+    assert_one_line_error(&output, "cannot reach");
+}
+
+/// A server that answers TIME with the given bytes.
+async fn fake_server(reply: &'static [u8]) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream.write_all(reply).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn the_client_rejects_malformed_replies() {
+    for (reply, needle) in [
+        (&b"JAM 9:5:7\r\n"[..], "hh:mm:ss"),
+        (b"JAM 23:19:50\n", "CR LF"),
+        (b"TIME 23:19:50\r\n", "'JAM '"),
+        (b"ERR server busy, try again later\r\n", "ERR server busy"),
+    ] {
+        let port = fake_server(reply).await.to_string();
+        let output = finish(jamtui().args(["client", "--port", &port, "--count", "1"])).await;
+        assert_one_line_error(&output, needle);
+    }
+    let port = fake_server(b"").await.to_string();
+    let output = finish(jamtui().args([
+        "client",
+        "--port",
+        &port,
+        "--count",
+        "1",
+        "--timeout",
+        "100ms",
+    ]))
+    .await;
+    assert_one_line_error(&output, "no reply");
+}

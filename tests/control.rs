@@ -1,0 +1,288 @@
+//! The control handle over real TCP: pause, resume, kick, shutdown, events and counters.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestServer, WAIT, assert_time_reply, config};
+use jamtui::event::{Event, GoneReason, Reply};
+use jamtui::server::Config;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::time::timeout;
+
+async fn next_event(events: &mut broadcast::Receiver<Event>) -> Event {
+    timeout(WAIT, events.recv())
+        .await
+        .expect("an event in time")
+        .expect("the event stream is open")
+}
+
+/// Skips events until one matches.
+async fn wait_event(
+    events: &mut broadcast::Receiver<Event>,
+    wanted: impl Fn(&Event) -> bool,
+) -> Event {
+    loop {
+        let event = next_event(events).await;
+        if wanted(&event) {
+            return event;
+        }
+    }
+}
+
+#[tokio::test]
+async fn events_tell_the_story_of_a_connection() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    client.send(b"TIME\r\nbad\r\nQUIT\r\n").await;
+    let reply = client.line().await;
+    client.line().await;
+    client.expect_closed().await;
+
+    let Event::Connected { id, peer } =
+        wait_event(&mut events, |e| !matches!(e, Event::Listening { .. })).await
+    else {
+        panic!("expected Connected first");
+    };
+    assert_eq!(peer, client.stream.get_ref().local_addr().unwrap());
+    match next_event(&mut events).await {
+        Event::Served {
+            id: served,
+            request,
+            reply: Reply::Time(bytes),
+            ..
+        } => {
+            assert_eq!((served, &request[..]), (id, &b"TIME\r\n"[..]));
+            assert_eq!(&bytes[..], reply.as_bytes());
+        }
+        other => panic!("expected the TIME to be served, got {other:?}"),
+    }
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::Served {
+            reply: Reply::Error(jamtui::protocol::ErrorReply::UnknownRequest),
+            ..
+        }
+    ));
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::Served { reply: Reply::Nothing, ref request, .. } if &request[..] == b"QUIT\r\n"
+    ));
+    match next_event(&mut events).await {
+        Event::Gone {
+            id: gone, reason, ..
+        } => assert_eq!((gone, reason), (id, GoneReason::Quit)),
+        other => panic!("expected Gone, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn counters_are_exact() {
+    let server = TestServer::start(config()).await;
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        clients.push(server.client().await);
+    }
+    for client in &mut clients {
+        client.send(&b"TIME\r\n".repeat(50)).await;
+        client.send(b"oops\r\n\r\n").await;
+    }
+    for client in &mut clients {
+        for _ in 0..51 {
+            client.line().await;
+        }
+    }
+    let counters = server.handle.counters();
+    assert_eq!(counters.active, 20);
+    assert_eq!(counters.connections, 20);
+    assert_eq!(counters.requests, 20 * 51);
+    assert_eq!(counters.errors, 20);
+    let listed = server.handle.clients();
+    assert_eq!(listed.len(), 20);
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.requests == 51 && c.last_request_at.is_some())
+    );
+    assert!(listed.windows(2).all(|pair| pair[0].id < pair[1].id));
+
+    for client in &mut clients {
+        client.send(b"QUIT\r\n").await;
+        client.expect_closed().await;
+    }
+    server.wait_for_counters(|c| c.active == 0).await;
+    let counters = server.handle.counters();
+    assert_eq!((counters.connections, counters.requests), (20, 20 * 52));
+    assert!(server.handle.clients().is_empty());
+}
+
+#[tokio::test]
+async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_order() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut before = server.client().await;
+    before.send(b"TIME\r\n").await;
+    assert_time_reply(&before.line().await);
+
+    server.handle.pause();
+    assert!(server.handle.is_paused());
+    wait_event(&mut events, |e| matches!(e, Event::Paused)).await;
+    before.send(b"TIME\r\nnope\r\nTIME\r\n").await;
+    // Connects complete in the kernel's backlog but are not accepted.
+    let mut during = server.client().await;
+    during.send(b"TIME\r\n").await;
+    before.expect_silence(Duration::from_millis(300)).await;
+    during.expect_silence(Duration::from_millis(100)).await;
+    assert_eq!(server.handle.counters().connections, 1);
+    assert!(server.handle.clients()[0].waiting);
+
+    server.handle.resume();
+    assert_time_reply(&before.line().await);
+    assert!(before.line().await.starts_with("ERR unknown request"));
+    assert_time_reply(&before.line().await);
+    assert_time_reply(&during.line().await);
+    wait_event(&mut events, |e| matches!(e, Event::Resumed)).await;
+    assert!(!server.handle.clients()[0].waiting);
+    assert_eq!(server.handle.counters().connections, 2);
+}
+
+#[tokio::test]
+async fn a_kicked_client_is_closed_and_others_stay() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut victim = server.client().await;
+    let mut bystander = server.client().await;
+    server.wait_for_counters(|c| c.active == 2).await;
+    let victim_addr = victim.stream.get_ref().local_addr().unwrap();
+    let id = server
+        .handle
+        .clients()
+        .iter()
+        .find(|c| c.peer == victim_addr)
+        .expect("the victim is listed")
+        .id;
+
+    assert!(server.handle.kick(id));
+    victim.expect_closed().await;
+    let gone = wait_event(&mut events, |e| matches!(e, Event::Gone { .. })).await;
+    assert!(
+        matches!(gone, Event::Gone { id: gone_id, reason: GoneReason::Kicked, .. } if gone_id == id)
+    );
+    assert!(
+        !server.handle.kick(id),
+        "a kicked client is no longer there"
+    );
+    bystander.send(b"TIME\r\n").await;
+    assert_time_reply(&bystander.line().await);
+}
+
+#[tokio::test]
+async fn kick_works_while_paused() {
+    let server = TestServer::start(config()).await;
+    let mut client = server.client().await;
+    server.wait_for_counters(|c| c.active == 1).await;
+    server.handle.pause();
+    client.send(b"TIME\r\n").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(server.handle.kick(server.handle.clients()[0].id));
+    client.expect_closed().await;
+}
+
+#[tokio::test]
+async fn shutdown_answers_what_was_read_closes_everyone_and_returns_promptly() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        let mut client = server.client().await;
+        client.send(b"TIME\r\nTIME\r\n").await;
+        clients.push(client);
+    }
+    server.wait_for_counters(|c| c.requests == 20).await;
+    // Requests held by a pause have been read and are owed answers too.
+    server.handle.pause();
+    let mut held = server.client().await;
+    clients[0].send(b"TIME\r\n").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let started = std::time::Instant::now();
+    server.handle.shutdown();
+    timeout(Duration::from_secs(2), server.task)
+        .await
+        .expect("run returns within 2 s")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    for (index, client) in clients.iter_mut().enumerate() {
+        assert_time_reply(&client.line().await);
+        assert_time_reply(&client.line().await);
+        if index == 0 {
+            assert_time_reply(&client.line().await);
+        }
+        client.expect_closed().await;
+    }
+    // Never accepted: closed with the listener.
+    held.expect_closed().await;
+    let events: Vec<Event> = std::iter::from_fn(|| events.try_recv().ok()).collect();
+    assert!(events.iter().any(|e| matches!(e, Event::ShuttingDown)));
+    let reasons: Vec<&GoneReason> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Gone { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, vec![&GoneReason::Shutdown; 10]);
+}
+
+#[tokio::test]
+async fn a_lagging_watcher_is_told_what_it_missed_while_counters_stay_exact() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    let requests = 10_000;
+    client.send(&b"TIME\r\n".repeat(requests)).await;
+    for _ in 0..requests {
+        client.line().await;
+    }
+    assert_eq!(server.handle.counters().requests, requests as u64);
+    let mut missed = 0;
+    loop {
+        match events.try_recv() {
+            Ok(_) => {}
+            Err(broadcast::error::TryRecvError::Lagged(n)) => missed += n,
+            Err(_) => break,
+        }
+    }
+    assert!(missed > 0, "10,000 events should overflow the event buffer");
+    // The stream goes on after the gap.
+    server.handle.pause();
+    assert!(matches!(
+        timeout(WAIT, events.recv()).await.unwrap(),
+        Ok(Event::Paused) | Err(RecvError::Lagged(_))
+    ));
+}
+
+#[tokio::test]
+async fn no_request_events_are_made_when_not_wanted() {
+    let server = TestServer::start(Config {
+        request_events: false,
+        ..config()
+    })
+    .await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    client.send(b"TIME\r\nQUIT\r\n").await;
+    client.line().await;
+    client.expect_closed().await;
+    let first = wait_event(&mut events, |e| !matches!(e, Event::Listening { .. })).await;
+    assert!(matches!(first, Event::Connected { .. }));
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::Gone {
+            reason: GoneReason::Quit,
+            ..
+        }
+    ));
+    assert_eq!(server.handle.counters().requests, 2);
+}
