@@ -28,6 +28,12 @@ async fn finish(command: &mut Command) -> Output {
         .expect("the binary runs")
 }
 
+/// `jamtui client --port PORT ARGS...`, run to its end.
+async fn run_client(port: u16, args: &[&str]) -> Output {
+    let port = port.to_string();
+    finish(jamtui().args(["client", "--port", &port]).args(args)).await
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -249,18 +255,10 @@ async fn json_logs_are_one_object_a_line_and_log_file_gets_them_too() {
 #[tokio::test]
 async fn the_client_prints_each_reply_and_connects_per_request() {
     let server = TestServer::start(config()).await;
-    let port = server.addr().port().to_string();
-    let output = finish(jamtui().args([
-        "client",
-        "--port",
-        &port,
-        "--clients",
-        "3",
-        "--count",
-        "2",
-        "--interval",
-        "50ms",
-    ]))
+    let output = run_client(
+        server.addr().port(),
+        &["--clients", "3", "--count", "2", "--interval", "50ms"],
+    )
     .await;
     assert!(output.status.success(), "{}", stderr(&output));
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -282,17 +280,10 @@ async fn the_client_prints_each_reply_and_connects_per_request() {
 #[tokio::test]
 async fn keep_open_reuses_one_connection() {
     let server = TestServer::start(config()).await;
-    let port = server.addr().port().to_string();
-    let output = finish(jamtui().args([
-        "client",
-        "--port",
-        &port,
-        "--count",
-        "3",
-        "--interval",
-        "10ms",
-        "--keep-open",
-    ]))
+    let output = run_client(
+        server.addr().port(),
+        &["--count", "3", "--interval", "10ms", "--keep-open"],
+    )
     .await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 3);
@@ -304,9 +295,9 @@ async fn keep_open_reuses_one_connection() {
 async fn the_client_fails_clearly_when_nothing_listens() {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port().to_string()
+        listener.local_addr().unwrap().port()
     };
-    let output = finish(jamtui().args(["client", "--port", &port, "--count", "1"])).await;
+    let output = run_client(port, &["--count", "1"]).await;
     assert_one_line_error(&output, "cannot reach");
 }
 
@@ -331,20 +322,10 @@ async fn the_client_rejects_malformed_replies() {
         (b"TIME 23:19:50\r\n", "'JAM '"),
         (b"ERR server busy, try again later\r\n", "ERR server busy"),
     ] {
-        let port = fake_server(reply).await.to_string();
-        let output = finish(jamtui().args(["client", "--port", &port, "--count", "1"])).await;
+        let output = run_client(fake_server(reply).await, &["--count", "1"]).await;
         assert_one_line_error(&output, needle);
     }
-    let port = fake_server(b"").await.to_string();
-    let output = finish(jamtui().args([
-        "client",
-        "--port",
-        &port,
-        "--count",
-        "1",
-        "--timeout",
-        "100ms",
-    ]))
-    .await;
+    let silent = fake_server(b"").await;
+    let output = run_client(silent, &["--count", "1", "--timeout", "100ms"]).await;
     assert_one_line_error(&output, "no reply");
 }
