@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::client::ClientOptions;
 use crate::clock::Zone;
+use crate::dashboard::theme::ThemeName;
 use crate::logging::LogFormat;
 use crate::server::Config;
 
@@ -56,6 +57,9 @@ pub struct ServeArgs {
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
+    /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
+    #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
+    pub theme: ThemeName,
     /// How log lines look
     #[arg(long, value_enum, default_value_t = LogFormat::Classic)]
     pub log_format: LogFormat,

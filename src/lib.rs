@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client;
 pub mod clock;
 mod connection;
+pub mod dashboard;
 pub mod event;
 pub mod frame;
 pub mod handle;

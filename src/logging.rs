@@ -109,26 +109,75 @@ where
             Level::DEBUG | Level::TRACE => "DEBUG",
         };
         write!(writer, "{level}:root:")?;
-        let mut message = MessageOnly {
-            writer: &mut writer,
-            result: Ok(()),
-        };
-        event.record(&mut message);
-        message.result?;
+        write_message(event, &mut writer)?;
         writeln!(writer)
     }
 }
 
-struct MessageOnly<'a, 'w> {
-    writer: &'a mut Writer<'w>,
+/// Writes an event's message, leaving out its structured fields (those are for JSON).
+fn write_message(event: &tracing::Event<'_>, writer: &mut impl fmt::Write) -> fmt::Result {
+    let mut message = MessageOnly {
+        writer,
+        result: Ok(()),
+    };
+    event.record(&mut message);
+    message.result
+}
+
+struct MessageOnly<'a, W> {
+    writer: &'a mut W,
     result: fmt::Result,
 }
 
-impl Visit for MessageOnly<'_, '_> {
+impl<W: fmt::Write> Visit for MessageOnly<'_, W> {
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         if field.name() == "message" {
             self.result = write!(self.writer, "{value:?}");
         }
+    }
+}
+
+/// Sends the log to the dashboard's log panel (tui-logger), and to `log_file` when given.
+pub fn init_dashboard(log_file: Option<&Path>) -> anyhow::Result<()> {
+    let file = log_file.map(open_log_file).transpose()?;
+    tui_logger::init_logger(tui_logger::LevelFilter::Trace)?;
+    tracing_subscriber::registry()
+        .with(filter())
+        .with(LogPanel)
+        .with(file.map(|file| classic_layer(Mutex::new(file))))
+        .try_init()?;
+    Ok(())
+}
+
+/// Feeds tui-logger with each event's message only. (tui-logger's own layer appends every
+/// structured field, which clutters a panel meant to read like the assignment's log.)
+pub struct LogPanel;
+
+impl<S: Subscriber> tracing_subscriber::Layer<S> for LogPanel {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut message = String::new();
+        if write_message(event, &mut message).is_err() {
+            return;
+        }
+        let metadata = event.metadata();
+        let level = match *metadata.level() {
+            Level::ERROR => log::Level::Error,
+            Level::WARN => log::Level::Warn,
+            Level::INFO => log::Level::Info,
+            Level::DEBUG => log::Level::Debug,
+            Level::TRACE => log::Level::Trace,
+        };
+        tui_logger::Drain::new().log(
+            &log::Record::builder()
+                .args(format_args!("{message}"))
+                .level(level)
+                .target(metadata.target())
+                .build(),
+        );
     }
 }
 

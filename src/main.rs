@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let outcome = match cli.command {
         Some(Command::Client(args)) => run_client(&args),
-        None => jamtui::headless::run(&cli.serve),
+        None if cli.serve.headless => jamtui::headless::run(&cli.serve),
+        None => jamtui::dashboard::run(&cli.serve),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

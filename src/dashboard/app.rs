@@ -1,0 +1,421 @@
+//! The dashboard's state and how it changes: snapshots of the server come in every tick, actions
+//! come in from keys, and commands for the server go out. No I/O here.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use ratatui::widgets::TableState;
+use tui_logger::{TuiWidgetEvent, TuiWidgetState};
+
+use crate::dashboard::theme::ThemeName;
+use crate::event::ClientId;
+use crate::handle::{ClientInfo, CounterSnapshot};
+
+/// Seconds of requests/s history the chart shows.
+pub const RATE_HISTORY: usize = 60;
+
+/// Rows moved by PageUp/PageDown in the clients table.
+const PAGE: usize = 10;
+
+/// What the server looks like at one moment.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub at: Instant,
+    pub counters: CounterSnapshot,
+    /// In connection order.
+    pub clients: Vec<ClientInfo>,
+    pub paused: bool,
+    pub uptime: Duration,
+    /// `JAM hh:mm:ss`, what a TIME request gets right now.
+    pub clock: String,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Kick,
+    TogglePause,
+    ToggleFocus,
+    CycleTheme,
+    ToggleHelp,
+    /// Esc: closes the help if it is open, else quits.
+    Back,
+    Quit,
+}
+
+/// What the dashboard asks of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Kick(ClientId),
+    Pause,
+    Resume,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Clients,
+    Log,
+}
+
+pub struct App {
+    pub listen_addr: SocketAddr,
+    pub zone: String,
+    pub snapshot: Snapshot,
+    pub rates: Rates,
+    /// The selected client, by id, so it stays selected while rows come and go.
+    pub selected: Option<ClientId>,
+    pub table: TableState,
+    pub focus: Focus,
+    pub theme: ThemeName,
+    /// NO_COLOR: styles keep bold/reverse but drop every colour.
+    pub no_color: bool,
+    pub show_help: bool,
+    /// The log panel shows older lines instead of following the newest.
+    pub log_scrolled: bool,
+    pub log: TuiWidgetState,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(listen_addr: SocketAddr, zone: String, theme: ThemeName, snapshot: Snapshot) -> App {
+        App {
+            listen_addr,
+            zone,
+            rates: Rates::new(&snapshot),
+            snapshot,
+            selected: None,
+            table: TableState::default(),
+            focus: Focus::Clients,
+            theme,
+            no_color: false,
+            show_help: false,
+            log_scrolled: false,
+            log: TuiWidgetState::new(),
+            quit: false,
+        }
+    }
+
+    /// Takes a new snapshot of the server. The selection stays on the same client; if that client
+    /// left, it moves to the row that took its place.
+    pub fn refresh(&mut self, snapshot: Snapshot) {
+        let old_index = self.selected_index();
+        self.rates.record(&snapshot);
+        self.snapshot = snapshot;
+        let still_there = self
+            .selected
+            .is_some_and(|id| self.snapshot.clients.iter().any(|c| c.id == id));
+        if !still_there {
+            let clients = &self.snapshot.clients;
+            self.selected = match old_index {
+                Some(index) if !clients.is_empty() => {
+                    Some(clients[index.min(clients.len() - 1)].id)
+                }
+                _ => clients.first().map(|c| c.id),
+            };
+        }
+    }
+
+    pub fn selected_index(&self) -> Option<usize> {
+        let id = self.selected?;
+        self.snapshot.clients.iter().position(|c| c.id == id)
+    }
+
+    /// Applies a key's action; returns what the server must do, if anything.
+    pub fn update(&mut self, action: Action) -> Option<Command> {
+        if self.show_help && !matches!(action, Action::Quit) {
+            // Any key closes the help; only `?` or Esc are advertised.
+            self.show_help = false;
+            return None;
+        }
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => match self.focus {
+                Focus::Clients => self.move_selection(action),
+                Focus::Log => self.scroll_log(action),
+            },
+            Action::Kick => return self.selected.map(Command::Kick),
+            Action::TogglePause => {
+                return Some(if self.snapshot.paused {
+                    Command::Resume
+                } else {
+                    Command::Pause
+                });
+            }
+            Action::ToggleFocus => {
+                self.focus = match self.focus {
+                    Focus::Clients => Focus::Log,
+                    Focus::Log => Focus::Clients,
+                }
+            }
+            Action::CycleTheme => self.theme = self.theme.next(),
+            Action::ToggleHelp => self.show_help = true,
+            Action::Back | Action::Quit => self.quit = true,
+        }
+        None
+    }
+
+    fn move_selection(&mut self, action: Action) {
+        let count = self.snapshot.clients.len();
+        if count == 0 {
+            return;
+        }
+        let last = count - 1;
+        let current = self.selected_index().unwrap_or(0);
+        let index = match action {
+            Action::Up => current.saturating_sub(1),
+            Action::Down => (current + 1).min(last),
+            Action::PageUp => current.saturating_sub(PAGE),
+            Action::PageDown => (current + PAGE).min(last),
+            Action::Home => 0,
+            Action::End => last,
+            _ => current,
+        };
+        self.selected = Some(self.snapshot.clients[index].id);
+    }
+
+    fn scroll_log(&mut self, action: Action) {
+        // tui-logger scrolls by pages; End goes back to following the newest line.
+        let event = match action {
+            Action::Up | Action::PageUp | Action::Home => TuiWidgetEvent::PrevPageKey,
+            Action::Down | Action::PageDown => TuiWidgetEvent::NextPageKey,
+            _ => TuiWidgetEvent::EscapeKey,
+        };
+        self.log.transition(event);
+        self.log_scrolled = event != TuiWidgetEvent::EscapeKey;
+    }
+}
+
+/// Requests per second, one sample per whole second, and the peak.
+#[derive(Debug, Clone)]
+pub struct Rates {
+    /// Oldest first; at most `RATE_HISTORY`.
+    pub per_second: VecDeque<u64>,
+    pub peak: u64,
+    second_started: Instant,
+    requests_at_second_start: u64,
+}
+
+impl Rates {
+    fn new(snapshot: &Snapshot) -> Rates {
+        Rates {
+            per_second: VecDeque::with_capacity(RATE_HISTORY),
+            peak: 0,
+            second_started: snapshot.at,
+            requests_at_second_start: snapshot.counters.requests,
+        }
+    }
+
+    /// Requests/s over the last whole second.
+    pub fn now(&self) -> u64 {
+        self.per_second.back().copied().unwrap_or(0)
+    }
+
+    fn record(&mut self, snapshot: &Snapshot) {
+        let elapsed = snapshot.at.saturating_duration_since(self.second_started);
+        let seconds = elapsed.as_secs();
+        if seconds == 0 {
+            return;
+        }
+        let requests = snapshot
+            .counters
+            .requests
+            .saturating_sub(self.requests_at_second_start);
+        // A late tick covering several seconds spreads its requests over them evenly.
+        let rate = requests / seconds;
+        for _ in 0..seconds.min(RATE_HISTORY as u64) {
+            if self.per_second.len() == RATE_HISTORY {
+                self.per_second.pop_front();
+            }
+            self.per_second.push_back(rate);
+        }
+        self.peak = self.peak.max(rate);
+        self.second_started += Duration::from_secs(seconds);
+        self.requests_at_second_start = snapshot.counters.requests;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(id: ClientId, at: Instant) -> ClientInfo {
+        ClientInfo {
+            id,
+            peer: SocketAddr::from(([127, 0, 0, 1], 40000 + id as u16)),
+            connected_at: at,
+            requests: 0,
+            last_request_at: None,
+            waiting: false,
+        }
+    }
+
+    fn snapshot(at: Instant, requests: u64, ids: &[ClientId]) -> Snapshot {
+        Snapshot {
+            at,
+            counters: CounterSnapshot {
+                active: ids.len() as u64,
+                requests,
+                ..CounterSnapshot::default()
+            },
+            clients: ids.iter().map(|&id| client(id, at)).collect(),
+            paused: false,
+            uptime: Duration::ZERO,
+            clock: "JAM 23:19:50".into(),
+        }
+    }
+
+    fn with_clients(ids: &[ClientId]) -> (App, Instant) {
+        let start = Instant::now();
+        let mut app = App::new(
+            "127.0.0.1:45000".parse().unwrap(),
+            "UTC".into(),
+            ThemeName::Dark,
+            snapshot(start, 0, &[]),
+        );
+        app.refresh(snapshot(start, 0, ids));
+        (app, start)
+    }
+
+    #[test]
+    fn clients_appear_and_the_first_is_selected() {
+        let (app, _) = with_clients(&[]);
+        assert_eq!(app.selected, None);
+        let (app, _) = with_clients(&[4, 7]);
+        assert_eq!(app.selected, Some(4));
+        assert_eq!(app.snapshot.counters.active, 2);
+    }
+
+    #[test]
+    fn the_selection_follows_its_client_while_rows_come_and_go() {
+        let (mut app, at) = with_clients(&[1, 2, 3]);
+        app.update(Action::Down);
+        assert_eq!(app.selected, Some(2));
+        // Client 1 leaves and 4 arrives: 2 stays selected though its row moved up.
+        app.refresh(snapshot(at, 0, &[2, 3, 4]));
+        assert_eq!((app.selected, app.selected_index()), (Some(2), Some(0)));
+        // Client 2 leaves: the row that took its place is selected.
+        app.refresh(snapshot(at, 0, &[3, 4]));
+        assert_eq!(app.selected, Some(3));
+        // The last row leaves: the new last row is selected.
+        app.update(Action::End);
+        app.refresh(snapshot(at, 0, &[3]));
+        assert_eq!(app.selected, Some(3));
+        app.refresh(snapshot(at, 0, &[]));
+        assert_eq!(app.selected, None);
+    }
+
+    #[test]
+    fn selection_moves_within_bounds() {
+        let ids: Vec<ClientId> = (1..=25).collect();
+        let (mut app, _) = with_clients(&ids);
+        app.update(Action::Up);
+        assert_eq!(app.selected, Some(1));
+        app.update(Action::PageDown);
+        assert_eq!(app.selected, Some(11));
+        app.update(Action::End);
+        assert_eq!(app.selected, Some(25));
+        app.update(Action::Down);
+        assert_eq!(app.selected, Some(25));
+        app.update(Action::PageUp);
+        assert_eq!(app.selected, Some(15));
+        app.update(Action::Home);
+        assert_eq!(app.selected, Some(1));
+    }
+
+    #[test]
+    fn kick_names_the_selected_client() {
+        let (mut app, _) = with_clients(&[5, 6]);
+        app.update(Action::Down);
+        assert_eq!(app.update(Action::Kick), Some(Command::Kick(6)));
+        let (mut empty, _) = with_clients(&[]);
+        assert_eq!(empty.update(Action::Kick), None);
+    }
+
+    #[test]
+    fn pause_toggles_with_the_server_state() {
+        let (mut app, at) = with_clients(&[]);
+        assert_eq!(app.update(Action::TogglePause), Some(Command::Pause));
+        let mut paused = snapshot(at, 0, &[]);
+        paused.paused = true;
+        app.refresh(paused);
+        assert_eq!(app.update(Action::TogglePause), Some(Command::Resume));
+    }
+
+    #[test]
+    fn focus_moves_the_arrow_keys_to_the_log() {
+        let (mut app, _) = with_clients(&[1, 2]);
+        app.update(Action::ToggleFocus);
+        assert_eq!(app.focus, Focus::Log);
+        app.update(Action::Down);
+        assert_eq!(
+            app.selected,
+            Some(1),
+            "arrows scroll the log, not the table"
+        );
+        app.update(Action::PageUp);
+        assert!(app.log_scrolled);
+        app.update(Action::End);
+        assert!(!app.log_scrolled);
+        app.update(Action::ToggleFocus);
+        assert_eq!(app.focus, Focus::Clients);
+    }
+
+    #[test]
+    fn help_opens_and_any_key_closes_it_without_acting() {
+        let (mut app, _) = with_clients(&[1]);
+        app.update(Action::ToggleHelp);
+        assert!(app.show_help);
+        assert_eq!(app.update(Action::Kick), None);
+        assert!(!app.show_help);
+        app.update(Action::ToggleHelp);
+        app.update(Action::Back);
+        assert!(!app.show_help && !app.quit, "Esc closes the help first");
+        app.update(Action::Back);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn themes_cycle() {
+        let (mut app, _) = with_clients(&[]);
+        let seen: Vec<ThemeName> = (0..3)
+            .map(|_| {
+                app.update(Action::CycleTheme);
+                app.theme
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [ThemeName::Light, ThemeName::HighContrast, ThemeName::Dark]
+        );
+    }
+
+    #[test]
+    fn rates_are_sampled_per_second_with_a_peak_and_60_s_of_history() {
+        let (mut app, start) = with_clients(&[]);
+        app.refresh(snapshot(start + Duration::from_millis(500), 40, &[]));
+        assert_eq!(app.rates.now(), 0, "no whole second yet");
+        app.refresh(snapshot(start + Duration::from_millis(1000), 100, &[]));
+        assert_eq!(app.rates.now(), 100);
+        app.refresh(snapshot(start + Duration::from_millis(2000), 350, &[]));
+        assert_eq!((app.rates.now(), app.rates.peak), (250, 250));
+        // A tick three seconds late spreads the requests over those seconds.
+        app.refresh(snapshot(start + Duration::from_millis(5000), 380, &[]));
+        assert_eq!(app.rates.now(), 10);
+        assert_eq!(app.rates.per_second, [100, 250, 10, 10, 10]);
+        assert_eq!(app.rates.peak, 250);
+        app.refresh(snapshot(start + Duration::from_secs(100), 380, &[]));
+        assert_eq!(app.rates.per_second.len(), RATE_HISTORY);
+        assert_eq!(app.rates.peak, 250, "the peak outlives the history");
+    }
+}

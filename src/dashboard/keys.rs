@@ -1,0 +1,89 @@
+//! Key bindings: which key means which action, and the help texts that list them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::dashboard::app::Action;
+
+/// The action a key press asks for. Key releases and repeats of other kinds are ignored.
+pub fn action(key: KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c')).then_some(Action::Quit);
+    }
+    Some(match key.code {
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Home => Action::Home,
+        KeyCode::End => Action::End,
+        KeyCode::Char('k') | KeyCode::Delete => Action::Kick,
+        KeyCode::Char('p') | KeyCode::Char(' ') => Action::TogglePause,
+        KeyCode::Tab | KeyCode::BackTab => Action::ToggleFocus,
+        KeyCode::Char('t') => Action::CycleTheme,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('q') => Action::Quit,
+        _ => return None,
+    })
+}
+
+/// The footer: the keys a newcomer needs.
+pub const FOOTER: [(&str, &str); 7] = [
+    ("↑↓", "select"),
+    ("k", "kick"),
+    ("p", "pause/resume"),
+    ("Tab", "focus"),
+    ("t", "theme"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+
+/// The help overlay: every key.
+pub const HELP: [(&str, &str); 9] = [
+    ("Up / Down", "select a client (or scroll the log)"),
+    ("PgUp / PgDn", "move a page"),
+    ("Home / End", "first / last client (End: log follows)"),
+    ("k, Delete", "kick the selected client"),
+    ("p, Space", "pause / resume serving (nothing is lost)"),
+    ("Tab", "switch focus: clients table / log"),
+    ("t", "cycle themes: dark, light, high-contrast"),
+    ("?", "this help"),
+    ("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn documented_keys_map_to_their_actions() {
+        assert_eq!(action(press(KeyCode::Char('k'))), Some(Action::Kick));
+        assert_eq!(action(press(KeyCode::Delete)), Some(Action::Kick));
+        assert_eq!(action(press(KeyCode::Char('p'))), Some(Action::TogglePause));
+        assert_eq!(action(press(KeyCode::Char(' '))), Some(Action::TogglePause));
+        assert_eq!(action(press(KeyCode::Tab)), Some(Action::ToggleFocus));
+        assert_eq!(action(press(KeyCode::Char('t'))), Some(Action::CycleTheme));
+        assert_eq!(action(press(KeyCode::Char('?'))), Some(Action::ToggleHelp));
+        assert_eq!(action(press(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(action(press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(
+            action(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(action(press(KeyCode::Char('x'))), None);
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut release = press(KeyCode::Char('q'));
+        release.kind = KeyEventKind::Release;
+        assert_eq!(action(release), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! `jamtui`: the server with a live dashboard in the terminal.
+//!
+//! The server runs on its own tasks and never waits for the screen: the dashboard reads
+//! snapshots through the server's handle on a timer, and the log reaches it through tracing.
+
+pub mod app;
+pub mod keys;
+pub mod theme;
+pub mod view;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::bail;
+use crossterm::event::{Event as TerminalEvent, EventStream};
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use crate::cli::ServeArgs;
+use crate::clock::unix_now;
+use crate::dashboard::app::{App, Command, Snapshot};
+use crate::handle::ServerHandle;
+use crate::headless::shutdown_signal;
+use crate::logging;
+use crate::protocol::time_reply;
+use crate::server::Server;
+
+/// How often the screen is refreshed from the server (10 frames/s), besides at once after a key.
+const FRAME_INTERVAL: Duration = Duration::from_millis(100);
+
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
+    }
+    logging::init_dashboard(args.log_file.as_deref())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    // Bind before taking over the screen, so a busy port is reported on a normal terminal.
+    let server = runtime.block_on(Server::bind(args.server_config()))?;
+    let handle = server.handle();
+    let log = logging::spawn_event_log(&handle)?;
+    let mut app = App::new(
+        handle.local_addr(),
+        handle.zone().name(),
+        args.theme,
+        snapshot(&handle),
+    );
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+
+    let outcome = runtime.block_on(async {
+        let served = tokio::spawn(server.run());
+        // ratatui's init installs a panic hook that restores the terminal before the message.
+        let mut terminal = ratatui::try_init()?;
+        let shown = run_loop(&mut terminal, EventStream::new(), &handle, &mut app).await;
+        ratatui::restore();
+        handle.shutdown();
+        served.await?;
+        shown
+    });
+    drop(handle);
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    let _ = log.join();
+    outcome
+}
+
+/// Draws and reacts until the user quits or a signal arrives. Generic over the backend and the
+/// source of terminal events, so tests can script keys against a `TestBackend`.
+pub async fn run_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    handle: &ServerHandle,
+    app: &mut App,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = std::io::Result<TerminalEvent>> + Unpin,
+{
+    let mut frames = tokio::time::interval(FRAME_INTERVAL);
+    frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    while !app.quit {
+        terminal.draw(|frame| view::render(frame, app))?;
+        tokio::select! {
+            _ = frames.tick() => app.refresh(snapshot(handle)),
+            event = input.next() => match event {
+                Some(Ok(TerminalEvent::Key(key))) => {
+                    if let Some(action) = keys::action(key) {
+                        if let Some(command) = app.update(action) {
+                            apply(handle, command);
+                        }
+                        app.refresh(snapshot(handle));
+                    }
+                }
+                Some(Ok(_)) => {} // resize and the like: redrawn at once by the loop
+                Some(Err(error)) => return Err(error.into()),
+                None => app.quit = true,
+            },
+            _ = &mut signal => app.quit = true,
+        }
+    }
+    Ok(())
+}
+
+fn apply(handle: &ServerHandle, command: Command) {
+    match command {
+        Command::Kick(id) => {
+            handle.kick(id);
+        }
+        Command::Pause => handle.pause(),
+        Command::Resume => handle.resume(),
+    }
+}
+
+/// The server as the dashboard shows it, now.
+pub fn snapshot(handle: &ServerHandle) -> Snapshot {
+    let (hour, minute, second) = handle.zone().time_of_day(unix_now());
+    let reply = time_reply(hour, minute, second);
+    Snapshot {
+        at: std::time::Instant::now(),
+        counters: handle.counters(),
+        clients: handle.clients(),
+        paused: handle.is_paused(),
+        uptime: handle.uptime(),
+        clock: String::from_utf8_lossy(reply.trim_ascii_end()).into_owned(),
+    }
+}

@@ -1,0 +1,94 @@
+//! The clients table: one row per connected client, in connection order.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::{format, is_focused, panel};
+use crate::dashboard::app::{App, Focus};
+use crate::dashboard::theme::Theme;
+use crate::handle::ClientInfo;
+
+/// A client whose last request is more recent than this is shown as active.
+const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
+
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let now = app.snapshot.at;
+    let clients = &app.snapshot.clients;
+    let rows = clients.iter().map(|client| {
+        let (state, style) = state(client, now, theme);
+        Row::new(vec![
+            Cell::from(client.id.to_string()),
+            Cell::from(client.peer.to_string()),
+            Cell::from(format::duration(
+                now.saturating_duration_since(client.connected_at),
+            )),
+            Cell::from(format::count(client.requests)),
+            Cell::from(client.last_request_at.map_or_else(
+                || "never".to_string(),
+                |at| {
+                    format!(
+                        "{} ago",
+                        format::duration(now.saturating_duration_since(at))
+                    )
+                },
+            )),
+            Cell::from(state).style(style),
+        ])
+    });
+    let header = Row::new([
+        "#",
+        "address",
+        "connected",
+        "requests",
+        "last request",
+        "state",
+    ])
+    .style(theme.table_header);
+    let position = match app.selected_index() {
+        Some(index) => format!(" {}/{} ", index + 1, clients.len()),
+        None => String::new(),
+    };
+    let block = panel(
+        format!(" clients ({}) ", clients.len()),
+        is_focused(app, Focus::Clients),
+        theme,
+    )
+    .title_bottom(Line::from(position).right_aligned());
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Min(21),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(12),
+            Constraint::Length(8),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .row_highlight_style(theme.selected);
+    app.table.select(app.selected_index());
+    frame.render_stateful_widget(table, area, &mut app.table);
+}
+
+fn state(
+    client: &ClientInfo,
+    now: std::time::Instant,
+    theme: &Theme,
+) -> (&'static str, ratatui::style::Style) {
+    if client.waiting {
+        ("waiting", theme.waiting)
+    } else if client
+        .last_request_at
+        .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_WITHIN)
+    {
+        ("active", theme.value)
+    } else {
+        ("idle", theme.label)
+    }
+}

@@ -1,0 +1,60 @@
+//! Numbers and durations, short enough for table cells.
+
+use std::time::Duration;
+
+/// `7s`, `3m04s`, `2h05m`, `3d04h`.
+pub fn duration(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m{:02}s", seconds / 60, seconds % 60),
+        3600..86_400 => format!("{}h{:02}m", seconds / 3600, seconds % 3600 / 60),
+        _ => format!("{}d{:02}h", seconds / 86_400, seconds % 86_400 / 3600),
+    }
+}
+
+/// `hh:mm:ss`, days included in the hours.
+pub fn uptime(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+/// `999`, `12.3k`, `4.56M`.
+pub fn count(value: u64) -> String {
+    match value {
+        0..10_000 => value.to_string(),
+        10_000..1_000_000 => format!("{:.1}k", value as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.2}M", value as f64 / 1e6),
+        _ => format!("{:.2}G", value as f64 / 1e9),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_stay_short() {
+        assert_eq!(duration(Duration::from_millis(7_900)), "7s");
+        assert_eq!(duration(Duration::from_secs(184)), "3m04s");
+        assert_eq!(duration(Duration::from_secs(7_500)), "2h05m");
+        assert_eq!(
+            duration(Duration::from_secs(3 * 86_400 + 4 * 3600)),
+            "3d04h"
+        );
+        assert_eq!(uptime(Duration::from_secs(26 * 3600 + 61)), "26:01:01");
+    }
+
+    #[test]
+    fn counts_stay_short() {
+        assert_eq!(count(9_999), "9999");
+        assert_eq!(count(12_345), "12.3k");
+        assert_eq!(count(4_560_000), "4.56M");
+        assert_eq!(count(7_000_000_000), "7.00G");
+    }
+}

@@ -1,0 +1,85 @@
+//! Draws the dashboard: a pure function of `App`, one small module per panel.
+
+mod clients;
+mod clock;
+mod footer;
+mod format;
+mod header;
+mod help;
+mod log;
+mod rate_chart;
+mod stats;
+mod too_small;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Block;
+
+use crate::dashboard::app::{App, Focus};
+use crate::dashboard::theme::Theme;
+
+/// The smallest terminal the full layout fits in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn render(frame: &mut Frame, app: &mut App) {
+    let theme = Theme::new(app.theme, app.no_color);
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small::render(frame, area, app, &theme);
+        return;
+    }
+    let chart_height = if area.height >= 34 { 8 } else { 4 };
+    let [header_area, top, chart, clients_area, log_area, footer_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(6),
+        Constraint::Length(chart_height),
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [clock_area, stats_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(top);
+
+    header::render(frame, header_area, app, &theme);
+    clock::render(frame, clock_area, app, &theme);
+    stats::render(frame, stats_area, app, &theme);
+    rate_chart::render(frame, chart, app, &theme);
+    clients::render(frame, clients_area, app, &theme);
+    log::render(frame, log_area, app, &theme);
+    footer::render(frame, footer_area, &theme);
+    if app.show_help {
+        help::render(frame, area, &theme);
+    }
+}
+
+/// A bordered panel; the focused one stands out.
+fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(theme.border_type)
+        .border_style(if focused {
+            theme.focused_border
+        } else {
+            theme.border
+        })
+        .title(title.into().style(theme.title))
+}
+
+fn is_focused(app: &App, focus: Focus) -> bool {
+    app.focus == focus
+}
+
+/// A rectangle of the given size centred in `area` (clipped to it).
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
