@@ -1,0 +1,80 @@
+//! The dashboard's loop against a real server, with scripted key presses and a TestBackend.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestServer, WAIT, assert_time_reply, config};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use jamtui::dashboard::app::App;
+use jamtui::dashboard::theme::ThemeName;
+use jamtui::dashboard::{run_loop, snapshot};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+fn key(code: KeyCode) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !condition() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn keys_pause_resume_kick_and_quit() {
+    let server = TestServer::start(config()).await;
+    let handle = server.handle.clone();
+    let mut app = App::new(
+        handle.local_addr(),
+        "UTC".into(),
+        ThemeName::Dark,
+        snapshot(&handle),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let (keys, received) = mpsc::unbounded_channel();
+    let input = Box::pin(futures_util::stream::unfold(
+        received,
+        |mut received| async { received.recv().await.map(|event| (event, received)) },
+    ));
+
+    let script = async {
+        let mut client = server.client().await;
+        client.send(b"TIME\r\n").await;
+        assert_time_reply(&client.line().await);
+
+        keys.send(key(KeyCode::Char('p'))).unwrap();
+        eventually("p pauses", || handle.is_paused()).await;
+        client.send(b"TIME\r\n").await;
+        client.expect_silence(Duration::from_millis(200)).await;
+        keys.send(key(KeyCode::Char(' '))).unwrap();
+        assert_time_reply(&client.line().await);
+        assert!(!handle.is_paused());
+
+        // The client is the only row, so it is selected.
+        keys.send(key(KeyCode::Char('k'))).unwrap();
+        client.expect_closed().await;
+        server.wait_for_counters(|c| c.active == 0).await;
+
+        keys.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let (shown, ()) = tokio::join!(
+        tokio::time::timeout(WAIT, run_loop(&mut terminal, input, &handle, &mut app)),
+        script
+    );
+    shown.expect("q ends the loop in time").unwrap();
+    assert!(app.quit);
+    let screen = terminal.backend().to_string();
+    let listening = format!("listening {}", handle.local_addr());
+    assert!(
+        screen.contains("SERVING") && screen.contains(&listening),
+        "{screen}"
+    );
+}

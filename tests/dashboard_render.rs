@@ -1,0 +1,213 @@
+//! The dashboard drawn on ratatui's TestBackend, compared with snapshot files (insta).
+//! Review changes with `cargo insta review`.
+
+use std::net::SocketAddr;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use jamtui::dashboard::app::{Action, App, Snapshot};
+use jamtui::dashboard::theme::ThemeName;
+use jamtui::dashboard::view;
+use jamtui::handle::{ClientInfo, CounterSnapshot};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The log panel reads tui-logger's global buffer, so every test sees the same few lines.
+fn fill_log() {
+    static LOG: Once = Once::new();
+    LOG.call_once(|| {
+        let lines = [
+            (
+                log::Level::Warn,
+                "[SERVER] listening on 0.0.0.0:45000, answering TIME in Asia/Jakarta time",
+            ),
+            (log::Level::Warn, "connection from ('127.0.0.1', 43256)"),
+            (
+                log::Level::Warn,
+                r"[SERVER] received b'TIME\r\n' from ('127.0.0.1', 43256)",
+            ),
+            (
+                log::Level::Warn,
+                "[SERVER] sending JAM 23:19:50 to ('127.0.0.1', 43256)",
+            ),
+            (
+                log::Level::Error,
+                "[SERVER] accepting a connection failed: Too many open files; retrying",
+            ),
+        ];
+        for (level, line) in lines {
+            tui_logger::Drain::new().log(
+                &log::Record::builder()
+                    .args(format_args!("{line}"))
+                    .level(level)
+                    .target("jamtui::server")
+                    .build(),
+            );
+        }
+        tui_logger::move_events();
+    });
+}
+
+fn client(id: u64, at: Instant, requests: u64, waiting: bool) -> ClientInfo {
+    ClientInfo {
+        id,
+        peer: SocketAddr::from(([127, 0, 0, 1], 43_000 + id as u16)),
+        connected_at: at - Duration::from_secs(5 * id + 3),
+        requests,
+        last_request_at: Some(at - Duration::from_millis(300 * id)),
+        waiting,
+    }
+}
+
+/// A server under steady load: `clients` connected, a minute of rate history.
+fn app(clients: u64, paused: bool) -> App {
+    let start = Instant::now();
+    let snapshot_at = |second: u64, requests: u64| Snapshot {
+        at: start + Duration::from_secs(second),
+        counters: CounterSnapshot {
+            active: clients,
+            connections: clients + 17,
+            requests,
+            errors: 3,
+            refused: 1,
+        },
+        clients: (1..=clients)
+            .map(|id| {
+                client(
+                    id,
+                    start + Duration::from_secs(second),
+                    id * 11,
+                    paused && id % 2 == 1,
+                )
+            })
+            .collect(),
+        paused,
+        uptime: Duration::from_secs(754 + second),
+        clock: "JAM 23:19:50".into(),
+    };
+    let mut app = App::new(
+        "0.0.0.0:45000".parse().unwrap(),
+        "Asia/Jakarta".into(),
+        ThemeName::Dark,
+        snapshot_at(0, 0),
+    );
+    let mut requests = 0;
+    for second in 1..=61 {
+        requests += 40 + (second * 37) % 90;
+        app.refresh(snapshot_at(second, requests));
+    }
+    app
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    fill_log();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::render(frame, app)).unwrap();
+    terminal
+}
+
+/// The screen as text, with the log's wall-clock timestamps masked.
+macro_rules! assert_screen {
+    ($name:expr, $terminal:expr) => {
+        insta::with_settings!({filters => vec![(r"([│┃])\d\d:\d\d:\d\d ", "${1}hh:mm:ss ")]}, {
+            insta::assert_snapshot!($name, $terminal.backend().to_string());
+        })
+    };
+}
+
+/// Text and styles, for themes.
+macro_rules! assert_styled_screen {
+    ($name:expr, $terminal:expr) => {
+        insta::with_settings!({filters => vec![(r"([│┃])\d\d:\d\d:\d\d ", "${1}hh:mm:ss ")]}, {
+            insta::assert_debug_snapshot!($name, $terminal.backend().buffer());
+        })
+    };
+}
+
+#[test]
+fn normal_load_at_80x24() {
+    assert_screen!("normal_80x24", draw(&mut app(3, false), 80, 24));
+}
+
+#[test]
+fn normal_load_at_120x40() {
+    assert_screen!("normal_120x40", draw(&mut app(3, false), 120, 40));
+}
+
+#[test]
+fn paused() {
+    assert_screen!("paused", draw(&mut app(3, true), 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app(3, false);
+    app.update(Action::ToggleHelp);
+    assert_screen!("help", draw(&mut app, 80, 24));
+}
+
+#[test]
+fn no_clients() {
+    assert_screen!("no_clients", draw(&mut app(0, false), 80, 24));
+}
+
+#[test]
+fn many_clients_scroll_and_keep_the_count_visible() {
+    let mut app = app(250, false);
+    for _ in 0..3 {
+        app.update(Action::PageDown);
+    }
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("clients (250)") && screen.contains("31/250"),
+        "{screen}"
+    );
+    assert_screen!("many_clients", terminal);
+}
+
+#[test]
+fn log_focused() {
+    let mut app = app(3, false);
+    app.update(Action::ToggleFocus);
+    assert_screen!("log_focused", draw(&mut app, 80, 24));
+}
+
+#[test]
+fn theme_dark() {
+    assert_styled_screen!("theme_dark", draw(&mut app(2, false), 80, 24));
+}
+
+#[test]
+fn theme_light() {
+    let mut app = app(2, false);
+    app.update(Action::CycleTheme);
+    assert_styled_screen!("theme_light", draw(&mut app, 80, 24));
+}
+
+#[test]
+fn theme_high_contrast() {
+    let mut app = app(2, true);
+    app.theme = ThemeName::HighContrast;
+    assert_styled_screen!("theme_high_contrast", draw(&mut app, 80, 24));
+}
+
+#[test]
+fn no_color_keeps_reverse_video_and_drops_colour() {
+    let mut app = app(2, true);
+    app.no_color = true;
+    let terminal = draw(&mut app, 80, 24);
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset);
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    assert_styled_screen!("no_color", terminal);
+}
+
+#[test]
+fn smaller_than_80x24_asks_for_more_room() {
+    let terminal = draw(&mut app(3, false), 60, 20);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("enlarge it to at least 80x24"), "{screen}");
+    assert_screen!("too_small", terminal);
+}

@@ -1,0 +1,141 @@
+//! End to end: the real binary in a real terminal (tmux at a fixed size), real TCP clients,
+//! real key presses, and what the pane shows.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{Client, WAIT, assert_time_reply};
+
+/// A tmux server of this test's own, with one pane running jamtui.
+struct Pane {
+    socket: String,
+    status_file: PathBuf,
+}
+
+impl Pane {
+    fn start(args: &str) -> Pane {
+        let socket = format!("jamtui-e2e-{}", std::process::id());
+        let status_file = std::env::temp_dir().join(format!("{socket}.status"));
+        let _ = std::fs::remove_file(&status_file);
+        let command = format!(
+            "{} {args}; echo $? > {}",
+            env!("CARGO_BIN_EXE_jamtui"),
+            status_file.display()
+        );
+        let pane = Pane {
+            socket,
+            status_file,
+        };
+        pane.tmux(&["new-session", "-d", "-x", "100", "-y", "30", &command]);
+        pane
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("tmux runs (CI installs it)");
+        assert!(output.status.success(), "tmux {args:?}: {output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn press(&self, key: &str) {
+        self.tmux(&["send-keys", key]);
+    }
+
+    /// Waits until the pane shows `needle`; returns the screen.
+    async fn wait_for(&self, needle: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the pane never showed {needle:?}:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn exit_status(&self) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Ok(status) = std::fs::read_to_string(&self.status_file) {
+                return status.trim().to_string();
+            }
+            assert!(tokio::time::Instant::now() < deadline, "jamtui did not exit:\n{}", self.screen());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = std::fs::remove_file(&self.status_file);
+    }
+}
+
+fn port_on_screen(screen: &str) -> u16 {
+    screen
+        .split("listening 127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no listening address on screen:\n{screen}"))
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --tz UTC");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    pane.wait_for("SERVING").await;
+
+    let mut first = Client::connect(([127, 0, 0, 1], port).into()).await;
+    let mut second = Client::connect(([127, 0, 0, 1], port).into()).await;
+    for client in [&first, &second] {
+        let local = client.stream.get_ref().local_addr().unwrap();
+        pane.wait_for(&format!("connection from ('127.0.0.1', {})", local.port())).await;
+        pane.wait_for(&local.to_string()).await;
+    }
+    pane.wait_for("clients (2)").await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    pane.wait_for(r"received b'TIME\r\n'").await;
+    pane.wait_for("[SERVER] sending JAM ").await;
+
+    // The first client's row is selected: k kicks it.
+    pane.press("k");
+    first.expect_closed().await;
+    pane.wait_for("(kicked)").await;
+    pane.wait_for("clients (1)").await;
+
+    // p pauses: a new request waits; p again answers it.
+    pane.press("p");
+    pane.wait_for("PAUSED").await;
+    second.send(b"TIME\r\n").await;
+    second.expect_silence(Duration::from_millis(300)).await;
+    pane.wait_for("waiting").await;
+    pane.press("p");
+    assert_time_reply(&second.line().await);
+    pane.wait_for("SERVING").await;
+
+    pane.press("?");
+    pane.wait_for("any key closes this help").await;
+    pane.press("Escape");
+
+    pane.press("q");
+    assert_eq!(pane.exit_status().await, "0");
+    second.expect_closed().await;
+}
