@@ -74,7 +74,11 @@ impl Pane {
             if let Ok(status) = std::fs::read_to_string(&self.status_file) {
                 return status.trim().to_string();
             }
-            assert!(tokio::time::Instant::now() < deadline, "jamtui did not exit:\n{}", self.screen());
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "jamtui did not exit:\n{}",
+                self.screen()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -82,7 +86,9 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
         let _ = std::fs::remove_file(&self.status_file);
     }
 }
@@ -106,7 +112,8 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
     let mut second = Client::connect(([127, 0, 0, 1], port).into()).await;
     for client in [&first, &second] {
         let local = client.stream.get_ref().local_addr().unwrap();
-        pane.wait_for(&format!("connection from ('127.0.0.1', {})", local.port())).await;
+        pane.wait_for(&format!("connection from ('127.0.0.1', {})", local.port()))
+            .await;
         pane.wait_for(&local.to_string()).await;
     }
     pane.wait_for("clients (2)").await;

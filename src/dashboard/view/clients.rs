@@ -58,15 +58,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         theme,
     )
     .title_bottom(Line::from(position).right_aligned());
+    // As wide as the longest address (IPv6 ones are long), the spare room at the end.
+    let address_width = clients
+        .iter()
+        .map(|client| client.peer.to_string().len() as u16)
+        .max()
+        .unwrap_or(0)
+        .max("address".len() as u16);
     let table = Table::new(
         rows,
         [
             Constraint::Length(6),
-            Constraint::Min(21),
+            Constraint::Length(address_width),
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(12),
-            Constraint::Length(8),
+            Constraint::Fill(1),
         ],
     )
     .header(header)
