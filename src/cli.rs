@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 
 use crate::client::ClientOptions;
 use crate::clock::Zone;
@@ -54,6 +55,10 @@ pub struct ServeArgs {
     /// Close a connection silent this long: seconds, or with a unit (500ms, 5m); 0 = never
     #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_seconds)]
     pub idle_timeout: Duration,
+    /// Accept connections only from this network (CIDR such as 172.16.16.0/24, or one address);
+    /// repeat for more. Default: everyone
+    #[arg(long, value_name = "CIDR", value_parser = parse_network)]
+    pub allow: Vec<IpNet>,
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
@@ -80,6 +85,8 @@ impl ServeArgs {
             max_clients: self.max_clients as usize,
             idle_timeout: (!self.idle_timeout.is_zero()).then_some(self.idle_timeout),
             request_events: !self.quiet,
+            allow: self.allow.clone(),
+            panic_on: None,
         }
     }
 }
@@ -134,6 +141,13 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
             format!("'{text}' is not a duration ({error}); write seconds, or 500ms, 5m")
         }),
     }
+}
+
+/// A network in CIDR notation, or a single address.
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("'{text}' is not a network: write it like 172.16.16.0/24 or 10.0.0.5"))
 }
 
 /// clap's message in one line: the error, its tip, and where to read more. `args` are the
@@ -191,6 +205,22 @@ mod tests {
         assert_eq!(timeout("0").unwrap(), None);
         assert!(timeout("soon").is_err());
         assert!(timeout("-1").is_err());
+    }
+
+    #[test]
+    fn allow_takes_networks_and_single_addresses() {
+        let cli = parse(&[
+            "--allow",
+            "172.16.16.0/24",
+            "--allow",
+            "10.0.0.5",
+            "--allow",
+            "::1",
+        ])
+        .unwrap();
+        let allow: Vec<String> = cli.serve.allow.iter().map(ToString::to_string).collect();
+        assert_eq!(allow, ["172.16.16.0/24", "10.0.0.5/32", "::1/128"]);
+        assert!(error_line(&["--allow", "lab"]).contains("172.16.16.0/24"));
     }
 
     #[test]

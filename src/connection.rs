@@ -64,6 +64,21 @@ impl Connection {
         self.output.len()
     }
 
+    /// Ends the conversation: shuts down the sending side (FIN), then discards input until the
+    /// client closes its side or `max_bytes` have been read.
+    pub(crate) async fn close_gracefully(&mut self, max_bytes: usize) -> io::Result<()> {
+        self.stream.shutdown().await?;
+        let mut discarded = 0;
+        while discarded < max_bytes {
+            self.input.clear();
+            if !self.read_more().await? {
+                break;
+            }
+            discarded += self.input.len();
+        }
+        Ok(())
+    }
+
     /// Writes every queued reply, in as few system calls as the socket allows. Cancel-safe:
     /// what was written is removed from the output, what was not stays queued.
     pub(crate) async fn flush(&mut self) -> io::Result<()> {

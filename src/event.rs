@@ -32,10 +32,10 @@ pub enum Event {
         peer: SocketAddr,
         reason: GoneReason,
     },
-    /// A connection refused at accept, before it became a client.
+    /// A connection turned away at accept, before it became a client.
     Refused {
         peer: SocketAddr,
-        reply: ErrorReply,
+        refusal: Refusal,
     },
     Paused,
     Resumed,
@@ -53,6 +53,24 @@ pub enum Reply {
     Error(ErrorReply),
     /// Nothing: an empty line, or QUIT.
     Nothing,
+}
+
+/// Why a connection was turned away at accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--max-clients` are connected; it was told `ERR server busy, try again later`.
+    Busy,
+    /// Its address is outside every `--allow` network.
+    NotAllowed,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Busy => f.write_str("server busy (--max-clients reached)"),
+            Refusal::NotAllowed => f.write_str("address not in --allow"),
+        }
+    }
 }
 
 /// Why a client's connection ended.

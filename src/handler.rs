@@ -22,6 +22,10 @@ use crate::protocol::{ErrorReply, Request};
 /// never queues more than this.
 const FLUSH_AT: usize = 16 * 1024;
 
+/// How long, and for how many bytes, a closing connection keeps reading what the client sends.
+const LINGER: Duration = Duration::from_millis(500);
+const LINGER_MAX_BYTES: usize = 8 << 20;
+
 /// After shutdown, how long a client that does not read may hold up its last replies.
 const SHUTDOWN_FLUSH_GRACE: Duration = Duration::from_millis(1000);
 
@@ -35,6 +39,8 @@ pub(crate) struct Handler {
     pub(crate) shutting_down: bool,
     /// Requests answered since the counters were last updated.
     pub(crate) unreported: u64,
+    /// Test hook: a request line equal to this (terminator included) panics this task.
+    pub(crate) panic_on: Option<Vec<u8>>,
 }
 
 /// Ends a connection as `GoneReason`; used with `?` to leave the serving loop.
@@ -44,7 +50,24 @@ impl Handler {
     pub(crate) async fn run(mut self) {
         let Err(reason) = self.serve().await;
         self.report_requests();
+        if matches!(
+            reason,
+            GoneReason::Quit | GoneReason::LineTooLong | GoneReason::Idle
+        ) {
+            self.linger().await;
+        }
         self.client.gone = Some(reason);
+    }
+
+    /// Closes gracefully when the server ends the conversation: sends FIN, then reads and drops
+    /// what the client still sends for a moment. Closing with unread input would send a reset,
+    /// which can destroy the last replies before the client reads them.
+    async fn linger(&mut self) {
+        tokio::select! {
+            biased;
+            _ = self.client.kick.cancelled() => {}
+            _ = tokio::time::timeout(LINGER, self.conn.close_gracefully(LINGER_MAX_BYTES)) => {}
+        }
     }
 
     async fn serve(&mut self) -> Served<std::convert::Infallible> {
@@ -61,7 +84,7 @@ impl Handler {
                     self.shutting_down = true;
                 }
                 read = self.conn.read_more() => match read {
-                    Ok(true) => touch(&mut self.idle),
+                    Ok(true) => {}
                     Ok(false) => {
                         // Half-close: the requests sent before the end are still owed answers.
                         self.answer_buffered().await?;
@@ -81,7 +104,7 @@ impl Handler {
 
     /// Answers every complete request in the input, in order.
     async fn answer_buffered(&mut self) -> Served {
-        let keep_raw = self.shared.wants_request_events();
+        let keep_raw = self.shared.wants_request_events() || self.panic_on.is_some();
         loop {
             let frame = match self.conn.next_frame(keep_raw) {
                 Ok(Some(frame)) => frame,
@@ -92,6 +115,14 @@ impl Handler {
                     return Err(GoneReason::LineTooLong);
                 }
             };
+            // Only complete requests count as activity: a client trickling a line byte by
+            // byte (slowloris) is still idle.
+            touch(&mut self.idle);
+            if let Some(panic_on) = &self.panic_on {
+                if frame.raw.as_deref() == Some(panic_on.as_slice()) {
+                    panic!("fault injection: this request panics its connection's task");
+                }
+            }
             self.wait_while_paused().await?;
             let reply = match frame.request {
                 Request::Time => {

@@ -254,14 +254,11 @@ pub fn log_event(event: &Event, zone: &str) {
             event = "closing", client = id, %peer, %reason,
             "[SERVER] closing connection with {} ({reason})", pyrepr::addr(*peer)
         ),
-        Event::Refused { peer, reply } => {
-            let sent = String::from_utf8_lossy(reply.bytes());
-            warn!(
-                target: SERVER_TARGET,
-                event = "refused", %peer,
-                "[SERVER] refusing connection from {}: {}", pyrepr::addr(*peer), sent.trim_end()
-            )
-        }
+        Event::Refused { peer, refusal } => warn!(
+            target: SERVER_TARGET,
+            event = "refused", %peer, %refusal,
+            "[SERVER] refusing connection from {}: {refusal}", pyrepr::addr(*peer)
+        ),
         Event::Paused => warn!(
             target: SERVER_TARGET,
             event = "paused",

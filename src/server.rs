@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
+use ipnet::IpNet;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::{sleep, timeout};
@@ -14,7 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::clock::{ReplyClock, Zone};
 use crate::connection::Connection;
-use crate::event::Event;
+use crate::event::{Event, Refusal};
 use crate::handle::{ServerHandle, Shared};
 use crate::handler::{Handler, IdleTimer};
 use crate::protocol::ErrorReply;
@@ -40,6 +41,12 @@ pub struct Config {
     pub idle_timeout: Option<Duration>,
     /// Publish an event per request (for the log and the dashboard). Counters are exact either way.
     pub request_events: bool,
+    /// Only these networks may connect; empty: everyone.
+    pub allow: Vec<IpNet>,
+    /// Test hook, never set by the command line: a request line equal to this (terminator
+    /// included) panics its connection's task, to prove one task's failure harms no other.
+    #[doc(hidden)]
+    pub panic_on: Option<Vec<u8>>,
 }
 
 impl Default for Config {
@@ -51,6 +58,8 @@ impl Default for Config {
             max_clients: 10_000,
             idle_timeout: Some(Duration::from_secs(300)),
             request_events: true,
+            allow: Vec::new(),
+            panic_on: None,
         }
     }
 }
@@ -148,8 +157,12 @@ impl Server {
                     continue;
                 }
             };
+            if !is_allowed(&config.allow, peer) {
+                refuse(&shared, stream, peer, Refusal::NotAllowed);
+                continue;
+            }
             let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
-                refuse_busy(&shared, stream, peer);
+                refuse(&shared, stream, peer, Refusal::Busy);
                 continue;
             };
             let _ = stream.set_nodelay(true);
@@ -162,6 +175,7 @@ impl Server {
                 idle: config.idle_timeout.map(IdleTimer::new),
                 shutting_down: false,
                 unreported: 0,
+                panic_on: config.panic_on.clone(),
             };
             tracker.spawn(async move {
                 handler.run().await;
@@ -187,12 +201,18 @@ fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Past `max_clients`: one line, best effort without waiting, and close.
-fn refuse_busy(shared: &Shared, stream: TcpStream, peer: SocketAddr) {
-    let _ = stream.try_write(ErrorReply::Busy.bytes());
+fn is_allowed(allow: &[IpNet], peer: SocketAddr) -> bool {
+    // A v4 client of a dual-stack listener shows up as ::ffff:a.b.c.d.
+    let ip = peer.ip().to_canonical();
+    allow.is_empty() || allow.iter().any(|net| net.contains(&ip))
+}
+
+/// Turns a connection away at accept. A busy server says so in one line (best effort, without
+/// waiting); a stranger gets nothing.
+fn refuse(shared: &Shared, stream: TcpStream, peer: SocketAddr, refusal: Refusal) {
+    if refusal == Refusal::Busy {
+        let _ = stream.try_write(ErrorReply::Busy.bytes());
+    }
     shared.counters.refused.fetch_add(1, Relaxed);
-    shared.publish(Event::Refused {
-        peer,
-        reply: ErrorReply::Busy,
-    });
+    shared.publish(Event::Refused { peer, refusal });
 }
