@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
+    /// Test hook: the dashboard panics after this long, to prove the terminal is restored
+    #[arg(long, hide = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub test_panic_after: Option<Duration>,
     /// How log lines look
     #[arg(long, value_enum, default_value_t = LogFormat::Classic)]
     pub log_format: LogFormat,

@@ -52,7 +52,7 @@ impl Handler {
         self.report_requests();
         if matches!(
             reason,
-            GoneReason::Quit | GoneReason::LineTooLong | GoneReason::Idle
+            GoneReason::Quit | GoneReason::LineTooLong | GoneReason::Idle | GoneReason::Shutdown
         ) {
             self.linger().await;
         }

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{Client, WAIT, assert_time_reply};
@@ -17,13 +18,17 @@ struct Pane {
 
 impl Pane {
     fn start(args: &str) -> Pane {
-        let socket = format!("jamtui-e2e-{}", std::process::id());
+        static PANES: AtomicUsize = AtomicUsize::new(0);
+        let number = PANES.fetch_add(1, Ordering::Relaxed);
+        let socket = format!("jamtui-e2e-{}-{number}", std::process::id());
         let status_file = std::env::temp_dir().join(format!("{socket}.status"));
         let _ = std::fs::remove_file(&status_file);
+        // The pane outlives jamtui, so the screen and terminal modes it leaves behind can be
+        // read: the status file holds the exit status, then the `stty -a` that followed.
         let command = format!(
-            "{} {args}; echo $? > {}",
+            "RUST_BACKTRACE=0 {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
             env!("CARGO_BIN_EXE_jamtui"),
-            status_file.display()
+            status = status_file.display()
         );
         let pane = Pane {
             socket,
@@ -68,11 +73,13 @@ impl Pane {
         }
     }
 
-    async fn exit_status(&self) -> String {
+    /// jamtui's exit status, and the terminal's modes (`stty -a`) after it.
+    async fn exit_status(&self) -> (String, String) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            if let Ok(status) = std::fs::read_to_string(&self.status_file) {
-                return status.trim().to_string();
+            if let Ok(written) = std::fs::read_to_string(&self.status_file) {
+                let (status, modes) = written.split_once('\n').unwrap_or((&written, ""));
+                return (status.to_string(), modes.to_string());
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
@@ -91,6 +98,15 @@ impl Drop for Pane {
             .output();
         let _ = std::fs::remove_file(&self.status_file);
     }
+}
+
+/// Raw mode is off again: line editing and echo are back.
+fn assert_cooked(stty: &str) {
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{stty}"
+    );
 }
 
 fn port_on_screen(screen: &str) -> u16 {
@@ -143,6 +159,34 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
     pane.press("Escape");
 
     pane.press("q");
-    assert_eq!(pane.exit_status().await, "0");
+    let (status, modes) = pane.exit_status().await;
+    assert_eq!(status, "0");
+    assert_cooked(&modes);
     second.expect_closed().await;
+}
+
+#[tokio::test]
+async fn the_terminal_is_restored_after_a_panic_in_the_dashboard() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --test-panic-after 700ms");
+    pane.wait_for("SERVING").await;
+    assert_eq!(
+        pane.tmux(&["display-message", "-p", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+    let (status, modes) = pane.exit_status().await;
+    assert_ne!(status, "0", "a panic is not a clean exit");
+    assert_cooked(&modes);
+    // Back on the normal screen, with the panic message readable there.
+    assert_eq!(
+        pane.tmux(&["display-message", "-p", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    let screen = pane.screen();
+    assert!(screen.contains("test hook: --test-panic-after"), "{screen}");
+    assert!(
+        !screen.contains("SERVING"),
+        "the dashboard is gone:\n{screen}"
+    );
 }

@@ -81,6 +81,8 @@ pub struct App {
     pub log_scrolled: bool,
     pub log: TuiWidgetState,
     pub quit: bool,
+    /// Test hook (`--test-panic-after`): the dashboard panics at this moment.
+    pub panic_at: Option<Instant>,
 }
 
 impl App {
@@ -99,12 +101,16 @@ impl App {
             log_scrolled: false,
             log: TuiWidgetState::new(),
             quit: false,
+            panic_at: None,
         }
     }
 
     /// Takes a new snapshot of the server. The selection stays on the same client; if that client
     /// left, it moves to the row that took its place.
     pub fn refresh(&mut self, snapshot: Snapshot) {
+        if self.panic_at.is_some_and(|at| snapshot.at >= at) {
+            panic!("test hook: --test-panic-after");
+        }
         let old_index = self.selected_index();
         self.rates.record(&snapshot);
         self.snapshot = snapshot;

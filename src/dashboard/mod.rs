@@ -46,6 +46,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         snapshot(&handle),
     );
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    app.panic_at = args
+        .test_panic_after
+        .map(|after| std::time::Instant::now() + after);
 
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
