@@ -145,3 +145,30 @@ async fn quit(stream: BufReader<TcpStream>) -> anyhow::Result<()> {
     let _ = stream.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_socket_connected_to_itself_is_reported_as_no_server() {
+        // Bound to a port and connected to that same port, a socket meets itself (TCP
+        // simultaneous open), as a client of an unused ephemeral port occasionally does.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let own = socket.local_addr().unwrap();
+        let stream = socket.connect(own).await.unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), own);
+        let error = reject_self_connection(&stream, &own.to_string()).unwrap_err();
+        assert!(error.to_string().contains("no server listening"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_normal_connection_passes() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        assert!(reject_self_connection(&stream, "server").is_ok());
+    }
+}

@@ -70,7 +70,8 @@ async fn a_busy_port_is_one_line_naming_the_fix() {
     let output =
         finish(jamtui().args(["--headless", "--bind", "127.0.0.1", "--port", &port])).await;
     assert_one_line_error(&output, "already in use");
-    assert!(stderr(&output).contains("--port"));
+    let message = stderr(&output);
+    assert!(message.contains("--port") && message.contains("net.ipv4.ip_local_reserved_ports"));
 }
 
 #[tokio::test]
