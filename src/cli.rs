@@ -52,7 +52,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
     pub max_clients: u64,
-    /// Close a connection silent this long: seconds, or with a unit (500ms, 5m); 0 = never
+    /// Close a connection that completes no request for this long: seconds, or with a unit
+    /// (500ms, 5m); 0 = never
     #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_seconds)]
     pub idle_timeout: Duration,
     /// Accept connections only from this network (CIDR such as 172.16.16.0/24, or one address);
