@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
+use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
 use crate::clock::Zone;
 use crate::dashboard::theme::ThemeName;
@@ -31,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Ask a time server for the time like the assignment's client, checking every reply
     Client(ClientArgs),
+    /// Measure a server: requests/s and latency percentiles under a closed-loop load
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +139,69 @@ impl ClientArgs {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Server to measure
+    #[arg(default_value = "127.0.0.1")]
+    pub host: String,
+    /// The server's port
+    #[arg(long, short, default_value_t = 45000)]
+    pub port: u16,
+    /// Connections, each keeping --pipeline requests in flight
+    #[arg(long, short, value_name = "C", default_value_t = 50,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub connections: u64,
+    /// Requests in flight per connection
+    #[arg(long, short = 'P', value_name = "P", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub pipeline: u64,
+    /// How long to run (10s, 500ms)
+    #[arg(long, short, value_name = "DURATION", default_value = "10s",
+          value_parser = humantime::parse_duration)]
+    pub duration: Duration,
+    /// Open a connection per request (TIME, read, QUIT, close), like the assignment's client
+    #[arg(long, conflicts_with = "pipeline")]
+    pub connect_per_request: bool,
+    /// The request line to send, without CR LF (for other line protocols, e.g. PING)
+    #[arg(long, value_name = "LINE", default_value = "TIME")]
+    pub request: String,
+    /// A regular expression every reply (without CR LF) must match [default for TIME: the JAM
+    /// protocol's own check; for another --request: anything]
+    #[arg(long, value_name = "REGEX")]
+    pub expect: Option<regex::Regex>,
+    /// Idle connections to open first and hold through the run; each asks once at the end
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub hold: usize,
+    /// The server's process id, to report its CPU time per request and memory per held connection
+    #[arg(long, value_name = "PID")]
+    pub server_pid: Option<u32>,
+    /// Print the report as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Give up on connecting or on a reply after this long
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+}
+
+impl BenchArgs {
+    pub fn options(&self) -> BenchOptions {
+        BenchOptions {
+            host: self.host.clone(),
+            port: self.port,
+            connections: self.connections as usize,
+            pipeline: self.pipeline as usize,
+            duration: self.duration,
+            connect_per_request: self.connect_per_request,
+            request: self.request.clone(),
+            expect: self.expect.clone(),
+            hold: self.hold,
+            server_pid: self.server_pid,
+            timeout: self.timeout,
+            progress: !self.json,
+        }
+    }
+}
+
 /// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`).
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
@@ -166,10 +232,13 @@ pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]
             parts.push(tip.trim());
         }
     }
-    let help = if args.iter().any(|arg| arg.as_ref() == "client") {
-        "jamtui client --help"
-    } else {
-        "jamtui --help"
+    let help = match args.iter().find(|arg| {
+        ["client", "bench"]
+            .map(std::ffi::OsStr::new)
+            .contains(&arg.as_ref())
+    }) {
+        Some(command) => format!("jamtui {} --help", command.as_ref().to_string_lossy()),
+        None => "jamtui --help".to_string(),
     };
     format!("{}; see '{help}'", parts.join("; "))
 }

@@ -104,7 +104,7 @@ async fn connect(options: &ClientOptions) -> anyhow::Result<TcpStream> {
 
 /// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to itself
 /// (TCP simultaneous open); it would then read back its own `TIME`.
-fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
+pub(crate) fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
     let local: Option<SocketAddr> = stream.local_addr().ok();
     if local.is_some() && local == stream.peer_addr().ok() {
         bail!("no server listening on {target} (the connection reached itself)");

@@ -3,6 +3,7 @@
 //! The server knows nothing of any UI: it publishes [`event::Event`]s and counters and takes
 //! commands through a [`handle::ServerHandle`], so headless mode and the dashboard share it whole.
 
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod handle;
 mod handler;
 pub mod headless;
 pub mod logging;
+pub mod procstat;
 pub mod protocol;
 pub mod pyrepr;
 pub mod server;

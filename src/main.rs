@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let outcome = match cli.command {
         Some(Command::Client(args)) => run_client(&args),
+        Some(Command::Bench(args)) => run_bench(&args),
         None if cli.serve.headless => jamtui::headless::run(&cli.serve),
         None => jamtui::dashboard::run(&cli.serve),
     };
@@ -41,4 +42,21 @@ fn run_client(args: &jamtui::cli::ClientArgs) -> anyhow::Result<()> {
             _ = jamtui::headless::shutdown_signal() => Ok(()),
         }
     })
+}
+
+fn run_bench(args: &jamtui::cli::BenchArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(jamtui::bench::run(args.options()))?;
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{}", report.to_text());
+    }
+    if report.requests == 0 {
+        anyhow::bail!(
+            "no request was answered: {}",
+            report.first_error.as_deref().unwrap_or("no error seen")
+        );
+    }
+    Ok(())
 }

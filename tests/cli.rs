@@ -330,3 +330,76 @@ async fn the_client_rejects_malformed_replies() {
     let output = run_client(silent, &["--count", "1", "--timeout", "100ms"]).await;
     assert_one_line_error(&output, "no reply");
 }
+
+/// `jamtui bench --json` against a server on `port`; the report parsed.
+async fn bench_json(port: u16, args: &[&str]) -> (Output, serde_json::Value) {
+    let port = port.to_string();
+    let output = finish(
+        jamtui()
+            .args(["bench", "--port", &port, "--json", "--duration", "1s"])
+            .args(args),
+    )
+    .await;
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "{error}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            stderr(&output)
+        )
+    });
+    (output, report)
+}
+
+#[tokio::test]
+async fn bench_runs_for_a_second_and_reports() {
+    let server = TestServer::start(config()).await;
+    let (output, report) = bench_json(
+        server.addr().port(),
+        &["--connections", "4", "--pipeline", "8", "--hold", "20"],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let requests = report["requests"].as_u64().unwrap();
+    assert!(requests > 0);
+    assert_eq!(report["errors"], 0);
+    assert!(report["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
+    assert!(report["requests_per_second"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        (report["held"].as_u64(), report["held_answered"].as_u64()),
+        (Some(20), Some(20))
+    );
+    // The server saw every request the bench counted (plus the held ones and any in flight).
+    let served = server.handle.counters().requests;
+    assert!(served >= requests + 20, "{served} < {requests} + 20");
+}
+
+#[tokio::test]
+async fn bench_connect_per_request_is_the_assignment_client_in_a_loop() {
+    let server = TestServer::start(config()).await;
+    let (output, report) = bench_json(
+        server.addr().port(),
+        &["--connections", "2", "--connect-per-request"],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let requests = report["requests"].as_u64().unwrap();
+    server.wait_for_counters(|c| c.active == 0).await;
+    let connections = server.handle.counters().connections;
+    assert!(
+        requests > 0 && connections >= requests,
+        "{connections} connections, {requests} requests"
+    );
+}
+
+#[tokio::test]
+async fn bench_counts_replies_that_break_the_protocol() {
+    let port = fake_server(b"JAM 9:5:7\r\n").await;
+    let (output, report) = bench_json(port, &["--connections", "1", "--connect-per-request"]).await;
+    assert!(!output.status.success());
+    assert_eq!(report["requests"], 0);
+    assert!(report["errors"].as_u64().unwrap() > 0);
+    assert!(
+        report["first_error"].as_str().unwrap().contains("hh:mm:ss"),
+        "{report}"
+    );
+}

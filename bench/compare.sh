@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks jamtui against redis-server and the assignment's Python reference server, side by
+# side in one run on loopback, with `jamtui bench`, and writes docs/BENCHMARKS.md.
+# Needs: apt-get install redis-server tmux; python3. Usage: bench/compare.sh [SECONDS-PER-SCENARIO]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+out=docs/BENCHMARKS.md
+bin=./target/release/jamtui
+cargo build --release --quiet
+ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d)
+socket=jamtui-compare-$$
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# The pid of whatever listens on a port.
+listener_pid() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+wait_listening() { for _ in $(seq 100); do [ -n "$(listener_pid "$1")" ] && return; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
+
+start_jamtui() {
+    "$bin" --headless --quiet --bind 127.0.0.1 --port 0 2> "$work/jamtui.log" &
+    for _ in $(seq 50); do grep -q 'listening on' "$work/jamtui.log" 2>/dev/null && break; sleep 0.1; done
+    port=$(grep -o '127.0.0.1:[0-9]*' "$work/jamtui.log" | head -1 | cut -d: -f2)
+}
+start_dashboard() {
+    tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 "$bin --bind 127.0.0.1 --port 0"
+    for _ in $(seq 50); do tmux -L "$socket" capture-pane -p | grep -q 'listening 127' && break; sleep 0.1; done
+    port=$(tmux -L "$socket" capture-pane -p | grep -o 'listening 127.0.0.1:[0-9]*' | head -1 | cut -d: -f2)
+}
+start_redis() {
+    port=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --protected-mode no \
+        --maxclients 15000 --loglevel warning > "$work/redis.log" 2>&1 &
+    wait_listening "$port"
+}
+start_python() {
+    python3 bench/reference_server.py 0 > "$work/python.port" 2> /dev/null &
+    for _ in $(seq 50); do [ -s "$work/python.port" ] && break; sleep 0.1; done
+    port=$(head -1 "$work/python.port")
+    wait_listening "$port"
+}
+stop_server() { kill "$(listener_pid "$port")" 2>/dev/null || true; sleep 0.5; }
+
+# One scenario against the server on $port; prints the JSON report (or an error object).
+measure() {
+    local request=$1; shift
+    local args=(--port "$port" --duration "${seconds}s" --timeout 2s --json --server-pid "$(listener_pid "$port")")
+    [ "$request" = PING ] && args+=(--request PING --expect '^\+PONG$')
+    "$bin" bench 127.0.0.1 "${args[@]}" "$@" 2> "$work/bench.err" \
+        || echo "{\"failed\": $(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read().strip()))' "$work/bench.err")}"
+}
+
+results=$work/results.jsonl
+run_server() {
+    local name=$1 start=$2 request=$3
+    local scenarios=(
+        "C=1 P=1|--connections 1"
+        "C=50 P=1|--connections 50"
+        "C=50 P=16|--connections 50 --pipeline 16"
+        "C=50 connect-per-request|--connections 50 --connect-per-request"
+        "C=50 P=1 + 10,000 idle held|--connections 50 --hold 10000"
+    )
+    for scenario in "${scenarios[@]}"; do
+        $start
+        local label=${scenario%%|*} flags=${scenario#*|}
+        echo "== $name: $label" >&2
+        # shellcheck disable=SC2086
+        printf '{"server": "%s", "scenario": "%s", "report": %s}\n' "$name" "$label" "$(measure "$request" $flags)" >> "$results"
+        stop_server
+    done
+}
+
+run_server jamtui start_jamtui TIME
+run_server redis-server start_redis PING
+run_server "python reference" start_python TIME
+start_dashboard
+echo "== jamtui with the dashboard: C=50 P=16" >&2
+printf '{"server": "jamtui, dashboard on", "scenario": "C=50 P=16", "report": %s}\n' "$(measure TIME --connections 50 --pipeline 16)" >> "$results"
+tmux -L "$socket" send-keys q
+
+python3 bench/report.py "$results" "$seconds" > "$out"
+echo "wrote $out" >&2

@@ -1,0 +1,535 @@
+//! `jamtui bench`: a closed-loop load generator for line protocols. Each connection keeps
+//! `pipeline` requests in flight and sends one more for every reply, with no allocation per
+//! request; latencies go into per-connection HdrHistograms merged at the end.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use bytes::{Buf, BytesMut};
+use hdrhistogram::Histogram;
+use regex::Regex;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+use tokio::time::timeout;
+
+use crate::client::reject_self_connection;
+use crate::procstat;
+use crate::protocol::check_time_reply;
+
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub host: String,
+    pub port: u16,
+    pub connections: usize,
+    pub pipeline: usize,
+    pub duration: Duration,
+    /// Connect, request, read, QUIT and close for every request, like the assignment's client.
+    pub connect_per_request: bool,
+    /// The request line, without CR LF.
+    pub request: String,
+    /// What a reply (without CR LF) must match; `None` with the default request means the JAM
+    /// protocol's own check.
+    pub expect: Option<Regex>,
+    /// Idle connections opened before the run and held open through it; each asks once at the end.
+    pub hold: usize,
+    /// The server's process, to report its CPU time per request and its memory.
+    pub server_pid: Option<u32>,
+    pub timeout: Duration,
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub target: String,
+    pub connections: usize,
+    pub pipeline: usize,
+    pub connect_per_request: bool,
+    pub elapsed: Duration,
+    pub requests: u64,
+    pub errors: u64,
+    /// Latency in microseconds.
+    pub latency: Histogram<u64>,
+    pub bench_cpu: Option<Duration>,
+    pub server_cpu: Option<Duration>,
+    pub held: usize,
+    pub held_answered: usize,
+    pub server_rss_kib_before_hold: Option<u64>,
+    pub server_rss_kib_after_hold: Option<u64>,
+    pub server_rss_kib_end: Option<u64>,
+    /// The first error seen, to say what went wrong.
+    pub first_error: Option<String>,
+}
+
+impl Report {
+    pub fn requests_per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    fn per_request(&self, cpu: Option<Duration>) -> Option<f64> {
+        let cpu = cpu?;
+        (self.requests > 0).then(|| cpu.as_secs_f64() * 1e6 / self.requests as f64)
+    }
+
+    /// Server memory per held idle connection, in KiB.
+    pub fn kib_per_held(&self) -> Option<f64> {
+        let (before, after) = (
+            self.server_rss_kib_before_hold?,
+            self.server_rss_kib_after_hold?,
+        );
+        (self.held > 0).then(|| after.saturating_sub(before) as f64 / self.held as f64)
+    }
+
+    fn quantile_ms(&self, quantile: f64) -> f64 {
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "target": self.target,
+            "connections": self.connections,
+            "pipeline": self.pipeline,
+            "connect_per_request": self.connect_per_request,
+            "seconds": self.elapsed.as_secs_f64(),
+            "requests": self.requests,
+            "requests_per_second": self.requests_per_second(),
+            "errors": self.errors,
+            "first_error": self.first_error,
+            "latency_ms": {
+                "p50": self.quantile_ms(0.5),
+                "p99": self.quantile_ms(0.99),
+                "p99_9": self.quantile_ms(0.999),
+                "max": self.latency.max() as f64 / 1000.0,
+            },
+            "bench_cpu_us_per_request": self.per_request(self.bench_cpu),
+            "server_cpu_us_per_request": self.per_request(self.server_cpu),
+            "held": self.held,
+            "held_answered": self.held_answered,
+            "server_rss_kib": {
+                "before_hold": self.server_rss_kib_before_hold,
+                "after_hold": self.server_rss_kib_after_hold,
+                "end": self.server_rss_kib_end,
+            },
+            "server_kib_per_held_connection": self.kib_per_held(),
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut lines = vec![
+            format!(
+                "target        {} ({} connections, {}, {:.1} s)",
+                self.target,
+                self.connections,
+                if self.connect_per_request {
+                    "a connection per request".to_string()
+                } else {
+                    format!("pipeline {}", self.pipeline)
+                },
+                self.elapsed.as_secs_f64()
+            ),
+            format!(
+                "requests      {} ({:.0}/s)",
+                self.requests,
+                self.requests_per_second()
+            ),
+            format!("errors        {}", self.errors),
+            format!(
+                "latency       p50 {:.3} ms   p99 {:.3} ms   p99.9 {:.3} ms   max {:.3} ms",
+                self.quantile_ms(0.5),
+                self.quantile_ms(0.99),
+                self.quantile_ms(0.999),
+                self.latency.max() as f64 / 1000.0
+            ),
+        ];
+        if let Some(us) = self.per_request(self.bench_cpu) {
+            lines.push(format!("bench CPU     {us:.3} µs/request"));
+        }
+        if let Some(us) = self.per_request(self.server_cpu) {
+            lines.push(format!("server CPU    {us:.3} µs/request"));
+        }
+        if self.held > 0 {
+            lines.push(format!(
+                "held          {} idle connections, {} answered at the end",
+                self.held, self.held_answered
+            ));
+        }
+        if let Some(per) = self.kib_per_held() {
+            lines.push(format!("server memory {per:.1} KiB per held connection"));
+        }
+        if let Some(error) = &self.first_error {
+            lines.push(format!("first error   {error}"));
+        }
+        lines.join("\n")
+    }
+}
+
+/// What one connection's loop saw.
+struct Tally {
+    requests: u64,
+    errors: u64,
+    latency: Histogram<u64>,
+    first_error: Option<String>,
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            requests: 0,
+            errors: 0,
+            // 1 µs to 60 s, 3 significant digits.
+            latency: Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds"),
+            first_error: None,
+        }
+    }
+
+    fn record(&mut self, started: Instant, now: Instant) {
+        let micros = now.saturating_duration_since(started).as_micros() as u64;
+        let _ = self.latency.record(micros.clamp(1, 60_000_000));
+    }
+
+    fn error(&mut self, error: impl std::fmt::Display) {
+        self.errors += 1;
+        self.first_error.get_or_insert_with(|| error.to_string());
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        let _ = self.latency.add(&other.latency);
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
+}
+
+/// Checks one reply line (without CR LF).
+#[derive(Debug, Clone)]
+enum Check {
+    JamProtocol,
+    Matches(Regex),
+    Anything,
+}
+
+impl Check {
+    fn verify(&self, line_with_crlf: &[u8]) -> Result<(), String> {
+        match self {
+            Check::JamProtocol => check_time_reply(line_with_crlf)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Check::Matches(regex) => {
+                let text = String::from_utf8_lossy(line_with_crlf);
+                let text = text.trim_end_matches(['\r', '\n']);
+                if regex.is_match(text) {
+                    Ok(())
+                } else {
+                    Err(format!("reply {text:?} does not match --expect {regex}"))
+                }
+            }
+            Check::Anything => Ok(()),
+        }
+    }
+}
+
+pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
+    let check = Arc::new(
+        match (
+            &options.expect,
+            options.request.eq_ignore_ascii_case("TIME"),
+        ) {
+            (Some(regex), _) => Check::Matches(regex.clone()),
+            (None, true) => Check::JamProtocol,
+            (None, false) => Check::Anything,
+        },
+    );
+    let target = format!("{}:{}", options.host, options.port);
+    let request = format!("{}\r\n", options.request).into_bytes();
+
+    let rss_before_hold = options.server_pid.and_then(procstat::rss_kib);
+    let held = open_held(&options, &target).await?;
+    let held_count = held.len();
+    let rss_after_hold = options.server_pid.and_then(procstat::rss_kib);
+
+    let done = Arc::new(AtomicU64::new(0));
+    let progress = Progress::start(options.progress, options.duration, Arc::clone(&done));
+    let bench_cpu_start = procstat::cpu_time(None);
+    let server_cpu_start = options
+        .server_pid
+        .and_then(|pid| procstat::cpu_time(Some(pid)));
+    let started = Instant::now();
+    let deadline = started + options.duration;
+    let mut workers = JoinSet::new();
+    for _ in 0..options.connections {
+        let (options, check, request, target, done) = (
+            options.clone(),
+            Arc::clone(&check),
+            request.clone(),
+            target.clone(),
+            Arc::clone(&done),
+        );
+        workers.spawn(async move {
+            let mut tally = Tally::new();
+            let outcome = if options.connect_per_request {
+                connect_per_request(
+                    &options, &target, &request, &check, deadline, &done, &mut tally,
+                )
+                .await
+            } else {
+                pipelined(
+                    &options, &target, &request, &check, deadline, &done, &mut tally,
+                )
+                .await
+            };
+            if let Err(error) = outcome {
+                tally.error(format!("{error:#}"));
+            }
+            tally
+        });
+    }
+    let mut total = Tally::new();
+    while let Some(tally) = workers.join_next().await {
+        total.merge(tally.map_err(|error| anyhow!("a bench task failed: {error}"))?);
+    }
+    let elapsed = started.elapsed();
+    let server_cpu = server_cpu_start
+        .zip(
+            options
+                .server_pid
+                .and_then(|pid| procstat::cpu_time(Some(pid))),
+        )
+        .map(|(start, end)| end.saturating_sub(start));
+    let bench_cpu = bench_cpu_start
+        .zip(procstat::cpu_time(None))
+        .map(|(start, end)| end.saturating_sub(start));
+    progress.finish();
+
+    let held_answered = ask_held(held, &request, &check, options.timeout).await;
+    Ok(Report {
+        target,
+        connections: options.connections,
+        pipeline: options.pipeline,
+        connect_per_request: options.connect_per_request,
+        elapsed,
+        requests: total.requests,
+        errors: total.errors,
+        latency: total.latency,
+        bench_cpu,
+        server_cpu,
+        held: held_count,
+        held_answered,
+        server_rss_kib_before_hold: rss_before_hold,
+        server_rss_kib_after_hold: rss_after_hold,
+        server_rss_kib_end: options.server_pid.and_then(procstat::rss_kib),
+        first_error: total.first_error,
+    })
+}
+
+async fn connect(target: &str, limit: Duration) -> anyhow::Result<TcpStream> {
+    let stream = timeout(limit, TcpStream::connect(target))
+        .await
+        .map_err(|_| anyhow!("cannot reach {target}: no answer within {limit:?}"))?
+        .with_context(|| format!("cannot reach {target}; is a server listening there?"))?;
+    reject_self_connection(&stream, target)?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
+
+/// Keeps `pipeline` requests in flight on one connection until the deadline.
+async fn pipelined(
+    options: &BenchOptions,
+    target: &str,
+    request: &[u8],
+    check: &Check,
+    deadline: Instant,
+    done: &AtomicU64,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let mut stream = connect(target, options.timeout).await?;
+    let window = request.repeat(options.pipeline);
+    let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
+    let mut input = BytesMut::with_capacity(64 * 1024);
+    let mut to_send = options.pipeline;
+    loop {
+        let now = Instant::now();
+        if now < deadline && to_send > 0 {
+            stream.write_all(&window[..to_send * request.len()]).await?;
+            sent_at.extend(std::iter::repeat_n(now, to_send));
+        }
+        if sent_at.is_empty() {
+            return Ok(());
+        }
+        input.reserve(16 * 1024);
+        let read = timeout(options.timeout, stream.read_buf(&mut input))
+            .await
+            .map_err(|_| anyhow!("no reply within {:?}", options.timeout))??;
+        if read == 0 {
+            bail!(
+                "the server closed the connection with {} requests unanswered",
+                sent_at.len()
+            );
+        }
+        let now = Instant::now();
+        to_send = 0;
+        while let Some(end) = memchr::memchr(b'\n', &input) {
+            let Some(started) = sent_at.pop_front() else {
+                bail!("a reply arrived with no request in flight");
+            };
+            match check.verify(&input[..=end]) {
+                Ok(()) => {
+                    tally.requests += 1;
+                    tally.record(started, now);
+                }
+                Err(error) => tally.error(error),
+            }
+            input.advance(end + 1);
+            to_send += 1;
+        }
+        done.fetch_add(to_send as u64, Relaxed);
+    }
+}
+
+/// Connect, ask, read, QUIT, close; again until the deadline.
+async fn connect_per_request(
+    options: &BenchOptions,
+    target: &str,
+    request: &[u8],
+    check: &Check,
+    deadline: Instant,
+    done: &AtomicU64,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let mut input = BytesMut::with_capacity(1024);
+    while Instant::now() < deadline {
+        let started = Instant::now();
+        let mut stream = connect(target, options.timeout).await?;
+        stream.write_all(request).await?;
+        input.clear();
+        let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
+        match check.verify(&input[..=line_end]) {
+            Ok(()) => {
+                tally.requests += 1;
+                tally.record(started, Instant::now());
+            }
+            Err(error) => tally.error(error),
+        }
+        let _ = stream.write_all(b"QUIT\r\n").await;
+        done.fetch_add(1, Relaxed);
+    }
+    Ok(())
+}
+
+/// Opens the idle connections to hold, a few hundred at a time.
+async fn open_held(options: &BenchOptions, target: &str) -> anyhow::Result<Vec<TcpStream>> {
+    let mut held = Vec::with_capacity(options.hold);
+    while held.len() < options.hold {
+        let batch = (options.hold - held.len()).min(500);
+        let mut opening = JoinSet::new();
+        for _ in 0..batch {
+            let target = target.to_string();
+            let limit = options.timeout;
+            opening.spawn(async move { connect(&target, limit).await });
+        }
+        while let Some(stream) = opening.join_next().await {
+            held.push(
+                stream
+                    .map_err(|error| anyhow!("{error}"))?
+                    .context("opening a held connection")?,
+            );
+        }
+    }
+    Ok(held)
+}
+
+/// Each held connection asks once; returns how many got a good answer.
+async fn ask_held(
+    held: Vec<TcpStream>,
+    request: &[u8],
+    check: &Arc<Check>,
+    limit: Duration,
+) -> usize {
+    let mut asking = JoinSet::new();
+    for mut stream in held {
+        let (request, check) = (request.to_vec(), Arc::clone(check));
+        asking.spawn(async move {
+            stream.write_all(&request).await.ok()?;
+            let mut input = BytesMut::with_capacity(64);
+            let end = read_line(&mut stream, &mut input, limit).await.ok()?;
+            check.verify(&input[..=end]).ok()
+        });
+    }
+    let mut answered = 0;
+    while let Some(outcome) = asking.join_next().await {
+        answered += usize::from(matches!(outcome, Ok(Some(()))));
+    }
+    answered
+}
+
+/// Reads until `input` holds a whole line; returns the index of its LF.
+async fn read_line(
+    stream: &mut TcpStream,
+    input: &mut BytesMut,
+    limit: Duration,
+) -> anyhow::Result<usize> {
+    loop {
+        if let Some(end) = memchr::memchr(b'\n', input) {
+            return Ok(end);
+        }
+        let read = timeout(limit, stream.read_buf(input))
+            .await
+            .map_err(|_| anyhow!("no reply within {limit:?}"))??;
+        if read == 0 {
+            bail!("the server closed the connection without a reply");
+        }
+    }
+}
+
+/// A progress bar on stderr while the bench runs (hidden when stderr is not a terminal).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(show: bool, duration: Duration, done: Arc<AtomicU64>) -> Progress {
+        if !show {
+            return Progress {
+                bar: None,
+                ticker: None,
+            };
+        }
+        let bar = indicatif::ProgressBar::new(duration.as_millis() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {elapsed:>4} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let ticking = bar.clone();
+        let started = Instant::now();
+        let ticker = tokio::spawn(async move {
+            let mut last = (Instant::now(), 0);
+            loop {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                let now = Instant::now();
+                let count = done.load(Relaxed);
+                let rate = (count - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
+                ticking.set_position(started.elapsed().as_millis() as u64);
+                ticking.set_message(format!("{count} requests, {rate:.0}/s"));
+                last = (now, count);
+            }
+        });
+        Progress {
+            bar: Some(bar),
+            ticker: Some(ticker),
+        }
+    }
+
+    fn finish(self) {
+        if let Some(ticker) = self.ticker {
+            ticker.abort();
+        }
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
