@@ -64,6 +64,19 @@ impl Connection {
         self.output.len()
     }
 
+    /// Writes what the socket takes without waiting. True when nothing is left queued.
+    pub(crate) fn try_flush(&mut self) -> io::Result<bool> {
+        while self.output.has_remaining() {
+            match self.stream.try_write(&self.output) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(written) => self.output.advance(written),
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(true)
+    }
+
     /// Ends the conversation: shuts down the sending side (FIN), then discards input until the
     /// client closes its side or `max_bytes` have been read.
     pub(crate) async fn close_gracefully(&mut self, max_bytes: usize) -> io::Result<()> {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use crate::clock::ReplyClock;
 use crate::connection::Connection;
@@ -35,6 +35,11 @@ pub(crate) struct Handler {
     pub(crate) client: Registration,
     pub(crate) clock: ReplyClock,
     pub(crate) paused_changes: watch::Receiver<bool>,
+    /// Resolve on kick and on shutdown. Made once per connection and kept: a fresh `cancelled()`
+    /// future per loop would take the token's lock every time, and the shutdown token is shared
+    /// by every connection.
+    pub(crate) kicked: Pin<Box<WaitForCancellationFutureOwned>>,
+    pub(crate) stopping: Pin<Box<WaitForCancellationFutureOwned>>,
     pub(crate) idle: Option<IdleTimer>,
     pub(crate) shutting_down: bool,
     /// Requests answered since the counters were last updated.
@@ -65,7 +70,7 @@ impl Handler {
     async fn linger(&mut self) {
         tokio::select! {
             biased;
-            _ = self.client.kick.cancelled() => {}
+            _ = self.kicked.as_mut() => {}
             _ = tokio::time::timeout(LINGER, self.conn.close_gracefully(LINGER_MAX_BYTES)) => {}
         }
     }
@@ -79,8 +84,8 @@ impl Handler {
             }
             tokio::select! {
                 biased;
-                _ = self.client.kick.cancelled() => return Err(GoneReason::Kicked),
-                _ = self.shared.shutdown.cancelled(), if !self.shutting_down => {
+                _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
+                _ = self.stopping.as_mut(), if !self.shutting_down => {
                     self.shutting_down = true;
                 }
                 read = self.conn.read_more() => match read {
@@ -177,14 +182,19 @@ impl Handler {
     /// wait.
     async fn flush(&mut self) -> Served {
         self.report_requests();
-        if self.conn.queued() == 0 {
+        // Usually the socket takes everything at once, with no need to wait on anything.
+        if self
+            .conn
+            .try_flush()
+            .map_err(|error| GoneReason::Error(error.to_string()))?
+        {
             return Ok(());
         }
         tokio::select! {
             biased;
-            _ = self.client.kick.cancelled() => Err(GoneReason::Kicked),
+            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
             written = self.conn.flush() => written.map_err(|error| GoneReason::Error(error.to_string())),
-            _ = grace_after(&self.shared.shutdown) => Err(GoneReason::Shutdown),
+            _ = grace_after(self.stopping.as_mut()) => Err(GoneReason::Shutdown),
             _ = expired(&mut self.idle) => Err(GoneReason::Idle),
         }
     }
@@ -198,8 +208,8 @@ impl Handler {
         self.client.stats.waiting.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
-            _ = self.client.kick.cancelled() => Err(GoneReason::Kicked),
-            _ = self.shared.shutdown.cancelled() => {
+            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
+            _ = self.stopping.as_mut() => {
                 self.shutting_down = true;
                 Ok(())
             }
@@ -251,7 +261,7 @@ async fn expired(idle: &mut Option<IdleTimer>) {
     }
 }
 
-async fn grace_after(shutdown: &CancellationToken) {
-    shutdown.cancelled().await;
+async fn grace_after(shutdown: Pin<&mut WaitForCancellationFutureOwned>) {
+    shutdown.await;
     sleep(SHUTDOWN_FLUSH_GRACE).await;
 }

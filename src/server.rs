@@ -166,9 +166,12 @@ impl Server {
                 continue;
             };
             let _ = stream.set_nodelay(true);
+            let client = shared.register(peer);
             let handler = Handler {
                 conn: Connection::new(stream, config.max_line),
-                client: shared.register(peer),
+                kicked: Box::pin(client.kick.clone().cancelled_owned()),
+                stopping: Box::pin(shared.shutdown.clone().cancelled_owned()),
+                client,
                 shared: Arc::clone(&shared),
                 clock: ReplyClock::new(config.zone),
                 paused_changes: shared.paused_changes.subscribe(),
