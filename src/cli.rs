@@ -11,6 +11,7 @@ use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
 use crate::clock::Zone;
 use crate::dashboard::theme::ThemeName;
+use crate::gate::Mode;
 use crate::logging::LogFormat;
 use crate::server::Config;
 
@@ -63,6 +64,16 @@ pub struct ServeArgs {
     /// repeat for more. Default: everyone
     #[arg(long, value_name = "CIDR", value_parser = parse_network)]
     pub allow: Vec<IpNet>,
+    /// Serve every client at once, one at a time, or a pool of --pool-size at once (key: m)
+    #[arg(long, value_enum, default_value_t = ModeName::Concurrent)]
+    pub mode: ModeName,
+    /// Clients served at once in pool mode
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub pool_size: u64,
+    /// A pause before each reply, to make queueing visible (100ms, 1s; keys: + and -)
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_seconds)]
+    pub delay: Duration,
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
@@ -93,9 +104,26 @@ impl ServeArgs {
             idle_timeout: (!self.idle_timeout.is_zero()).then_some(self.idle_timeout),
             request_events: !self.quiet,
             allow: self.allow.clone(),
+            mode: match self.mode {
+                ModeName::Concurrent => Mode::Concurrent,
+                ModeName::Sequential => Mode::Sequential,
+                ModeName::Pool => Mode::Pool(self.pool_size as usize),
+            },
+            pool_size: self.pool_size as usize,
+            delay: self.delay,
             panic_on: None,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeName {
+    /// Every client served at once
+    Concurrent,
+    /// One client at a time, like a server without threads
+    Sequential,
+    /// At most --pool-size clients at once, like a thread pool
+    Pool,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,9 @@
 //! A client connection: the socket, the bytes read but not yet answered, and the replies not yet
 //! written. Framing works on the buffered byte stream, never on `recv` boundaries.
 
+use std::collections::VecDeque;
 use std::io;
+use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,6 +20,12 @@ pub(crate) struct Connection {
     input: BytesMut,
     output: BytesMut,
     max_line: usize,
+    /// Bytes read, and bytes taken off as frames, since the connection began.
+    read_total: u64,
+    taken_total: u64,
+    /// When each read arrived, by the running byte total after it: a frame arrived with the
+    /// read that completed it.
+    arrivals: VecDeque<(u64, Instant)>,
 }
 
 /// One request taken off the input.
@@ -25,6 +33,8 @@ pub(crate) struct Frame {
     pub(crate) request: Request,
     /// The line as received, terminator included, when the caller asked for it.
     pub(crate) raw: Option<Bytes>,
+    /// When its last byte was read.
+    pub(crate) arrived: Instant,
 }
 
 impl Connection {
@@ -34,6 +44,9 @@ impl Connection {
             input: BytesMut::new(),
             output: BytesMut::new(),
             max_line,
+            read_total: 0,
+            taken_total: 0,
+            arrivals: VecDeque::new(),
         }
     }
 
@@ -45,13 +58,44 @@ impl Connection {
         let request = Request::parse(&self.input[..line.content_len]);
         let raw = keep_raw.then(|| Bytes::copy_from_slice(&self.input[..line.frame_len]));
         self.input.advance(line.frame_len);
-        Ok(Some(Frame { request, raw }))
+        self.taken_total += line.frame_len as u64;
+        while self
+            .arrivals
+            .front()
+            .is_some_and(|&(total, _)| total < self.taken_total)
+        {
+            self.arrivals.pop_front();
+        }
+        let arrived = self
+            .arrivals
+            .front()
+            .map_or_else(Instant::now, |&(_, at)| at);
+        Ok(Some(Frame {
+            request,
+            raw,
+            arrived,
+        }))
+    }
+
+    /// Whether a whole line is waiting in the input.
+    pub(crate) fn has_line(&self) -> bool {
+        memchr::memchr(b'\n', &self.input).is_some()
+    }
+
+    /// Bytes read but not yet taken as frames.
+    pub(crate) fn buffered(&self) -> usize {
+        self.input.len()
     }
 
     /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
     pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
         self.input.reserve(READ_CHUNK);
-        Ok(self.stream.read_buf(&mut self.input).await? > 0)
+        let read = self.stream.read_buf(&mut self.input).await?;
+        if read > 0 {
+            self.read_total += read as u64;
+            self.arrivals.push_back((self.read_total, Instant::now()));
+        }
+        Ok(read > 0)
     }
 
     /// Adds a reply to the output; `flush` sends it.
@@ -84,6 +128,7 @@ impl Connection {
         let mut discarded = 0;
         while discarded < max_bytes {
             self.input.clear();
+            self.arrivals.clear();
             if !self.read_more().await? {
                 break;
             }

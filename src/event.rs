@@ -1,9 +1,11 @@
 //! What the server tells whoever watches it: the log, the dashboard, tests.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::gate::Mode;
 use crate::protocol::{ErrorReply, TIME_REPLY_LEN};
 
 /// Identifies one client connection for the life of a server.
@@ -26,6 +28,8 @@ pub enum Event {
         /// The line as received, terminator included.
         request: Bytes,
         reply: Reply,
+        /// From reading the request to writing its reply (queueing, pause and delay included).
+        latency: Duration,
     },
     Gone {
         id: ClientId,
@@ -39,6 +43,12 @@ pub enum Event {
     },
     Paused,
     Resumed,
+    ModeChanged {
+        mode: Mode,
+    },
+    DelayChanged {
+        delay: Duration,
+    },
     /// `accept()` failed (for example out of file descriptors); the server retries.
     AcceptFailed {
         error: String,

@@ -12,6 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Zone;
 use crate::event::{ClientId, Event, GoneReason};
+use crate::gate::{Gate, Mode};
+use crate::server::Config;
 
 /// How many events a slow watcher may fall behind before it misses some.
 const EVENT_CAPACITY: usize = 4096;
@@ -32,6 +34,9 @@ pub(crate) struct Shared {
     pub(crate) shutdown: CancellationToken,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) request_events: bool,
+    pub(crate) gate: Arc<Gate>,
+    pool_size: usize,
+    delay_micros: AtomicU64,
     clients: Mutex<HashMap<ClientId, ClientEntry>>,
     next_id: AtomicU64,
 }
@@ -71,6 +76,10 @@ pub struct ClientInfo {
     pub last_request_at: Option<Instant>,
     /// A request of this client is held back by the pause.
     pub waiting: bool,
+    /// Waiting for its turn (sequential or pool mode).
+    pub queued: bool,
+    /// From reading the last answered request to writing its reply.
+    pub last_latency: Option<Duration>,
 }
 
 struct ClientEntry {
@@ -87,6 +96,9 @@ pub(crate) struct ClientStats {
     /// Milliseconds after `connected_at` of the last request, plus one (0: none yet).
     pub(crate) last_request_ms: AtomicU64,
     pub(crate) waiting: AtomicBool,
+    pub(crate) queued: AtomicBool,
+    /// Microseconds, plus one (0: none yet).
+    pub(crate) last_latency_us: AtomicU64,
 }
 
 impl ClientStats {
@@ -127,19 +139,22 @@ impl Drop for Registration {
 }
 
 impl Shared {
-    pub(crate) fn new(local_addr: SocketAddr, zone: Zone, request_events: bool) -> Arc<Shared> {
+    pub(crate) fn new(local_addr: SocketAddr, config: &Config) -> Arc<Shared> {
         let (paused_changes, _) = watch::channel(false);
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Arc::new(Shared {
             local_addr,
-            zone,
+            zone: config.zone,
             started: Instant::now(),
             counters: Counters::default(),
             paused: AtomicBool::new(false),
             paused_changes,
             shutdown: CancellationToken::new(),
             events,
-            request_events,
+            request_events: config.request_events,
+            gate: Arc::new(Gate::new(config.mode)),
+            pool_size: config.pool_size,
+            delay_micros: AtomicU64::new(config.delay.as_micros() as u64),
             clients: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
         })
@@ -155,6 +170,11 @@ impl Shared {
     pub(crate) fn publish(&self, event: Event) {
         // An error only means nobody is subscribed.
         let _ = self.events.send(event);
+    }
+
+    /// The pause before each reply.
+    pub(crate) fn delay(&self) -> Duration {
+        Duration::from_micros(self.delay_micros.load(Relaxed))
     }
 
     /// Whether a request event would reach anyone.
@@ -256,6 +276,11 @@ impl ServerHandle {
                     last_request_at: (last_ms > 0)
                         .then(|| entry.connected_at + Duration::from_millis(last_ms - 1)),
                     waiting: entry.stats.waiting.load(Relaxed),
+                    queued: entry.stats.queued.load(Relaxed),
+                    last_latency: match entry.stats.last_latency_us.load(Relaxed) {
+                        0 => None,
+                        micros => Some(Duration::from_micros(micros - 1)),
+                    },
                 }
             })
             .collect();
@@ -286,6 +311,37 @@ impl ServerHandle {
 
     pub fn is_paused(&self) -> bool {
         self.shared.paused.load(Relaxed)
+    }
+
+    /// How many clients are served at once.
+    pub fn mode(&self) -> Mode {
+        self.shared.gate.mode()
+    }
+
+    /// Changes the serving mode. Clients being served finish normally; a wider mode serves the
+    /// queued clients at once.
+    pub fn set_mode(&self, mode: Mode) {
+        if mode != self.mode() {
+            self.shared.gate.set_mode(mode);
+            self.shared.publish(Event::ModeChanged { mode });
+        }
+    }
+
+    /// The pool size the mode key switches to.
+    pub fn pool_size(&self) -> usize {
+        self.shared.pool_size
+    }
+
+    /// The pause before each reply.
+    pub fn delay(&self) -> Duration {
+        self.shared.delay()
+    }
+
+    pub fn set_delay(&self, delay: Duration) {
+        let micros = delay.as_micros() as u64;
+        if self.shared.delay_micros.swap(micros, Relaxed) != micros {
+            self.shared.publish(Event::DelayChanged { delay });
+        }
     }
 
     /// Stops accepting, answers the requests already read, and closes every connection.

@@ -15,6 +15,7 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 use crate::clock::ReplyClock;
 use crate::connection::Connection;
 use crate::event::{Event, GoneReason, Reply};
+use crate::gate::Admission;
 use crate::handle::{Registration, Shared};
 use crate::protocol::{ErrorReply, Request};
 
@@ -42,18 +43,43 @@ pub(crate) struct Handler {
     pub(crate) stopping: Pin<Box<WaitForCancellationFutureOwned>>,
     pub(crate) idle: Option<IdleTimer>,
     pub(crate) shutting_down: bool,
+    /// The client has closed its sending side (or reset).
+    pub(crate) input_closed: bool,
     /// Requests answered since the counters were last updated.
     pub(crate) unreported: u64,
+    /// When the last answered request arrived, for its latency once the reply is written.
+    pub(crate) last_arrival: Option<std::time::Instant>,
+    /// Request events waiting for their reply to be written (to carry its latency).
+    pub(crate) unpublished: Vec<Unpublished>,
     /// Test hook: a request line equal to this (terminator included) panics this task.
     pub(crate) panic_on: Option<Vec<u8>>,
+}
+
+/// An answered request whose event goes out once its reply is written.
+pub(crate) struct Unpublished {
+    request: bytes::Bytes,
+    reply: Reply,
+    arrived: std::time::Instant,
 }
 
 /// Ends a connection as `GoneReason`; used with `?` to leave the serving loop.
 type Served<T = ()> = Result<T, GoneReason>;
 
+/// While a client waits for its turn, its requests are read (so their latency counts the wait)
+/// up to this many bytes.
+const QUEUED_READ_LIMIT: usize = 64 * 1024;
+
 impl Handler {
     pub(crate) async fn run(mut self) {
-        let Err(reason) = self.serve().await;
+        let reason = match self.wait_for_turn().await {
+            Ok(admission) => {
+                let Err(reason) = self.serve().await;
+                // The next queued client may start while this one lingers.
+                drop(admission);
+                reason
+            }
+            Err(reason) => reason,
+        };
         self.report_requests();
         if matches!(
             reason,
@@ -75,27 +101,58 @@ impl Handler {
         }
     }
 
+    /// In sequential and pool modes, waits for this client's turn; requests sent meanwhile are
+    /// read but not answered. `None` at shutdown: the requests already read are still answered.
+    async fn wait_for_turn(&mut self) -> Served<Option<Admission>> {
+        if let Some(admission) = self.shared.gate.try_enter() {
+            return Ok(Some(admission));
+        }
+        self.client.stats.queued.store(true, Relaxed);
+        let gate = Arc::clone(&self.shared.gate);
+        let entering = gate.enter(self.client.id);
+        tokio::pin!(entering);
+        let outcome = loop {
+            let can_read = !self.input_closed && self.conn.buffered() < QUEUED_READ_LIMIT;
+            tokio::select! {
+                biased;
+                _ = self.kicked.as_mut() => break Err(GoneReason::Kicked),
+                _ = self.stopping.as_mut() => {
+                    self.shutting_down = true;
+                    break Ok(None);
+                }
+                admission = &mut entering => break Ok(Some(admission)),
+                read = self.conn.read_more(), if can_read => match read {
+                    Ok(true) => {}
+                    // Gone before its turn, owed nothing: leave the queue now.
+                    Ok(false) if !self.conn.has_line() => break Err(GoneReason::Closed),
+                    Ok(false) => self.input_closed = true,
+                    Err(error) => break Err(GoneReason::Error(error.to_string())),
+                },
+            }
+        };
+        self.client.stats.queued.store(false, Relaxed);
+        // Waiting for a turn is not the client's silence.
+        touch(&mut self.idle);
+        outcome
+    }
+
     async fn serve(&mut self) -> Served<std::convert::Infallible> {
         loop {
             self.answer_buffered().await?;
             self.flush().await?;
+            if self.input_closed {
+                // Half-close: everything sent before the end has been answered.
+                return Err(GoneReason::Closed);
+            }
             if self.shutting_down {
                 return Err(GoneReason::Shutdown);
             }
             tokio::select! {
                 biased;
                 _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
-                _ = self.stopping.as_mut(), if !self.shutting_down => {
-                    self.shutting_down = true;
-                }
+                _ = self.stopping.as_mut() => self.shutting_down = true,
                 read = self.conn.read_more() => match read {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        // Half-close: the requests sent before the end are still owed answers.
-                        self.answer_buffered().await?;
-                        self.flush().await?;
-                        return Err(GoneReason::Closed);
-                    }
+                    Ok(more) => self.input_closed = !more,
                     Err(error) => return Err(GoneReason::Error(error.to_string())),
                 },
                 _ = expired(&mut self.idle) => {
@@ -129,6 +186,7 @@ impl Handler {
                 }
             }
             self.wait_while_paused().await?;
+            self.wait_delay().await?;
             let reply = match frame.request {
                 Request::Time => {
                     let reply = *self.clock.reply();
@@ -142,12 +200,12 @@ impl Handler {
             if frame.request != Request::Empty {
                 self.unreported += 1;
             }
+            self.last_arrival = Some(frame.arrived);
             if let Some(request) = frame.raw {
-                self.shared.publish(Event::Served {
-                    id: self.client.id,
-                    peer: self.client.peer,
+                self.unpublished.push(Unpublished {
                     request,
                     reply,
+                    arrived: frame.arrived,
                 });
             }
             if frame.request == Request::Quit {
@@ -183,19 +241,59 @@ impl Handler {
     async fn flush(&mut self) -> Served {
         self.report_requests();
         // Usually the socket takes everything at once, with no need to wait on anything.
-        if self
+        let written_at_once = self
             .conn
             .try_flush()
-            .map_err(|error| GoneReason::Error(error.to_string()))?
-        {
+            .map_err(|error| GoneReason::Error(error.to_string()))?;
+        if !written_at_once {
+            tokio::select! {
+                biased;
+                _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
+                written = self.conn.flush() => {
+                    written.map_err(|error| GoneReason::Error(error.to_string()))?;
+                }
+                _ = grace_after(self.stopping.as_mut()) => return Err(GoneReason::Shutdown),
+                _ = expired(&mut self.idle) => return Err(GoneReason::Idle),
+            }
+        }
+        self.replies_written();
+        Ok(())
+    }
+
+    /// The replies are out: record the latency, and publish the events that waited for it.
+    fn replies_written(&mut self) {
+        let now = std::time::Instant::now();
+        if let Some(arrived) = self.last_arrival.take() {
+            let micros = now.saturating_duration_since(arrived).as_micros() as u64;
+            self.client.stats.last_latency_us.store(micros + 1, Relaxed);
+        }
+        for served in self.unpublished.drain(..) {
+            self.shared.publish(Event::Served {
+                id: self.client.id,
+                peer: self.client.peer,
+                request: served.request,
+                reply: served.reply,
+                latency: now.saturating_duration_since(served.arrived),
+            });
+        }
+    }
+
+    /// The processing delay before a reply (teaching: it makes queueing visible). The replies
+    /// already made go out first.
+    async fn wait_delay(&mut self) -> Served {
+        let delay = self.shared.delay();
+        if delay.is_zero() || self.shutting_down {
             return Ok(());
         }
+        self.flush().await?;
         tokio::select! {
             biased;
             _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
-            written = self.conn.flush() => written.map_err(|error| GoneReason::Error(error.to_string())),
-            _ = grace_after(self.stopping.as_mut()) => Err(GoneReason::Shutdown),
-            _ = expired(&mut self.idle) => Err(GoneReason::Idle),
+            _ = self.stopping.as_mut() => {
+                self.shutting_down = true;
+                Ok(())
+            }
+            _ = sleep(delay) => Ok(()),
         }
     }
 

@@ -11,6 +11,7 @@ mod connection;
 pub mod dashboard;
 pub mod event;
 pub mod frame;
+pub mod gate;
 pub mod handle;
 mod handler;
 pub mod headless;

@@ -222,6 +222,7 @@ pub fn log_event(event: &Event, zone: &str) {
             peer,
             request,
             reply,
+            ..
         } => {
             let from = pyrepr::addr(*peer);
             warn!(
@@ -268,6 +269,16 @@ pub fn log_event(event: &Event, zone: &str) {
             target: SERVER_TARGET,
             event = "resumed",
             "[SERVER] resumed: answering the waiting connections and requests"
+        ),
+        Event::ModeChanged { mode } => warn!(
+            target: SERVER_TARGET,
+            event = "mode", %mode,
+            "[SERVER] serving mode: {mode}"
+        ),
+        Event::DelayChanged { delay } => warn!(
+            target: SERVER_TARGET,
+            event = "delay", delay_ms = delay.as_millis() as u64,
+            "[SERVER] processing delay: {}", humantime::format_duration(*delay)
         ),
         Event::AcceptFailed { error } => error!(
             target: SERVER_TARGET,

@@ -16,6 +16,7 @@ use tokio_util::task::TaskTracker;
 use crate::clock::{ReplyClock, Zone};
 use crate::connection::Connection;
 use crate::event::{Event, Refusal};
+use crate::gate::Mode;
 use crate::handle::{ServerHandle, Shared};
 use crate::handler::{Handler, IdleTimer};
 use crate::protocol::ErrorReply;
@@ -43,6 +44,12 @@ pub struct Config {
     pub request_events: bool,
     /// Only these networks may connect; empty: everyone.
     pub allow: Vec<IpNet>,
+    /// How many clients are served at once; changeable live through the handle.
+    pub mode: Mode,
+    /// The pool size the dashboard's mode key switches to.
+    pub pool_size: usize,
+    /// A pause before each reply, so that queueing becomes visible; changeable live.
+    pub delay: Duration,
     /// Test hook, never set by the command line: a request line equal to this (terminator
     /// included) panics its connection's task, to prove one task's failure harms no other.
     #[doc(hidden)]
@@ -59,6 +66,9 @@ impl Default for Config {
             idle_timeout: Some(Duration::from_secs(300)),
             request_events: true,
             allow: Vec::new(),
+            mode: Mode::Concurrent,
+            pool_size: 4,
+            delay: Duration::ZERO,
             panic_on: None,
         }
     }
@@ -100,7 +110,7 @@ impl Server {
         let local_addr = listener
             .local_addr()
             .map_err(|source| BindError::Other { addr, source })?;
-        let shared = Shared::new(local_addr, config.zone, config.request_events);
+        let shared = Shared::new(local_addr, &config);
         Ok(Server {
             listener,
             shared,
@@ -177,7 +187,10 @@ impl Server {
                 paused_changes: shared.paused_changes.subscribe(),
                 idle: config.idle_timeout.map(IdleTimer::new),
                 shutting_down: false,
+                input_closed: false,
                 unreported: 0,
+                last_arrival: None,
+                unpublished: Vec::new(),
                 panic_on: config.panic_on.clone(),
             };
             tracker.spawn(async move {

@@ -56,6 +56,8 @@ fn client(id: u64, at: Instant, requests: u64, waiting: bool) -> ClientInfo {
         requests,
         last_request_at: Some(at - Duration::from_millis(300 * id)),
         waiting,
+        queued: false,
+        last_latency: Some(Duration::from_micros(180 + 37 * id)),
     }
 }
 

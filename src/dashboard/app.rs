@@ -263,6 +263,8 @@ mod tests {
             requests: 0,
             last_request_at: None,
             waiting: false,
+            queued: false,
+            last_latency: None,
         }
     }
 
