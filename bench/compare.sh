@@ -47,8 +47,14 @@ measure() {
     local request=$1; shift
     local args=(--port "$port" --duration "${seconds}s" --timeout 2s --json --server-pid "$(listener_pid "$port")")
     [ "$request" = PING ] && args+=(--request PING --expect '^\+PONG$')
-    "$bin" bench 127.0.0.1 "${args[@]}" "$@" 2> "$work/bench.err" \
-        || echo "{\"failed\": $(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read().strip()))' "$work/bench.err")}"
+    local report
+    # A run in which nothing was answered still prints its report, and exits 1.
+    report=$("$bin" bench 127.0.0.1 "${args[@]}" "$@" 2> "$work/bench.err") || true
+    if [ -n "$report" ]; then
+        echo "$report"
+    else
+        echo "{\"failed\": $(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read().strip()))' "$work/bench.err")}"
+    fi
 }
 
 results=$work/results.jsonl
@@ -79,5 +85,6 @@ echo "== jamtui with the dashboard: C=50 P=16" >&2
 printf '{"server": "jamtui, dashboard on", "scenario": "C=50 P=16", "report": %s}\n' "$(measure TIME --connections 50 --pipeline 16)" >> "$results"
 tmux -L "$socket" send-keys q
 
+cp "$results" "${TMPDIR:-/tmp}/jamtui-compare-results.jsonl"
 python3 bench/report.py "$results" "$seconds" > "$out"
 echo "wrote $out" >&2

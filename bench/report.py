@@ -52,7 +52,10 @@ def main():
             out.append(f"| {row['server']} | {row['scenario']} | failed: {report['failed']} |||||||||")
             continue
         latency = report["latency_ms"]
-        held = f"{report['held_answered']:,} of {report['held']:,}" if report["held"] else "–"
+        held = (
+            f"{report['held_answered']:,} of {report['held']:,} ({report.get('held_opened', report['held']):,} opened)"
+            if report["held"] else "–"
+        )
         out.append(
             f"| {row['server']} | {row['scenario']} | {cell(report['requests_per_second'], 0)} | {cell(latency['p50'])} | "
             f"{cell(latency['p99'])} | {cell(latency['p99_9'])} | {cell(latency['max'])} | "

@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// A pause before each reply, to make queueing visible (100ms, 1s; keys: + and -)
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_seconds)]
     pub delay: Duration,
+    /// Also run N built-in clients like the assignment's (TIME every second), for a demo
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub demo: usize,
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,

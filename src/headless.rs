@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::cli::ServeArgs;
+use crate::demo::DemoClients;
 use crate::logging;
 use crate::server::Server;
 
@@ -17,7 +18,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let log = logging::spawn_event_log(&handle)?;
     runtime.block_on(async {
         let served = tokio::spawn(server.run());
+        let demo = DemoClients::start(handle.local_addr(), args.demo);
         shutdown_signal().await?;
+        drop(demo);
         handle.shutdown();
         served.await?;
         anyhow::Ok(())

@@ -9,6 +9,7 @@ pub mod client;
 pub mod clock;
 mod connection;
 pub mod dashboard;
+pub mod demo;
 pub mod event;
 pub mod frame;
 pub mod gate;

@@ -9,6 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use jamtui::dashboard::app::App;
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::{run_loop, snapshot};
+use jamtui::demo::DemoClients;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -65,8 +66,12 @@ async fn keys_pause_resume_kick_and_quit() {
 
         keys.send(key(KeyCode::Char('q'))).unwrap();
     };
+    let no_demo = DemoClients::default();
     let (shown, ()) = tokio::join!(
-        tokio::time::timeout(WAIT, run_loop(&mut terminal, input, &handle, &mut app)),
+        tokio::time::timeout(
+            WAIT,
+            run_loop(&mut terminal, input, &handle, &no_demo, &mut app)
+        ),
         script
     );
     shown.expect("q ends the loop in time").unwrap();

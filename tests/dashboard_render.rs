@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 use jamtui::dashboard::app::{Action, App, Snapshot};
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::view;
+use jamtui::event::Event;
+use jamtui::gate::Mode;
 use jamtui::handle::{ClientInfo, CounterSnapshot};
+use jamtui::protocol::time_reply;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -86,6 +89,8 @@ fn app(clients: u64, paused: bool) -> App {
         paused,
         uptime: Duration::from_secs(754 + second),
         clock: "JAM 23:19:50".into(),
+        mode: Mode::Concurrent,
+        delay: Duration::ZERO,
     };
     let mut app = App::new(
         "0.0.0.0:45000".parse().unwrap(),
@@ -212,4 +217,103 @@ fn smaller_than_80x24_asks_for_more_room() {
     let screen = terminal.backend().to_string();
     assert!(screen.contains("enlarge it to at least 80x24"), "{screen}");
     assert_screen!("too_small", terminal);
+}
+
+/// The same load, served in `mode` with `delay`; clients from the third on are queued.
+fn teaching(mode: Mode, delay: Duration) -> App {
+    let mut app = app(5, false);
+    let mut snapshot = app.snapshot.clone();
+    snapshot.mode = mode;
+    snapshot.delay = delay;
+    for client in snapshot.clients.iter_mut().skip(match mode {
+        Mode::Concurrent => 5,
+        Mode::Sequential => 1,
+        Mode::Pool(size) => size,
+    }) {
+        client.queued = true;
+    }
+    app.refresh(snapshot);
+    app
+}
+
+#[test]
+fn header_in_each_mode() {
+    for (name, mode) in [
+        ("mode_concurrent", Mode::Concurrent),
+        ("mode_sequential", Mode::Sequential),
+        ("mode_pool", Mode::Pool(2)),
+    ] {
+        let mut app = teaching(mode, Duration::from_millis(250));
+        let terminal = draw(&mut app, 80, 24);
+        let header: String = terminal
+            .backend()
+            .to_string()
+            .lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!(name, header);
+    }
+}
+
+#[test]
+fn queued_clients_in_sequential_mode() {
+    let mut app = teaching(Mode::Sequential, Duration::from_millis(500));
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert_eq!(
+        screen.matches("queued ").count(),
+        4 + 1,
+        "four rows and the header count: {screen}"
+    );
+    assert_screen!("queued", terminal);
+}
+
+#[test]
+fn the_conversation_panel() {
+    let mut app = app(3, false);
+    let served = |request: &'static [u8], reply, micros| Event::Served {
+        id: 2,
+        peer: "127.0.0.1:43002".parse().unwrap(),
+        request: bytes::Bytes::from_static(request),
+        reply,
+        latency: Duration::from_micros(micros),
+    };
+    let connected = Event::Connected {
+        id: 2,
+        peer: "127.0.0.1:43002".parse().unwrap(),
+    };
+    app.conversations.record(&connected, "23:19:49.870", None);
+    app.conversations.record(
+        &served(
+            b"TIME\r\n",
+            jamtui::event::Reply::Time(time_reply(23, 19, 50)),
+            312,
+        ),
+        "23:19:50.002",
+        None,
+    );
+    app.conversations.record(
+        &served(
+            b"hello\r\n",
+            jamtui::event::Reply::Error(jamtui::protocol::ErrorReply::UnknownRequest),
+            95,
+        ),
+        "23:19:50.517",
+        None,
+    );
+    app.conversations.record(
+        &served(b"QUIT\r\n", jamtui::event::Reply::Nothing, 40),
+        "23:19:51.003",
+        None,
+    );
+    app.update(Action::Down);
+    app.update(Action::OpenConversation);
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains(r"b'TIME\r\n'") && screen.contains(r"JAM 23:19:50\r\n"),
+        "{screen}"
+    );
+    assert_screen!("conversation", terminal);
 }

@@ -190,3 +190,55 @@ async fn the_terminal_is_restored_after_a_panic_in_the_dashboard() {
         "the dashboard is gone:\n{screen}"
     );
 }
+
+#[tokio::test]
+async fn teaching_keys_switch_mode_add_delay_and_open_a_conversation() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --tz UTC");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    pane.wait_for("mode  concurrent").await;
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+
+    pane.press("m");
+    pane.wait_for("mode  sequential").await;
+    pane.press("m");
+    pane.wait_for("mode  pool of 4").await;
+    pane.press("m");
+    pane.wait_for("mode  concurrent").await;
+
+    pane.press("+");
+    pane.wait_for("delay 100ms").await;
+    let started = std::time::Instant::now();
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    pane.press("-");
+    pane.wait_for("delay 0s").await;
+
+    pane.press("Enter");
+    let screen = pane.wait_for("conversation with #1").await;
+    assert!(screen.contains(r"b'TIME\r\n'"), "{screen}");
+    pane.press("Escape");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while pane.screen().contains("conversation with") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Esc closes the panel"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Esc closed the panel and did not quit.
+    pane.wait_for("SERVING").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}
+
+#[tokio::test]
+async fn demo_clients_show_up_marked_in_the_table() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --demo 3 --delay 300ms");
+    pane.wait_for(" demo ").await;
+    pane.wait_for("[SERVER] sending JAM ").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}

@@ -1,15 +1,17 @@
 //! The dashboard's state and how it changes: snapshots of the server come in every tick, actions
 //! come in from keys, and commands for the server go out. No I/O here.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
+use crate::dashboard::conversation::Conversations;
 use crate::dashboard::theme::ThemeName;
 use crate::event::ClientId;
+use crate::gate::Mode;
 use crate::handle::{ClientInfo, CounterSnapshot};
 
 /// Seconds of requests/s history the chart shows.
@@ -29,6 +31,9 @@ pub struct Snapshot {
     pub uptime: Duration,
     /// `JAM hh:mm:ss`, what a TIME request gets right now.
     pub clock: String,
+    pub mode: Mode,
+    /// The pause before each reply.
+    pub delay: Duration,
 }
 
 /// What a key asks for.
@@ -44,8 +49,15 @@ pub enum Action {
     TogglePause,
     ToggleFocus,
     CycleTheme,
+    /// `m`: concurrent → sequential → pool → concurrent.
+    CycleMode,
+    /// `+` and `-`: the processing delay, a step up or down.
+    MoreDelay,
+    LessDelay,
+    /// Enter: the selected client's conversation.
+    OpenConversation,
     ToggleHelp,
-    /// Esc: closes the help if it is open, else quits.
+    /// Esc: closes the help or the conversation if one is open, else quits.
     Back,
     Quit,
 }
@@ -56,7 +68,19 @@ pub enum Command {
     Kick(ClientId),
     Pause,
     Resume,
+    SetMode(Mode),
+    SetDelay(Duration),
 }
+
+/// The delays `+` and `-` step through.
+pub const DELAY_STEPS: [Duration; 6] = [
+    Duration::ZERO,
+    Duration::from_millis(100),
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -80,6 +104,13 @@ pub struct App {
     /// The log panel shows older lines instead of following the newest.
     pub log_scrolled: bool,
     pub log: TuiWidgetState,
+    /// The pool size `m` switches to.
+    pub pool_size: usize,
+    /// The client whose conversation is on screen.
+    pub conversation: Option<ClientId>,
+    pub conversations: Conversations,
+    /// Addresses of the built-in demo clients (`--demo`), marked in the table.
+    pub demo_peers: HashSet<SocketAddr>,
     pub quit: bool,
     /// Test hook (`--test-panic-after`): the dashboard panics at this moment.
     pub panic_at: Option<Instant>,
@@ -100,6 +131,10 @@ impl App {
             show_help: false,
             log_scrolled: false,
             log: TuiWidgetState::new(),
+            pool_size: 4,
+            conversation: None,
+            conversations: Conversations::default(),
+            demo_peers: HashSet::new(),
             quit: false,
             panic_at: None,
         }
@@ -165,10 +200,33 @@ impl App {
                 }
             }
             Action::CycleTheme => self.theme = self.theme.next(),
+            Action::CycleMode => {
+                return Some(Command::SetMode(self.snapshot.mode.next(self.pool_size)));
+            }
+            Action::MoreDelay => {
+                let current = self.snapshot.delay;
+                let next = DELAY_STEPS.iter().find(|&&step| step > current);
+                return Some(Command::SetDelay(*next.unwrap_or(&DELAY_STEPS[5])));
+            }
+            Action::LessDelay => {
+                let current = self.snapshot.delay;
+                let next = DELAY_STEPS.iter().rev().find(|&&step| step < current);
+                return Some(Command::SetDelay(*next.unwrap_or(&Duration::ZERO)));
+            }
+            Action::OpenConversation => self.conversation = self.selected,
             Action::ToggleHelp => self.show_help = true,
+            Action::Back if self.conversation.is_some() => self.close_conversation(),
             Action::Back | Action::Quit => self.quit = true,
         }
         None
+    }
+
+    fn close_conversation(&mut self) {
+        if let Some(id) = self.conversation.take() {
+            if !self.snapshot.clients.iter().any(|client| client.id == id) {
+                self.conversations.forget(id);
+            }
+        }
     }
 
     fn move_selection(&mut self, action: Action) {
@@ -280,6 +338,8 @@ mod tests {
             paused: false,
             uptime: Duration::ZERO,
             clock: "JAM 23:19:50".into(),
+            mode: Mode::Concurrent,
+            delay: Duration::ZERO,
         }
     }
 
@@ -389,6 +449,56 @@ mod tests {
         app.update(Action::ToggleHelp);
         app.update(Action::Back);
         assert!(!app.show_help && !app.quit, "Esc closes the help first");
+        app.update(Action::Back);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn mode_and_delay_keys_ask_the_server_for_the_next_step() {
+        let (mut app, at) = with_clients(&[]);
+        app.pool_size = 3;
+        assert_eq!(
+            app.update(Action::CycleMode),
+            Some(Command::SetMode(Mode::Sequential))
+        );
+        let mut next = snapshot(at, 0, &[]);
+        next.mode = Mode::Sequential;
+        next.delay = Duration::from_millis(250);
+        app.refresh(next.clone());
+        assert_eq!(
+            app.update(Action::CycleMode),
+            Some(Command::SetMode(Mode::Pool(3)))
+        );
+        assert_eq!(
+            app.update(Action::MoreDelay),
+            Some(Command::SetDelay(Duration::from_millis(500)))
+        );
+        assert_eq!(
+            app.update(Action::LessDelay),
+            Some(Command::SetDelay(Duration::from_millis(100)))
+        );
+        next.delay = Duration::from_secs(2);
+        app.refresh(next.clone());
+        assert_eq!(
+            app.update(Action::MoreDelay),
+            Some(Command::SetDelay(Duration::from_secs(2)))
+        );
+        next.delay = Duration::ZERO;
+        app.refresh(next);
+        assert_eq!(
+            app.update(Action::LessDelay),
+            Some(Command::SetDelay(Duration::ZERO))
+        );
+    }
+
+    #[test]
+    fn enter_opens_the_selected_conversation_and_esc_closes_it_before_quitting() {
+        let (mut app, _) = with_clients(&[7]);
+        app.update(Action::OpenConversation);
+        assert_eq!(app.conversation, Some(7));
+        app.update(Action::Back);
+        assert_eq!(app.conversation, None);
+        assert!(!app.quit);
         app.update(Action::Back);
         assert!(app.quit);
     }

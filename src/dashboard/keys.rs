@@ -23,6 +23,10 @@ pub fn action(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('p') | KeyCode::Char(' ') => Action::TogglePause,
         KeyCode::Tab | KeyCode::BackTab => Action::ToggleFocus,
         KeyCode::Char('t') => Action::CycleTheme,
+        KeyCode::Char('m') => Action::CycleMode,
+        KeyCode::Char('+') | KeyCode::Char('=') => Action::MoreDelay,
+        KeyCode::Char('-') => Action::LessDelay,
+        KeyCode::Enter => Action::OpenConversation,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('q') => Action::Quit,
@@ -31,24 +35,28 @@ pub fn action(key: KeyEvent) -> Option<Action> {
 }
 
 /// The footer: the keys a newcomer needs.
-pub const FOOTER: [(&str, &str); 7] = [
+pub const FOOTER: [(&str, &str); 8] = [
     ("↑↓", "select"),
     ("k", "kick"),
-    ("p", "pause/resume"),
-    ("Tab", "focus"),
-    ("t", "theme"),
+    ("p", "pause"),
+    ("m", "mode"),
+    ("+-", "delay"),
+    ("⏎", "talk"),
     ("?", "help"),
     ("q", "quit"),
 ];
 
 /// The help overlay: every key.
-pub const HELP: [(&str, &str); 9] = [
+pub const HELP: [(&str, &str); 12] = [
     ("Up / Down", "select a client (or scroll the log)"),
     ("PgUp / PgDn", "move a page"),
     ("Home / End", "first / last client (End: log follows)"),
     ("k, Delete", "kick the selected client"),
     ("p, Space", "pause / resume serving (nothing is lost)"),
     ("Tab", "switch focus: clients table / log"),
+    ("m", "serving mode: concurrent, sequential, pool"),
+    ("+ / -", "processing delay: 0 100ms 250ms 500ms 1s 2s"),
+    ("Enter", "the selected client's conversation (Esc closes)"),
     ("t", "cycle themes: dark, light, high-contrast"),
     ("?", "this help"),
     ("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)"),
@@ -70,6 +78,13 @@ mod tests {
         assert_eq!(action(press(KeyCode::Char(' '))), Some(Action::TogglePause));
         assert_eq!(action(press(KeyCode::Tab)), Some(Action::ToggleFocus));
         assert_eq!(action(press(KeyCode::Char('t'))), Some(Action::CycleTheme));
+        assert_eq!(action(press(KeyCode::Char('m'))), Some(Action::CycleMode));
+        assert_eq!(action(press(KeyCode::Char('+'))), Some(Action::MoreDelay));
+        assert_eq!(action(press(KeyCode::Char('-'))), Some(Action::LessDelay));
+        assert_eq!(
+            action(press(KeyCode::Enter)),
+            Some(Action::OpenConversation)
+        );
         assert_eq!(action(press(KeyCode::Char('?'))), Some(Action::ToggleHelp));
         assert_eq!(action(press(KeyCode::Char('q'))), Some(Action::Quit));
         assert_eq!(action(press(KeyCode::Esc)), Some(Action::Back));

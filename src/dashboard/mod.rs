@@ -4,6 +4,7 @@
 //! snapshots through the server's handle on a timer, and the log reaches it through tracing.
 
 pub mod app;
+pub mod conversation;
 pub mod keys;
 pub mod theme;
 pub mod view;
@@ -19,12 +20,19 @@ use ratatui::backend::Backend;
 
 use crate::cli::ServeArgs;
 use crate::clock::unix_now;
+use tokio::sync::broadcast::{self, error::TryRecvError};
+
 use crate::dashboard::app::{App, Command, Snapshot};
+use crate::demo::DemoClients;
+use crate::event::Event;
 use crate::handle::ServerHandle;
 use crate::headless::shutdown_signal;
 use crate::logging;
 use crate::protocol::time_reply;
 use crate::server::Server;
+
+/// Most server events the dashboard takes in per frame.
+const EVENTS_PER_FRAME: usize = 5000;
 
 /// How often the screen is refreshed from the server (10 frames/s), besides at once after a key.
 const FRAME_INTERVAL: Duration = Duration::from_millis(100);
@@ -49,12 +57,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     app.panic_at = args
         .test_panic_after
         .map(|after| std::time::Instant::now() + after);
+    app.pool_size = handle.pool_size();
 
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
+        let demo = DemoClients::start(handle.local_addr(), args.demo);
         // ratatui's init installs a panic hook that restores the terminal before the message.
         let mut terminal = ratatui::try_init()?;
-        let shown = run_loop(&mut terminal, EventStream::new(), &handle, &mut app).await;
+        let shown = run_loop(&mut terminal, EventStream::new(), &handle, &demo, &mut app).await;
+        drop(demo);
         ratatui::restore();
         handle.shutdown();
         served.await?;
@@ -72,6 +83,7 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     mut input: S,
     handle: &ServerHandle,
+    demo: &DemoClients,
     app: &mut App,
 ) -> anyhow::Result<()>
 where
@@ -83,17 +95,19 @@ where
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let signal = shutdown_signal();
     tokio::pin!(signal);
+    let mut events = handle.subscribe();
     while !app.quit {
+        record_events(&mut events, app);
         terminal.draw(|frame| view::render(frame, app))?;
         tokio::select! {
-            _ = frames.tick() => app.refresh(snapshot(handle)),
+            _ = frames.tick() => refresh(app, handle, demo),
             event = input.next() => match event {
                 Some(Ok(TerminalEvent::Key(key))) => {
                     if let Some(action) = keys::action(key) {
                         if let Some(command) = app.update(action) {
                             apply(handle, command);
                         }
-                        app.refresh(snapshot(handle));
+                        refresh(app, handle, demo);
                     }
                 }
                 Some(Ok(_)) => {} // resize and the like: redrawn at once by the loop
@@ -106,6 +120,25 @@ where
     Ok(())
 }
 
+fn refresh(app: &mut App, handle: &ServerHandle, demo: &DemoClients) {
+    app.refresh(snapshot(handle));
+    app.demo_peers = demo.peers();
+}
+
+/// Feeds the conversations with the server's events since the last frame. At most
+/// `EVENTS_PER_FRAME` a frame: beyond that the dashboard falls behind, and says so, rather than
+/// spend the CPU the server needs.
+fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
+    let at = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+    for _ in 0..EVENTS_PER_FRAME {
+        match events.try_recv() {
+            Ok(event) => app.conversations.record(&event, &at, app.conversation),
+            Err(TryRecvError::Lagged(missed)) => app.conversations.skipped += missed,
+            Err(_) => break,
+        }
+    }
+}
+
 fn apply(handle: &ServerHandle, command: Command) {
     match command {
         Command::Kick(id) => {
@@ -113,6 +146,8 @@ fn apply(handle: &ServerHandle, command: Command) {
         }
         Command::Pause => handle.pause(),
         Command::Resume => handle.resume(),
+        Command::SetMode(mode) => handle.set_mode(mode),
+        Command::SetDelay(delay) => handle.set_delay(delay),
     }
 }
 
@@ -127,5 +162,7 @@ pub fn snapshot(handle: &ServerHandle) -> Snapshot {
         paused: handle.is_paused(),
         uptime: handle.uptime(),
         clock: String::from_utf8_lossy(reply.trim_ascii_end()).into_owned(),
+        mode: handle.mode(),
+        delay: handle.delay(),
     }
 }

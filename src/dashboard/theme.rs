@@ -43,6 +43,8 @@ pub struct Theme {
     pub value: Style,
     pub serving: Style,
     pub paused: Style,
+    /// The serving mode badge.
+    pub mode: Style,
     pub clock: Style,
     pub chart: Style,
     pub table_header: Style,
@@ -86,6 +88,10 @@ impl Theme {
                 .fg(Color::Black)
                 .bg(Color::Yellow)
                 .add_modifier(bold),
+            mode: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(bold),
             clock: Style::new().fg(Color::Green),
             chart: Style::new().fg(Color::Cyan),
             table_header: Style::new().fg(Color::Yellow).add_modifier(bold),
@@ -115,6 +121,10 @@ impl Theme {
             paused: Style::new()
                 .fg(Color::White)
                 .bg(Color::Red)
+                .add_modifier(bold),
+            mode: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
                 .add_modifier(bold),
             clock: Style::new().fg(Color::Blue),
             chart: Style::new().fg(Color::Blue),
@@ -149,6 +159,10 @@ impl Theme {
                 .fg(Color::Black)
                 .bg(Color::LightYellow)
                 .add_modifier(bold),
+            mode: Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightCyan)
+                .add_modifier(bold),
             clock: Style::new().fg(Color::LightGreen).add_modifier(bold),
             chart: Style::new().fg(Color::LightCyan),
             table_header: Style::new()
@@ -180,6 +194,7 @@ impl Theme {
             // Reverse video keeps the state badges standing out without colour.
             serving: plain(self.serving).add_modifier(Modifier::REVERSED),
             paused: plain(self.paused).add_modifier(Modifier::REVERSED),
+            mode: plain(self.mode).add_modifier(Modifier::REVERSED),
             clock: plain(self.clock),
             chart: plain(self.chart),
             table_header: plain(self.table_header),

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
@@ -20,9 +21,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let clients = &app.snapshot.clients;
     let rows = clients.iter().map(|client| {
         let (state, style) = state(client, now, theme);
+        let address = if app.demo_peers.contains(&client.peer) {
+            format!("{} demo", client.peer)
+        } else {
+            client.peer.to_string()
+        };
         Row::new(vec![
             Cell::from(client.id.to_string()),
-            Cell::from(client.peer.to_string()),
+            Cell::from(address),
             Cell::from(format::duration(
                 now.saturating_duration_since(client.connected_at),
             )),
@@ -36,6 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     )
                 },
             )),
+            Cell::from(
+                client
+                    .last_latency
+                    .map_or_else(String::new, format::latency),
+            ),
             Cell::from(state).style(style),
         ])
     });
@@ -45,6 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         "connected",
         "requests",
         "last request",
+        "latency",
         "state",
     ])
     .style(theme.table_header);
@@ -61,7 +73,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     // As wide as the longest address (IPv6 ones are long), the spare room at the end.
     let address_width = clients
         .iter()
-        .map(|client| client.peer.to_string().len() as u16)
+        .map(|client| {
+            client.peer.to_string().len() as u16
+                + 5 * u16::from(app.demo_peers.contains(&client.peer))
+        })
         .max()
         .unwrap_or(0)
         .max("address".len() as u16);
@@ -73,6 +88,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(12),
+            Constraint::Length(9),
             Constraint::Fill(1),
         ],
     )
@@ -83,19 +99,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     frame.render_stateful_widget(table, area, &mut app.table);
 }
 
-fn state(
-    client: &ClientInfo,
-    now: std::time::Instant,
-    theme: &Theme,
-) -> (&'static str, ratatui::style::Style) {
-    if client.waiting {
-        ("waiting", theme.waiting)
+fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String, Style) {
+    if client.queued {
+        // Queued since it connected: that is how long it has waited.
+        let waited = now.saturating_duration_since(client.connected_at);
+        (
+            format!("queued {}", format::duration(waited)),
+            theme.waiting,
+        )
+    } else if client.waiting {
+        ("waiting".into(), theme.waiting)
     } else if client
         .last_request_at
         .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_WITHIN)
     {
-        ("active", theme.value)
+        ("active".into(), theme.value)
     } else {
-        ("idle", theme.label)
+        ("idle".into(), theme.label)
     }
 }

@@ -24,6 +24,16 @@ pub fn uptime(duration: Duration) -> String {
     )
 }
 
+/// `310µs`, `12.5ms`, `1.20s`.
+pub fn latency(latency: Duration) -> String {
+    let micros = latency.as_micros();
+    match micros {
+        0..1000 => format!("{micros}µs"),
+        1000..1_000_000 => format!("{:.1}ms", micros as f64 / 1e3),
+        _ => format!("{:.2}s", micros as f64 / 1e6),
+    }
+}
+
 /// `999`, `12.3k`, `4.56M`.
 pub fn count(value: u64) -> String {
     match value {
@@ -48,6 +58,13 @@ mod tests {
             "3d04h"
         );
         assert_eq!(uptime(Duration::from_secs(26 * 3600 + 61)), "26:01:01");
+    }
+
+    #[test]
+    fn latencies_pick_their_unit() {
+        assert_eq!(latency(Duration::from_micros(310)), "310µs");
+        assert_eq!(latency(Duration::from_micros(12_540)), "12.5ms");
+        assert_eq!(latency(Duration::from_millis(1_204)), "1.20s");
     }
 
     #[test]

@@ -1,28 +1,50 @@
-//! The top line: where the server listens, its zone, uptime, and SERVING or PAUSED.
+//! The top lines: where the server listens, its zone, uptime, SERVING or PAUSED, and how it
+//! serves (mode and delay).
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::format;
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 
+/// Rows the header takes.
+pub const HEIGHT: u16 = 2;
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [first, second] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
     let state = if app.snapshot.paused {
         Span::styled(" ⏸ PAUSED ", theme.paused)
     } else {
         Span::styled(" ● SERVING ", theme.serving)
     };
-    let line = Line::from(vec![
-        state,
-        Span::styled("  jamtui ", theme.title),
-        Span::styled("listening ", theme.label),
-        Span::styled(app.listen_addr.to_string(), theme.value),
-        Span::styled("  zone ", theme.label),
-        Span::styled(app.zone.clone(), theme.value),
-        Span::styled("  up ", theme.label),
-        Span::styled(format::uptime(app.snapshot.uptime), theme.value),
-    ]);
-    frame.render_widget(line, area);
+    frame.render_widget(
+        Line::from(vec![
+            state,
+            Span::styled("  jamtui ", theme.title),
+            Span::styled("listening ", theme.label),
+            Span::styled(app.listen_addr.to_string(), theme.value),
+            Span::styled("  zone ", theme.label),
+            Span::styled(app.zone.clone(), theme.value),
+            Span::styled("  up ", theme.label),
+            Span::styled(format::uptime(app.snapshot.uptime), theme.value),
+        ]),
+        first,
+    );
+    let queued = app.snapshot.clients.iter().filter(|c| c.queued).count();
+    let mut serving = vec![
+        Span::styled(" mode ", theme.label),
+        Span::styled(format!(" {} ", app.snapshot.mode), theme.mode),
+        Span::styled("  delay ", theme.label),
+        Span::styled(
+            humantime::format_duration(app.snapshot.delay).to_string(),
+            theme.value,
+        ),
+    ];
+    if queued > 0 {
+        serving.push(Span::styled("  queued ", theme.label));
+        serving.push(Span::styled(queued.to_string(), theme.waiting));
+    }
+    frame.render_widget(Line::from(serving), second);
 }

@@ -2,6 +2,7 @@
 
 mod clients;
 mod clock;
+mod conversation;
 mod footer;
 mod format;
 mod header;
@@ -31,9 +32,13 @@ pub fn render(frame: &mut Frame, app: &mut App) {
         too_small::render(frame, area, app, &theme);
         return;
     }
-    let chart_height = if area.height >= 34 { 8 } else { 4 };
+    let chart_height = match area.height {
+        34.. => 8,
+        30.. => 4,
+        _ => 3,
+    };
     let [header_area, top, chart, clients_area, log_area, footer_area] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(header::HEIGHT),
         Constraint::Length(6),
         Constraint::Length(chart_height),
         Constraint::Fill(1),
@@ -51,6 +56,9 @@ pub fn render(frame: &mut Frame, app: &mut App) {
     clients::render(frame, clients_area, app, &theme);
     log::render(frame, log_area, app, &theme);
     footer::render(frame, footer_area, &theme);
+    if app.conversation.is_some() {
+        conversation::render(frame, area, app, &theme);
+    }
     if app.show_help {
         help::render(frame, area, &theme);
     }

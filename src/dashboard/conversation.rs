@@ -1,0 +1,220 @@
+//! Each client's exchange with the server, built from the server's events, for the panel that
+//! zooms into one client.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use crate::event::{ClientId, Event, Reply};
+use crate::pyrepr;
+
+/// Exchanges kept per client (the oldest go first).
+const KEPT: usize = 100;
+
+/// One line of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// Wall-clock time, `hh:mm:ss.mmm`.
+    pub at: String,
+    pub direction: Direction,
+    /// The bytes in the assignment's notation: `b'TIME\r\n'` in, `JAM 23:19:50\r\n` out.
+    pub text: String,
+    /// For replies: from reading the request to writing the reply.
+    pub latency: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Client to server.
+    In,
+    /// Server to client.
+    Out,
+    /// Connected, closed.
+    Note,
+}
+
+#[derive(Debug, Default)]
+pub struct Conversations {
+    by_client: HashMap<ClientId, VecDeque<Exchange>>,
+    /// Events the dashboard did not see (it fell behind); conversations may have gaps.
+    pub skipped: u64,
+}
+
+impl Conversations {
+    pub fn of(&self, id: ClientId) -> Option<&VecDeque<Exchange>> {
+        self.by_client.get(&id)
+    }
+
+    /// Takes one server event. `at` is the wall-clock time to show; `keep` is a client whose
+    /// conversation must outlive its connection (the one on screen).
+    pub fn record(&mut self, event: &Event, at: &str, keep: Option<ClientId>) {
+        match event {
+            Event::Connected { id, peer } => {
+                self.push(*id, note(at, format!("connected from {peer}")));
+            }
+            Event::Served {
+                id,
+                request,
+                reply,
+                latency,
+                ..
+            } => {
+                self.push(
+                    *id,
+                    Exchange {
+                        at: at.to_string(),
+                        direction: Direction::In,
+                        text: pyrepr::bytes(request),
+                        latency: None,
+                    },
+                );
+                let sent = match reply {
+                    Reply::Time(bytes) => &bytes[..],
+                    Reply::Error(error) => error.bytes(),
+                    Reply::Nothing => return,
+                };
+                self.push(
+                    *id,
+                    Exchange {
+                        at: at.to_string(),
+                        direction: Direction::Out,
+                        text: escaped(sent),
+                        latency: Some(*latency),
+                    },
+                );
+            }
+            Event::Gone { id, reason, .. } => {
+                if keep == Some(*id) {
+                    self.push(*id, note(at, format!("connection closed ({reason})")));
+                } else {
+                    self.by_client.remove(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Forgets the conversation of a client that is gone (once its panel closes).
+    pub fn forget(&mut self, id: ClientId) {
+        self.by_client.remove(&id);
+    }
+
+    fn push(&mut self, id: ClientId, exchange: Exchange) {
+        let exchanges = self.by_client.entry(id).or_default();
+        if exchanges.len() == KEPT {
+            exchanges.pop_front();
+        }
+        exchanges.push_back(exchange);
+    }
+}
+
+fn note(at: &str, text: String) -> Exchange {
+    Exchange {
+        at: at.to_string(),
+        direction: Direction::Note,
+        text,
+        latency: None,
+    }
+}
+
+/// Bytes as Python would show them inside `b'...'`, without the quotes: `JAM 23:19:50\r\n`.
+fn escaped(bytes: &[u8]) -> String {
+    let quoted = pyrepr::bytes(bytes);
+    quoted[2..quoted.len() - 1].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::event::GoneReason;
+    use crate::protocol::{ErrorReply, time_reply};
+
+    fn served(id: ClientId, request: &'static [u8], reply: Reply) -> Event {
+        Event::Served {
+            id,
+            peer: "127.0.0.1:43256".parse().unwrap(),
+            request: Bytes::from_static(request),
+            reply,
+            latency: Duration::from_micros(310),
+        }
+    }
+
+    #[test]
+    fn an_exchange_reads_like_the_assignment() {
+        let mut conversations = Conversations::default();
+        conversations.record(
+            &served(1, b"TIME\r\n", Reply::Time(time_reply(23, 19, 50))),
+            "23:19:50.000",
+            None,
+        );
+        conversations.record(
+            &served(1, b"HELLO\r\n", Reply::Error(ErrorReply::UnknownRequest)),
+            "23:19:51.000",
+            None,
+        );
+        conversations.record(
+            &served(1, b"QUIT\r\n", Reply::Nothing),
+            "23:19:52.000",
+            None,
+        );
+        let texts: Vec<(Direction, &str)> = conversations
+            .of(1)
+            .unwrap()
+            .iter()
+            .map(|e| (e.direction, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (Direction::In, r"b'TIME\r\n'"),
+                (Direction::Out, r"JAM 23:19:50\r\n"),
+                (Direction::In, r"b'HELLO\r\n'"),
+                (
+                    Direction::Out,
+                    r"ERR unknown request, expected TIME or QUIT\r\n"
+                ),
+                (Direction::In, r"b'QUIT\r\n'"),
+            ]
+        );
+        assert_eq!(
+            conversations.of(1).unwrap()[1].latency,
+            Some(Duration::from_micros(310))
+        );
+    }
+
+    #[test]
+    fn only_the_shown_conversation_outlives_its_client_and_history_is_bounded() {
+        let mut conversations = Conversations::default();
+        for _ in 0..200 {
+            conversations.record(
+                &served(1, b"TIME\r\n", Reply::Time(time_reply(0, 0, 0))),
+                "t",
+                None,
+            );
+            conversations.record(
+                &served(2, b"TIME\r\n", Reply::Time(time_reply(0, 0, 0))),
+                "t",
+                None,
+            );
+        }
+        assert_eq!(conversations.of(1).unwrap().len(), KEPT);
+        let gone = |id| Event::Gone {
+            id,
+            peer: "127.0.0.1:1".parse().unwrap(),
+            reason: GoneReason::Quit,
+        };
+        conversations.record(&gone(1), "t", Some(1));
+        conversations.record(&gone(2), "t", Some(1));
+        assert!(
+            conversations
+                .of(1)
+                .unwrap()
+                .back()
+                .unwrap()
+                .text
+                .contains("closed (quit)")
+        );
+        assert!(conversations.of(2).is_none());
+    }
+}
