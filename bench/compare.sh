@@ -19,12 +19,13 @@ listener_pid() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut 
 wait_listening() { for _ in $(seq 100); do [ -n "$(listener_pid "$1")" ] && return; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
 
 start_jamtui() {
-    "$bin" --headless --quiet --bind 127.0.0.1 --port 0 2> "$work/jamtui.log" &
+    # 10,000 held clients plus the 50 measuring ones exceed the default --max-clients 10000.
+    "$bin" --headless --quiet --bind 127.0.0.1 --port 0 --max-clients 11000 2> "$work/jamtui.log" &
     for _ in $(seq 50); do grep -q 'listening on' "$work/jamtui.log" 2>/dev/null && break; sleep 0.1; done
     port=$(grep -o '127.0.0.1:[0-9]*' "$work/jamtui.log" | head -1 | cut -d: -f2)
 }
 start_dashboard() {
-    tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 "$bin --bind 127.0.0.1 --port 0"
+    tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 "$bin --bind 127.0.0.1 --port 0 --max-clients 11000"
     for _ in $(seq 50); do tmux -L "$socket" capture-pane -p | grep -q 'listening 127' && break; sleep 0.1; done
     port=$(tmux -L "$socket" capture-pane -p | grep -o 'listening 127.0.0.1:[0-9]*' | head -1 | cut -d: -f2)
 }

@@ -38,7 +38,7 @@ def main():
     out.append(f"one scenario at a time, {seconds} s each, in one run. On 2 cores the load generator and")
     out.append("the server share the CPU, so at P=1 the load generator sets the pace; **server CPU per")
     out.append("request** (utime+stime from /proc/PID/stat over the run, divided by the requests) is the")
-    out.append("fairer comparison. Servers: `jamtui --headless --quiet`; `redis-server --save '' --appendonly no`")
+    out.append("fairer comparison. Servers: `jamtui --headless --quiet --max-clients 11000` (10,000 held plus 50 measuring clients exceed the default limit); `redis-server --save '' --appendonly no`")
     out.append("driven with `PING` → `+PONG`; `bench/reference_server.py`, the assignment's thread-per-client")
     out.append("Python server (`recv(256)`, a log line per request, stderr to /dev/null).\n")
     out.append("Commands: `jamtui bench 127.0.0.1 --port PORT --duration DURATION --server-pid PID --connections C`")

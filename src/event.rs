@@ -43,6 +43,11 @@ pub enum Event {
     },
     Paused,
     Resumed,
+    /// Past the per-second budget, this many request events were not published.
+    RequestEventsSkipped {
+        skipped: u64,
+        limit: u64,
+    },
     ModeChanged {
         mode: Mode,
     },

@@ -10,13 +10,26 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::clock::Zone;
+use crate::clock::{Zone, unix_now};
 use crate::event::{ClientId, Event, GoneReason};
 use crate::gate::{Gate, Mode};
 use crate::server::Config;
 
 /// How many events a slow watcher may fall behind before it misses some.
 const EVENT_CAPACITY: usize = 4096;
+
+/// Request events published per second at most. Past this (tens of thousands of requests a
+/// second) a log line per request helps nobody, and publishing them would cost the server most
+/// of its speed; the counters stay exact.
+pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
+
+/// This second's request events: the second, how many were published and skipped.
+#[derive(Debug, Default)]
+pub(crate) struct EventBudget {
+    second: AtomicU64,
+    published: AtomicU64,
+    skipped: AtomicU64,
+}
 
 #[derive(Clone)]
 pub struct ServerHandle {
@@ -34,6 +47,7 @@ pub(crate) struct Shared {
     pub(crate) shutdown: CancellationToken,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) request_events: bool,
+    event_budget: EventBudget,
     pub(crate) gate: Arc<Gate>,
     pool_size: usize,
     delay_micros: AtomicU64,
@@ -152,6 +166,7 @@ impl Shared {
             shutdown: CancellationToken::new(),
             events,
             request_events: config.request_events,
+            event_budget: EventBudget::default(),
             gate: Arc::new(Gate::new(config.mode)),
             pool_size: config.pool_size,
             delay_micros: AtomicU64::new(config.delay.as_micros() as u64),
@@ -177,9 +192,36 @@ impl Shared {
         Duration::from_micros(self.delay_micros.load(Relaxed))
     }
 
-    /// Whether a request event would reach anyone.
+    /// Whether the next batch of requests should publish its events: someone must be listening,
+    /// and this second's budget must not be spent. Past the budget, requests are counted as
+    /// skipped, and the next second begins by saying how many were.
     pub(crate) fn wants_request_events(&self) -> bool {
-        self.request_events && self.events.receiver_count() > 0
+        if !self.request_events || self.events.receiver_count() == 0 {
+            return false;
+        }
+        let second = unix_now() as u64;
+        let budget = &self.event_budget;
+        if budget.second.swap(second, Relaxed) != second {
+            budget.published.store(0, Relaxed);
+            let skipped = budget.skipped.swap(0, Relaxed);
+            if skipped > 0 {
+                self.publish(Event::RequestEventsSkipped {
+                    skipped,
+                    limit: REQUEST_EVENTS_PER_SECOND,
+                });
+            }
+        }
+        budget.published.load(Relaxed) < REQUEST_EVENTS_PER_SECOND
+    }
+
+    /// Accounts for a batch's request events: published, or skipped for want of budget.
+    pub(crate) fn count_request_events(&self, published: u64, skipped: u64) {
+        if published > 0 {
+            self.event_budget.published.fetch_add(published, Relaxed);
+        }
+        if skipped > 0 && self.request_events && self.events.receiver_count() > 0 {
+            self.event_budget.skipped.fetch_add(skipped, Relaxed);
+        }
     }
 
     pub(crate) fn register(self: &Arc<Shared>, peer: SocketAddr) -> Registration {

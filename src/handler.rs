@@ -166,11 +166,21 @@ impl Handler {
 
     /// Answers every complete request in the input, in order.
     async fn answer_buffered(&mut self) -> Served {
-        let keep_raw = self.shared.wants_request_events() || self.panic_on.is_some();
+        let wants_events = self.shared.wants_request_events();
+        let keep_raw = wants_events || self.panic_on.is_some();
+        let mut answered = 0;
         loop {
             let frame = match self.conn.next_frame(keep_raw) {
                 Ok(Some(frame)) => frame,
-                Ok(None) => return Ok(()),
+                Ok(None) => {
+                    let (published, skipped) = if wants_events {
+                        (answered, 0)
+                    } else {
+                        (0, answered)
+                    };
+                    self.shared.count_request_events(published, skipped);
+                    return Ok(());
+                }
                 Err(_) => {
                     self.reply_error(ErrorReply::LineTooLong);
                     self.flush().await?;
@@ -199,6 +209,7 @@ impl Handler {
             };
             if frame.request != Request::Empty {
                 self.unreported += 1;
+                answered += 1;
             }
             self.last_arrival = Some(frame.arrived);
             if let Some(request) = frame.raw {

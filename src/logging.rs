@@ -270,6 +270,11 @@ pub fn log_event(event: &Event, zone: &str) {
             event = "resumed",
             "[SERVER] resumed: answering the waiting connections and requests"
         ),
+        Event::RequestEventsSkipped { skipped, limit } => warn!(
+            target: SERVER_TARGET,
+            event = "requests_not_logged", skipped,
+            "[SERVER] {skipped} requests answered but not logged (over {limit} a second; the counters are exact)"
+        ),
         Event::ModeChanged { mode } => warn!(
             target: SERVER_TARGET,
             event = "mode", %mode,

@@ -286,3 +286,62 @@ async fn no_request_events_are_made_when_not_wanted() {
     ));
     assert_eq!(server.handle.counters().requests, 2);
 }
+
+#[tokio::test]
+async fn past_the_per_second_budget_request_events_are_skipped_and_counted() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let watcher = tokio::spawn(async move {
+        let (mut served, mut missed, mut skipped, mut reports) = (0u64, 0u64, 0u64, 0);
+        let mut count = |event: Result<Event, RecvError>| match event {
+            Ok(Event::Served { .. }) => served += 1,
+            Ok(Event::RequestEventsSkipped { skipped: n, limit }) => {
+                assert_eq!(limit, jamtui::handle::REQUEST_EVENTS_PER_SECOND);
+                skipped += n;
+                reports += 1;
+            }
+            Err(RecvError::Lagged(n)) => missed += n,
+            _ => {}
+        };
+        loop {
+            tokio::select! {
+                biased;
+                _ = &mut stopped => break,
+                event = events.recv() => count(event),
+            }
+        }
+        // What is still queued counts too.
+        loop {
+            match events.try_recv() {
+                Ok(event) => count(Ok(event)),
+                Err(broadcast::error::TryRecvError::Lagged(n)) => count(Err(RecvError::Lagged(n))),
+                Err(_) => break,
+            }
+        }
+        (served, missed, skipped, reports)
+    });
+    let mut client = server.client().await;
+    let requests = 30_000;
+    client.send(&b"TIME\r\n".repeat(requests)).await;
+    for _ in 0..requests {
+        client.line().await;
+    }
+    // The report comes with the first request of a later second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.send(b"TIME\r\n").await;
+    client.line().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    let (served, missed, skipped, reports) = timeout(WAIT, watcher).await.unwrap().unwrap();
+    assert!(
+        reports >= 1 && skipped > 0,
+        "30,000 requests this fast exceed the budget"
+    );
+    // Every request was either published (seen or missed by this slow watcher) or skipped.
+    assert!(
+        served + missed + skipped >= requests as u64,
+        "{served} + {missed} + {skipped}"
+    );
+    assert_eq!(server.handle.counters().requests, requests as u64 + 1);
+}
