@@ -35,6 +35,13 @@ pub enum Command {
     Client(ClientArgs),
     /// Measure a server: requests/s and latency percentiles under a closed-loop load
     Bench(BenchArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +87,18 @@ pub struct ServeArgs {
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
+    /// Mask client addresses everywhere (table, log, log file, exports): 172.16.x.x:43256 (key: h)
+    #[arg(long)]
+    pub privacy: bool,
+    /// Disable kick, pause, mode and delay in the dashboard, for a shared screen
+    #[arg(long)]
+    pub read_only: bool,
+    /// Plain-ASCII borders, charts and symbols, for consoles without box-drawing fonts
+    #[arg(long)]
+    pub ascii: bool,
+    /// Write the per-client statistics as CSV to this file when the dashboard quits (key e: now)
+    #[arg(long, value_name = "PATH")]
+    pub export_on_exit: Option<PathBuf>,
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
@@ -264,7 +283,7 @@ pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]
         }
     }
     let help = match args.iter().find(|arg| {
-        ["client", "bench"]
+        ["client", "bench", "completions"]
             .map(std::ffi::OsStr::new)
             .contains(&arg.as_ref())
     }) {

@@ -92,6 +92,8 @@ pub struct ClientInfo {
     pub waiting: bool,
     /// Waiting for its turn (sequential or pool mode).
     pub queued: bool,
+    /// Error replies it got.
+    pub errors: u64,
     /// From reading the last answered request to writing its reply.
     pub last_latency: Option<Duration>,
 }
@@ -111,6 +113,7 @@ pub(crate) struct ClientStats {
     pub(crate) last_request_ms: AtomicU64,
     pub(crate) waiting: AtomicBool,
     pub(crate) queued: AtomicBool,
+    pub(crate) errors: AtomicU64,
     /// Microseconds, plus one (0: none yet).
     pub(crate) last_latency_us: AtomicU64,
 }
@@ -319,6 +322,7 @@ impl ServerHandle {
                         .then(|| entry.connected_at + Duration::from_millis(last_ms - 1)),
                     waiting: entry.stats.waiting.load(Relaxed),
                     queued: entry.stats.queued.load(Relaxed),
+                    errors: entry.stats.errors.load(Relaxed),
                     last_latency: match entry.stats.last_latency_us.load(Relaxed) {
                         0 => None,
                         micros => Some(Duration::from_micros(micros - 1)),

@@ -232,6 +232,7 @@ impl Handler {
     fn reply_error(&mut self, error: ErrorReply) -> Reply {
         self.conn.queue(error.bytes());
         self.shared.counters.errors.fetch_add(1, Relaxed);
+        self.client.stats.errors.fetch_add(1, Relaxed);
         Reply::Error(error)
     }
 

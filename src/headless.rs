@@ -1,5 +1,7 @@
 //! `jamtui --headless`: the server with its log on stderr, until Ctrl-C or SIGTERM.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use crate::cli::ServeArgs;
@@ -15,7 +17,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let server = runtime.block_on(Server::bind(args.server_config()))?;
     let handle = server.handle();
-    let log = logging::spawn_event_log(&handle)?;
+    let privacy = Arc::new(AtomicBool::new(args.privacy));
+    let log = logging::spawn_event_log(&handle, privacy)?;
     runtime.block_on(async {
         let served = tokio::spawn(server.run());
         let demo = DemoClients::start(handle.local_addr(), args.demo);

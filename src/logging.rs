@@ -4,8 +4,10 @@
 use std::fmt;
 use std::fs::File;
 use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use tokio::sync::broadcast::error::RecvError;
@@ -20,6 +22,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::event::{Event, Reply};
 use crate::handle::ServerHandle;
+use crate::privacy::{mask_addr, mask_text};
 use crate::pyrepr;
 
 /// Per-request lines use this target, so a filter such as `RUST_LOG=jamtui::request=off` can
@@ -183,7 +186,11 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogPanel {
 
 /// Logs every server event from now on, on its own thread, until the server and every handle
 /// are gone.
-pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
+/// `privacy` masks client addresses from the moment it is set.
+pub fn spawn_event_log(
+    handle: &ServerHandle,
+    privacy: Arc<AtomicBool>,
+) -> io::Result<JoinHandle<()>> {
     let mut events = handle.subscribe();
     let zone = handle.zone().name();
     std::thread::Builder::new()
@@ -191,7 +198,7 @@ pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
         .spawn(move || {
             loop {
                 match events.blocking_recv() {
-                    Ok(event) => log_event(&event, &zone),
+                    Ok(event) => log_event(&event, &zone, privacy.load(Relaxed)),
                     Err(RecvError::Lagged(missed)) => warn!(
                         target: SERVER_TARGET,
                         missed,
@@ -205,7 +212,19 @@ pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
 
 /// The log line(s) for one event. Everything is logged at WARNING, as the assignment's
 /// `logging.warning` calls did; only failures are errors.
-pub fn log_event(event: &Event, zone: &str) {
+pub fn log_event(event: &Event, zone: &str, privacy: bool) {
+    // A client's address as Python prints it, masked in privacy mode; and as a plain field.
+    let python = |peer: SocketAddr| {
+        let text = pyrepr::addr(peer);
+        if privacy { mask_text(&text) } else { text }
+    };
+    let field = |peer: SocketAddr| {
+        if privacy {
+            mask_addr(peer)
+        } else {
+            peer.to_string()
+        }
+    };
     match event {
         Event::Listening { addr } => warn!(
             target: SERVER_TARGET,
@@ -214,8 +233,8 @@ pub fn log_event(event: &Event, zone: &str) {
         ),
         Event::Connected { id, peer } => warn!(
             target: SERVER_TARGET,
-            event = "connected", client = id, %peer,
-            "connection from {}", pyrepr::addr(*peer)
+            event = "connected", client = id, peer = field(*peer),
+            "connection from {}", python(*peer)
         ),
         Event::Served {
             id,
@@ -224,10 +243,11 @@ pub fn log_event(event: &Event, zone: &str) {
             reply,
             ..
         } => {
-            let from = pyrepr::addr(*peer);
+            let from = python(*peer);
+            let peer = field(*peer);
             warn!(
                 target: REQUEST_TARGET,
-                event = "received", client = id, %peer,
+                event = "received", client = id, peer,
                 "[SERVER] received {} from {from}", pyrepr::bytes(request)
             );
             let sent = match reply {
@@ -235,7 +255,7 @@ pub fn log_event(event: &Event, zone: &str) {
                 Reply::Error(error) => {
                     warn!(
                         target: REQUEST_TARGET,
-                        event = "invalid", client = id, %peer,
+                        event = "invalid", client = id, peer,
                         "[SERVER] invalid request from {from}"
                     );
                     error.bytes()
@@ -246,19 +266,19 @@ pub fn log_event(event: &Event, zone: &str) {
             let sent = sent.trim_end();
             warn!(
                 target: REQUEST_TARGET,
-                event = "sending", client = id, %peer, reply = sent,
+                event = "sending", client = id, peer, reply = sent,
                 "[SERVER] sending {sent} to {from}"
             );
         }
         Event::Gone { id, peer, reason } => warn!(
             target: SERVER_TARGET,
-            event = "closing", client = id, %peer, %reason,
-            "[SERVER] closing connection with {} ({reason})", pyrepr::addr(*peer)
+            event = "closing", client = id, peer = field(*peer), %reason,
+            "[SERVER] closing connection with {} ({reason})", python(*peer)
         ),
         Event::Refused { peer, refusal } => warn!(
             target: SERVER_TARGET,
-            event = "refused", %peer, %refusal,
-            "[SERVER] refusing connection from {}: {refusal}", pyrepr::addr(*peer)
+            event = "refused", peer = field(*peer), %refusal,
+            "[SERVER] refusing connection from {}: {refusal}", python(*peer)
         ),
         Event::Paused => warn!(
             target: SERVER_TARGET,

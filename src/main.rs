@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use jamtui::cli::{Cli, Command, one_line_error};
 
 fn main() -> ExitCode {
@@ -22,11 +22,26 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Client(args)) => run_client(&args),
         Some(Command::Bench(args)) => run_bench(&args),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "jamtui", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(Into::into),
         None if cli.serve.headless => jamtui::headless::run(&cli.serve),
         None => jamtui::dashboard::run(&cli.serve),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // `jamtui man | head`: the reader left; nothing is wrong.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

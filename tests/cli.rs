@@ -399,3 +399,39 @@ async fn bench_counts_replies_that_break_the_protocol() {
         "{report}"
     );
 }
+
+#[tokio::test]
+async fn completions_and_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = finish(jamtui().args(["completions", shell])).await;
+        assert!(output.status.success(), "{}", stderr(&output));
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            script.contains("jamtui") && script.contains("idle-timeout"),
+            "{shell}"
+        );
+    }
+    let output = finish(jamtui().arg("man")).await;
+    assert!(output.status.success());
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        page.contains(".TH jamtui 1") && page.contains("max\\-clients"),
+        "{page}"
+    );
+    let output = finish(jamtui().args(["completions", "tcsh"])).await;
+    assert_one_line_error(&output, "jamtui completions --help");
+}
+
+#[tokio::test]
+async fn privacy_masks_addresses_in_the_log() {
+    let mut server = Headless::start(&["--privacy"]).await;
+    let (_, client_port) = ask_time(server.port).await;
+    assert_eq!(
+        server.expect_line("connection from").await,
+        format!("WARNING:root:connection from ('127.0.x.x', {client_port})")
+    );
+    let line = server.expect_line("sending").await;
+    assert!(line.ends_with(&format!("to ('127.0.x.x', {client_port})")), "{line}");
+    server.signal("TERM");
+    assert_eq!(server.exit_code().await, Some(0));
+}

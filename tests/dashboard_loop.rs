@@ -67,10 +67,11 @@ async fn keys_pause_resume_kick_and_quit() {
         keys.send(key(KeyCode::Char('q'))).unwrap();
     };
     let no_demo = DemoClients::default();
+    let privacy = std::sync::atomic::AtomicBool::new(false);
     let (shown, ()) = tokio::join!(
         tokio::time::timeout(
             WAIT,
-            run_loop(&mut terminal, input, &handle, &no_demo, &mut app)
+            run_loop(&mut terminal, input, &handle, &no_demo, &privacy, &mut app)
         ),
         script
     );

@@ -60,6 +60,7 @@ fn client(id: u64, at: Instant, requests: u64, waiting: bool) -> ClientInfo {
         last_request_at: Some(at - Duration::from_millis(300 * id)),
         waiting,
         queued: false,
+        errors: id % 2,
         last_latency: Some(Duration::from_micros(180 + 37 * id)),
     }
 }
@@ -116,7 +117,11 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
 /// The screen as text, with the log's wall-clock timestamps masked.
 macro_rules! assert_screen {
     ($name:expr, $terminal:expr) => {
-        insta::with_settings!({filters => vec![(r"([│┃])\d\d:\d\d:\d\d ", "${1}hh:mm:ss ")]}, {
+        insta::with_settings!({filters => vec![
+            (r"([│┃|])\d\d:\d\d:\d\d ", "${1}hh:mm:ss "),
+            // A timestamp cut short by an overlay.
+            (r"([│┃|])\d\d:([^\d])", "${1}hh:${2}"),
+        ]}, {
             insta::assert_snapshot!($name, $terminal.backend().to_string());
         })
     };
@@ -125,7 +130,11 @@ macro_rules! assert_screen {
 /// Text and styles, for themes.
 macro_rules! assert_styled_screen {
     ($name:expr, $terminal:expr) => {
-        insta::with_settings!({filters => vec![(r"([│┃])\d\d:\d\d:\d\d ", "${1}hh:mm:ss ")]}, {
+        insta::with_settings!({filters => vec![
+            (r"([│┃|])\d\d:\d\d:\d\d ", "${1}hh:mm:ss "),
+            // A timestamp cut short by an overlay.
+            (r"([│┃|])\d\d:([^\d])", "${1}hh:${2}"),
+        ]}, {
             insta::assert_debug_snapshot!($name, $terminal.backend().buffer());
         })
     };
@@ -316,4 +325,61 @@ fn the_conversation_panel() {
         "{screen}"
     );
     assert_screen!("conversation", terminal);
+}
+
+#[test]
+fn privacy_masks_every_address_on_screen() {
+    let mut app = app(3, false);
+    app.update(Action::TogglePrivacy);
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert!(!screen.contains("127.0.0.1"), "{screen}");
+    assert!(screen.contains("127.0.x.x:43001") && screen.contains("('127.0.x.x', 43256)"));
+    assert!(screen.contains("addresses hidden"));
+    assert_screen!("privacy", terminal);
+}
+
+#[test]
+fn frozen_and_read_only_are_labelled() {
+    let mut app = app(3, true);
+    app.read_only = true;
+    app.update(Action::ToggleFreeze);
+    app.update(Action::Kick);
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("FROZEN") && screen.contains("PAUSED") && screen.contains("READ-ONLY"));
+    assert!(
+        !screen.contains(" k kick"),
+        "read-only hides the keys that change the server"
+    );
+    assert_screen!("frozen_read_only", terminal);
+}
+
+#[test]
+fn ascii_mode_draws_with_plain_characters() {
+    let mut app = app(3, false);
+    app.ascii = true;
+    let terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    let log_free: String = screen
+        .lines()
+        .filter(|line| !line.contains("[SERVER]"))
+        .collect();
+    assert!(log_free.is_ascii(), "{screen}");
+    assert!(screen.contains("JAM 23:19:50"));
+    assert_screen!("ascii", terminal);
+}
+
+#[test]
+fn a_scrolled_log_says_so() {
+    let mut app = app(3, false);
+    app.update(Action::ToggleFocus);
+    app.update(Action::PageUp);
+    let terminal = draw(&mut app, 80, 24);
+    assert!(
+        terminal
+            .backend()
+            .to_string()
+            .contains("scrolled: End follows")
+    );
 }

@@ -242,3 +242,80 @@ async fn demo_clients_show_up_marked_in_the_table() {
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
 }
+
+#[tokio::test]
+async fn f_freezes_the_view_while_the_server_keeps_serving() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    pane.wait_for("clients (0)").await;
+    pane.press("f");
+    pane.wait_for("FROZEN").await;
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let screen = pane.screen();
+    assert!(
+        screen.contains("clients (0)"),
+        "the frozen view did not change:\n{screen}"
+    );
+    pane.press("f");
+    pane.wait_for("clients (1)").await;
+    assert!(!pane.screen().contains("FROZEN"));
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}
+
+#[tokio::test]
+async fn privacy_keeps_client_addresses_off_the_screen_and_out_of_exports() {
+    let csv = std::env::temp_dir().join(format!("jamtui-e2e-{}.csv", std::process::id()));
+    let pane = Pane::start(&format!(
+        "--bind 127.0.0.1 --port 0 --privacy --export-on-exit {}",
+        csv.display()
+    ));
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    let local = client.stream.get_ref().local_addr().unwrap().port();
+    let screen = pane.wait_for(&format!("('127.0.x.x', {local})")).await;
+    pane.wait_for(&format!("127.0.x.x:{local}")).await;
+    // The listening address is the server's own; no client address may show.
+    let without_header: String = screen.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert!(!without_header.contains("127.0.0.1"), "{screen}");
+    pane.press("e");
+    pane.wait_for("exported to").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    let _ = std::fs::remove_file(&csv);
+    assert!(
+        exported
+            .starts_with("address,connected_at,connected_seconds,requests,errors,last_latency_ms")
+    );
+    assert!(
+        exported.contains(&format!("127.0.x.x:{local},")),
+        "{exported}"
+    );
+    assert!(!exported.contains("127.0.0.1"), "{exported}");
+}
+
+#[tokio::test]
+async fn read_only_ignores_kick_and_pause() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --read-only");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    pane.wait_for("READ-ONLY").await;
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    pane.wait_for("clients (1)").await;
+    pane.press("k");
+    pane.press("p");
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    let screen = pane.wait_for("clients (1)").await;
+    assert!(
+        screen.contains("SERVING") && !screen.contains("PAUSED"),
+        "{screen}"
+    );
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}

@@ -56,10 +56,30 @@ pub enum Action {
     LessDelay,
     /// Enter: the selected client's conversation.
     OpenConversation,
+    /// `f`: stop updating the screen (the server goes on serving).
+    ToggleFreeze,
+    /// `h`: hide client addresses (privacy mode).
+    TogglePrivacy,
+    /// `e`: write the per-client statistics as CSV.
+    Export,
     ToggleHelp,
     /// Esc: closes the help or the conversation if one is open, else quits.
     Back,
     Quit,
+}
+
+impl Action {
+    /// Whether the action commands the server (and so is off in read-only mode).
+    fn changes_the_server(self) -> bool {
+        matches!(
+            self,
+            Action::Kick
+                | Action::TogglePause
+                | Action::CycleMode
+                | Action::MoreDelay
+                | Action::LessDelay
+        )
+    }
 }
 
 /// What the dashboard asks of the server.
@@ -70,6 +90,7 @@ pub enum Command {
     Resume,
     SetMode(Mode),
     SetDelay(Duration),
+    Export,
 }
 
 /// The delays `+` and `-` step through.
@@ -111,6 +132,18 @@ pub struct App {
     pub conversations: Conversations,
     /// Addresses of the built-in demo clients (`--demo`), marked in the table.
     pub demo_peers: HashSet<SocketAddr>,
+    /// The view stops updating; the server does not.
+    pub frozen: bool,
+    /// Client addresses are masked wherever they are shown.
+    pub privacy: bool,
+    /// Kick, pause, mode and delay are disabled (`--read-only`).
+    pub read_only: bool,
+    /// Plain-ASCII borders, charts and symbols (`--ascii`).
+    pub ascii: bool,
+    /// The last thing worth telling in the footer (an export's file name).
+    pub notice: Option<String>,
+    /// Where `e` exports to (`--export-on-exit`); `None`: a new file in the current directory.
+    pub export_path: Option<std::path::PathBuf>,
     pub quit: bool,
     /// Test hook (`--test-panic-after`): the dashboard panics at this moment.
     pub panic_at: Option<Instant>,
@@ -135,6 +168,12 @@ impl App {
             conversation: None,
             conversations: Conversations::default(),
             demo_peers: HashSet::new(),
+            frozen: false,
+            privacy: false,
+            read_only: false,
+            ascii: false,
+            notice: None,
+            export_path: None,
             quit: false,
             panic_at: None,
         }
@@ -145,6 +184,9 @@ impl App {
     pub fn refresh(&mut self, snapshot: Snapshot) {
         if self.panic_at.is_some_and(|at| snapshot.at >= at) {
             panic!("test hook: --test-panic-after");
+        }
+        if self.frozen {
+            return;
         }
         let old_index = self.selected_index();
         self.rates.record(&snapshot);
@@ -173,6 +215,10 @@ impl App {
         if self.show_help && !matches!(action, Action::Quit) {
             // Any key closes the help; only `?` or Esc are advertised.
             self.show_help = false;
+            return None;
+        }
+        if self.read_only && action.changes_the_server() {
+            // The footer already says these keys are off.
             return None;
         }
         match action {
@@ -214,6 +260,9 @@ impl App {
                 return Some(Command::SetDelay(*next.unwrap_or(&Duration::ZERO)));
             }
             Action::OpenConversation => self.conversation = self.selected,
+            Action::ToggleFreeze => self.frozen = !self.frozen,
+            Action::TogglePrivacy => self.privacy = !self.privacy,
+            Action::Export => return Some(Command::Export),
             Action::ToggleHelp => self.show_help = true,
             Action::Back if self.conversation.is_some() => self.close_conversation(),
             Action::Back | Action::Quit => self.quit = true,
@@ -322,6 +371,7 @@ mod tests {
             last_request_at: None,
             waiting: false,
             queued: false,
+            errors: 0,
             last_latency: None,
         }
     }
@@ -501,6 +551,35 @@ mod tests {
         assert!(!app.quit);
         app.update(Action::Back);
         assert!(app.quit);
+    }
+
+    #[test]
+    fn read_only_refuses_what_would_change_the_server() {
+        let (mut app, _) = with_clients(&[1]);
+        app.read_only = true;
+        for action in [
+            Action::Kick,
+            Action::TogglePause,
+            Action::CycleMode,
+            Action::MoreDelay,
+            Action::LessDelay,
+        ] {
+            assert_eq!(app.update(action), None, "{action:?}");
+        }
+        assert_eq!(app.update(Action::Export), Some(Command::Export));
+        app.update(Action::Down);
+        assert_eq!(app.selected, Some(1));
+    }
+
+    #[test]
+    fn a_frozen_view_ignores_new_snapshots_until_thawed() {
+        let (mut app, at) = with_clients(&[1]);
+        app.update(Action::ToggleFreeze);
+        app.refresh(snapshot(at, 50, &[1, 2, 3]));
+        assert_eq!(app.snapshot.clients.len(), 1);
+        app.update(Action::ToggleFreeze);
+        app.refresh(snapshot(at, 50, &[1, 2, 3]));
+        assert_eq!(app.snapshot.clients.len(), 3);
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub fn action(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('+') | KeyCode::Char('=') => Action::MoreDelay,
         KeyCode::Char('-') => Action::LessDelay,
         KeyCode::Enter => Action::OpenConversation,
+        KeyCode::Char('f') => Action::ToggleFreeze,
+        KeyCode::Char('h') => Action::TogglePrivacy,
+        KeyCode::Char('e') => Action::Export,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('q') => Action::Quit,
@@ -34,20 +37,23 @@ pub fn action(key: KeyEvent) -> Option<Action> {
     })
 }
 
-/// The footer: the keys a newcomer needs.
-pub const FOOTER: [(&str, &str); 8] = [
-    ("↑↓", "select"),
-    ("k", "kick"),
-    ("p", "pause"),
-    ("m", "mode"),
-    ("+-", "delay"),
-    ("⏎", "talk"),
-    ("?", "help"),
-    ("q", "quit"),
+/// The footer: the keys a newcomer needs. `None` keys are the arrows and Enter, whose symbols
+/// depend on `--ascii`; the bool says whether read-only mode disables the key.
+pub const FOOTER: [(Option<&str>, &str, bool); 10] = [
+    (None, "select", false),
+    (Some("k"), "kick", true),
+    (Some("p"), "pause", true),
+    (Some("m"), "mode", true),
+    (Some("+-"), "delay", true),
+    (None, "talk", false),
+    (Some("f"), "freeze", false),
+    (Some("h"), "hide", false),
+    (Some("?"), "help", false),
+    (Some("q"), "quit", false),
 ];
 
 /// The help overlay: every key.
-pub const HELP: [(&str, &str); 12] = [
+pub const HELP: [(&str, &str); 15] = [
     ("Up / Down", "select a client (or scroll the log)"),
     ("PgUp / PgDn", "move a page"),
     ("Home / End", "first / last client (End: log follows)"),
@@ -57,6 +63,9 @@ pub const HELP: [(&str, &str); 12] = [
     ("m", "serving mode: concurrent, sequential, pool"),
     ("+ / -", "processing delay: 0 100ms 250ms 500ms 1s 2s"),
     ("Enter", "the selected client's conversation (Esc closes)"),
+    ("f", "freeze the view (the server keeps serving)"),
+    ("h", "hide client addresses (privacy, for projectors)"),
+    ("e", "export per-client statistics as CSV"),
     ("t", "cycle themes: dark, light, high-contrast"),
     ("?", "this help"),
     ("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)"),

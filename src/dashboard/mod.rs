@@ -5,11 +5,15 @@
 
 pub mod app;
 pub mod conversation;
+pub mod glyphs;
 pub mod keys;
 pub mod theme;
 pub mod view;
 
 use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
 
 use anyhow::bail;
@@ -25,6 +29,7 @@ use tokio::sync::broadcast::{self, error::TryRecvError};
 use crate::dashboard::app::{App, Command, Snapshot};
 use crate::demo::DemoClients;
 use crate::event::Event;
+use crate::export;
 use crate::handle::ServerHandle;
 use crate::headless::shutdown_signal;
 use crate::logging;
@@ -46,7 +51,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     // Bind before taking over the screen, so a busy port is reported on a normal terminal.
     let server = runtime.block_on(Server::bind(args.server_config()))?;
     let handle = server.handle();
-    let log = logging::spawn_event_log(&handle)?;
+    let privacy = Arc::new(AtomicBool::new(args.privacy));
+    let log = logging::spawn_event_log(&handle, Arc::clone(&privacy))?;
     let mut app = App::new(
         handle.local_addr(),
         handle.zone().name(),
@@ -58,13 +64,29 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         .test_panic_after
         .map(|after| std::time::Instant::now() + after);
     app.pool_size = handle.pool_size();
+    app.privacy = args.privacy;
+    app.read_only = args.read_only;
+    app.ascii = args.ascii;
+    app.export_path = args.export_on_exit.clone();
 
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
         let demo = DemoClients::start(handle.local_addr(), args.demo);
         // ratatui's init installs a panic hook that restores the terminal before the message.
         let mut terminal = ratatui::try_init()?;
-        let shown = run_loop(&mut terminal, EventStream::new(), &handle, &demo, &mut app).await;
+        let shown = run_loop(
+            &mut terminal,
+            EventStream::new(),
+            &handle,
+            &demo,
+            &privacy,
+            &mut app,
+        )
+        .await;
+        if let Some(path) = &args.export_on_exit {
+            export::write_csv(path, &handle.clients(), app.privacy)
+                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+        }
         drop(demo);
         ratatui::restore();
         handle.shutdown();
@@ -84,6 +106,7 @@ pub async fn run_loop<B, S>(
     mut input: S,
     handle: &ServerHandle,
     demo: &DemoClients,
+    privacy: &AtomicBool,
     app: &mut App,
 ) -> anyhow::Result<()>
 where
@@ -98,19 +121,33 @@ where
     let mut events = handle.subscribe();
     while !app.quit {
         record_events(&mut events, app);
-        terminal.draw(|frame| view::render(frame, app))?;
+        if !app.frozen {
+            terminal.draw(|frame| view::render(frame, app))?;
+        }
         tokio::select! {
             _ = frames.tick() => refresh(app, handle, demo),
             event = input.next() => match event {
                 Some(Ok(TerminalEvent::Key(key))) => {
                     if let Some(action) = keys::action(key) {
-                        if let Some(command) = app.update(action) {
-                            apply(handle, command);
+                        app.notice = None;
+                        match app.update(action) {
+                            Some(Command::Export) => {
+                                let path = app.export_path.as_deref();
+                                app.notice = Some(export_now(handle, app.privacy, path));
+                            }
+                            Some(command) => apply(handle, command),
+                            None => {}
                         }
+                        privacy.store(app.privacy, Relaxed);
                         refresh(app, handle, demo);
+                        // A frozen view is still redrawn after a key, to show the key's effect.
+                        terminal.draw(|frame| view::render(frame, app))?;
                     }
                 }
-                Some(Ok(_)) => {} // resize and the like: redrawn at once by the loop
+                Some(Ok(TerminalEvent::Resize(..))) => {
+                    terminal.draw(|frame| view::render(frame, app))?;
+                }
+                Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error.into()),
                 None => app.quit = true,
             },
@@ -148,6 +185,17 @@ fn apply(handle: &ServerHandle, command: Command) {
         Command::Resume => handle.resume(),
         Command::SetMode(mode) => handle.set_mode(mode),
         Command::SetDelay(delay) => handle.set_delay(delay),
+        Command::Export => {}
+    }
+}
+
+/// Writes the per-client statistics now, to the `--export-on-exit` file if there is one;
+/// returns what to tell the user.
+fn export_now(handle: &ServerHandle, privacy: bool, path: Option<&Path>) -> String {
+    let path = path.map_or_else(export::default_path, Path::to_path_buf);
+    match export::write_csv(&path, &handle.clients(), privacy) {
+        Ok(()) => format!("exported to {}", path.display()),
+        Err(error) => format!("export failed: {error}"),
     }
 }
 

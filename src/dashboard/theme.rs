@@ -4,6 +4,8 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::BorderType;
 
+use crate::dashboard::glyphs::Glyphs;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ThemeName {
     Dark,
@@ -54,15 +56,17 @@ pub struct Theme {
     pub log_error: Style,
     pub log_warn: Style,
     pub log_info: Style,
+    pub glyphs: Glyphs,
 }
 
 impl Theme {
-    pub fn new(name: ThemeName, no_color: bool) -> Theme {
-        let theme = match name {
+    pub fn new(name: ThemeName, no_color: bool, ascii: bool) -> Theme {
+        let mut theme = match name {
             ThemeName::Dark => Theme::dark(),
             ThemeName::Light => Theme::light(),
             ThemeName::HighContrast => Theme::high_contrast(),
         };
+        theme.glyphs = Glyphs::new(ascii);
         if no_color {
             theme.without_colour()
         } else {
@@ -101,6 +105,7 @@ impl Theme {
             log_error: Style::new().fg(Color::Red).add_modifier(bold),
             log_warn: Style::new().fg(Color::Yellow),
             log_info: Style::new().fg(Color::Gray),
+            glyphs: Glyphs::new(false),
         }
     }
 
@@ -135,6 +140,7 @@ impl Theme {
             log_error: Style::new().fg(Color::Red).add_modifier(bold),
             log_warn: Style::new().fg(Color::Black),
             log_info: Style::new().fg(Color::DarkGray),
+            glyphs: Glyphs::new(false),
         }
     }
 
@@ -174,6 +180,7 @@ impl Theme {
             log_error: Style::new().fg(Color::LightRed).add_modifier(bold),
             log_warn: Style::new().fg(Color::White),
             log_info: Style::new().fg(Color::White),
+            glyphs: Glyphs::new(false),
         }
     }
 
@@ -205,6 +212,7 @@ impl Theme {
             log_warn: plain(self.log_warn),
             log_info: plain(self.log_info),
             border_type: self.border_type,
+            glyphs: self.glyphs,
         }
     }
 }

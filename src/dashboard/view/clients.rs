@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{format, is_focused, panel};
+use super::{format, is_focused, panel, shown_addr};
 use crate::dashboard::app::{App, Focus};
 use crate::dashboard::theme::Theme;
 use crate::handle::ClientInfo;
@@ -21,11 +21,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let clients = &app.snapshot.clients;
     let rows = clients.iter().map(|client| {
         let (state, style) = state(client, now, theme);
-        let address = if app.demo_peers.contains(&client.peer) {
-            format!("{} demo", client.peer)
-        } else {
-            client.peer.to_string()
-        };
+        let mut address = shown_addr(app, client.peer);
+        if app.demo_peers.contains(&client.peer) {
+            address.push_str(" demo");
+        }
         Row::new(vec![
             Cell::from(client.id.to_string()),
             Cell::from(address),
@@ -42,11 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
                     )
                 },
             )),
-            Cell::from(
-                client
-                    .last_latency
-                    .map_or_else(String::new, format::latency),
-            ),
+            Cell::from(client.last_latency.map_or_else(String::new, |latency| {
+                format::latency(latency, theme.glyphs.micros)
+            })),
             Cell::from(state).style(style),
         ])
     });
@@ -74,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let address_width = clients
         .iter()
         .map(|client| {
-            client.peer.to_string().len() as u16
+            shown_addr(app, client.peer).len() as u16
                 + 5 * u16::from(app.demo_peers.contains(&client.peer))
         })
         .max()

@@ -16,6 +16,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text = app.snapshot.clock.as_str();
+    if !theme.glyphs.big_clock {
+        let line = ratatui::text::Line::styled(
+            text,
+            theme.clock.add_modifier(ratatui::style::Modifier::BOLD),
+        );
+        let middle = Rect {
+            y: inner.y + inner.height / 2,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(ratatui::widgets::Paragraph::new(line).centered(), middle);
+        return;
+    }
     let wide_enough = inner.width >= HALF_HEIGHT_GLYPH_WIDTH * text.chars().count() as u16;
     let clock = BigText::builder()
         .pixel_size(if wide_enough {

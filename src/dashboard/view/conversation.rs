@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Clear, Row, Table};
 
-use super::{centered, format, panel};
+use super::{centered, format, panel, shown_addr};
 use crate::dashboard::app::App;
 use crate::dashboard::conversation::Direction;
 use crate::dashboard::theme::Theme;
@@ -22,11 +22,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .find(|client| client.id == id)
         .map_or_else(
             || "a client that left".to_string(),
-            |client| client.peer.to_string(),
+            |client| shown_addr(app, client.peer),
         );
     let popup = centered(
         area,
-        area.width.saturating_sub(4).min(110),
+        area.width.saturating_sub(2).min(110),
         area.height * 7 / 10,
     );
     let mut block = panel(format!(" conversation with #{id} {peer} "), true, theme)
@@ -44,16 +44,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .into_iter()
         .flat_map(|all| all.iter().skip(all.len() - shown))
         .map(|exchange| {
+            let glyphs = &theme.glyphs;
             let (arrow, style) = match exchange.direction {
-                Direction::In => ("→", theme.value),
-                Direction::Out => ("←", theme.clock),
-                Direction::Note => ("·", theme.label),
+                Direction::In => (glyphs.to_server, theme.value),
+                Direction::Out => (glyphs.to_client, theme.clock),
+                Direction::Note => (glyphs.note, theme.label),
+            };
+            let text = if app.privacy {
+                crate::privacy::mask_text(&exchange.text)
+            } else {
+                exchange.text.clone()
             };
             Row::new(vec![
                 Cell::from(exchange.at.clone()),
                 Cell::from(arrow),
-                Cell::from(exchange.text.clone()).style(style),
-                Cell::from(exchange.latency.map_or_else(String::new, format::latency)),
+                Cell::from(text).style(style),
+                Cell::from(exchange.latency.map_or_else(String::new, |latency| {
+                    format::latency(latency, theme.glyphs.micros)
+                })),
             ])
         });
     let table = Table::new(

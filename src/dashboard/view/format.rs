@@ -24,11 +24,11 @@ pub fn uptime(duration: Duration) -> String {
     )
 }
 
-/// `310µs`, `12.5ms`, `1.20s`.
-pub fn latency(latency: Duration) -> String {
+/// `310µs`, `12.5ms`, `1.20s` (`micros` is the unit written after microseconds).
+pub fn latency(latency: Duration, micros_unit: &str) -> String {
     let micros = latency.as_micros();
     match micros {
-        0..1000 => format!("{micros}µs"),
+        0..1000 => format!("{micros}{micros_unit}"),
         1000..1_000_000 => format!("{:.1}ms", micros as f64 / 1e3),
         _ => format!("{:.2}s", micros as f64 / 1e6),
     }
@@ -62,9 +62,10 @@ mod tests {
 
     #[test]
     fn latencies_pick_their_unit() {
-        assert_eq!(latency(Duration::from_micros(310)), "310µs");
-        assert_eq!(latency(Duration::from_micros(12_540)), "12.5ms");
-        assert_eq!(latency(Duration::from_millis(1_204)), "1.20s");
+        assert_eq!(latency(Duration::from_micros(310), "µs"), "310µs");
+        assert_eq!(latency(Duration::from_micros(310), "us"), "310us");
+        assert_eq!(latency(Duration::from_micros(12_540), "µs"), "12.5ms");
+        assert_eq!(latency(Duration::from_millis(1_204), "µs"), "1.20s");
     }
 
     #[test]

@@ -14,10 +14,11 @@ pub const HEIGHT: u16 = 2;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [first, second] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
+    let glyphs = &theme.glyphs;
     let state = if app.snapshot.paused {
-        Span::styled(" ⏸ PAUSED ", theme.paused)
+        Span::styled(format!(" {} PAUSED ", glyphs.paused), theme.paused)
     } else {
-        Span::styled(" ● SERVING ", theme.serving)
+        Span::styled(format!(" {} SERVING ", glyphs.serving), theme.serving)
     };
     frame.render_widget(
         Line::from(vec![
@@ -45,6 +46,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if queued > 0 {
         serving.push(Span::styled("  queued ", theme.label));
         serving.push(Span::styled(queued.to_string(), theme.waiting));
+    }
+    // The view's own states, distinct from the server's SERVING/PAUSED.
+    if app.frozen {
+        serving.push(Span::raw("  "));
+        serving.push(Span::styled(
+            format!(" {} FROZEN: view not updating (f) ", glyphs.frozen),
+            theme.paused,
+        ));
+    }
+    if app.privacy {
+        serving.push(Span::raw("  "));
+        serving.push(Span::styled(" addresses hidden ", theme.mode));
     }
     frame.render_widget(Line::from(serving), second);
 }

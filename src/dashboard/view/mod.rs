@@ -25,7 +25,7 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 pub fn render(frame: &mut Frame, app: &mut App) {
-    let theme = Theme::new(app.theme, app.no_color);
+    let theme = Theme::new(app.theme, app.no_color, app.ascii);
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame, app: &mut App) {
     rate_chart::render(frame, chart, app, &theme);
     clients::render(frame, clients_area, app, &theme);
     log::render(frame, log_area, app, &theme);
-    footer::render(frame, footer_area, &theme);
+    footer::render(frame, footer_area, app, &theme);
     if app.conversation.is_some() {
         conversation::render(frame, area, app, &theme);
     }
@@ -66,8 +66,11 @@ pub fn render(frame: &mut Frame, app: &mut App) {
 
 /// A bordered panel; the focused one stands out.
 fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(theme.border_type)
+    let block = match theme.glyphs.border {
+        Some(set) => Block::bordered().border_set(set),
+        None => Block::bordered().border_type(theme.border_type),
+    };
+    block
         .border_style(if focused {
             theme.focused_border
         } else {
@@ -78,6 +81,15 @@ fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<
 
 fn is_focused(app: &App, focus: Focus) -> bool {
     app.focus == focus
+}
+
+/// A client's address as it may be shown: masked in privacy mode.
+fn shown_addr(app: &App, addr: std::net::SocketAddr) -> String {
+    if app.privacy {
+        crate::privacy::mask_addr(addr)
+    } else {
+        addr.to_string()
+    }
 }
 
 /// A rectangle of the given size centred in `area` (clipped to it).

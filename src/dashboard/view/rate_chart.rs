@@ -25,6 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Sparkline::default()
             .data(shown)
             .max(top.max(1))
+            .bar_set(theme.glyphs.bars())
             .style(theme.chart),
         inner,
     );
