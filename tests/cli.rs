@@ -431,7 +431,10 @@ async fn privacy_masks_addresses_in_the_log() {
         format!("WARNING:root:connection from ('127.0.x.x', {client_port})")
     );
     let line = server.expect_line("sending").await;
-    assert!(line.ends_with(&format!("to ('127.0.x.x', {client_port})")), "{line}");
+    assert!(
+        line.ends_with(&format!("to ('127.0.x.x', {client_port})")),
+        "{line}"
+    );
     server.signal("TERM");
     assert_eq!(server.exit_code().await, Some(0));
 }
