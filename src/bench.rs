@@ -189,9 +189,16 @@ impl Tally {
         }
     }
 
-    fn record(&mut self, started: Instant, now: Instant) {
-        let micros = now.saturating_duration_since(started).as_micros() as u64;
-        let _ = self.latency.record(micros.clamp(1, 60_000_000));
+    /// Checks one reply and records it: its latency when good, an error when not.
+    fn reply(&mut self, check: &Check, line: &[u8], started: Instant, now: Instant) {
+        match check.verify(line) {
+            Ok(()) => {
+                self.requests += 1;
+                let micros = now.saturating_duration_since(started).as_micros() as u64;
+                let _ = self.latency.record(micros.clamp(1, 60_000_000));
+            }
+            Err(error) => self.error(error),
+        }
     }
 
     fn error(&mut self, error: impl std::fmt::Display) {
@@ -265,32 +272,17 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
     let started = Instant::now();
     let deadline = started + options.duration;
     let mut workers = JoinSet::new();
+    let worker = Arc::new(Worker {
+        options: options.clone(),
+        target: target.clone(),
+        request: request.clone(),
+        check: Arc::clone(&check),
+        deadline,
+        done: Arc::clone(&done),
+    });
     for _ in 0..options.connections {
-        let (options, check, request, target, done) = (
-            options.clone(),
-            Arc::clone(&check),
-            request.clone(),
-            target.clone(),
-            Arc::clone(&done),
-        );
-        workers.spawn(async move {
-            let mut tally = Tally::new();
-            let outcome = if options.connect_per_request {
-                connect_per_request(
-                    &options, &target, &request, &check, deadline, &done, &mut tally,
-                )
-                .await
-            } else {
-                pipelined(
-                    &options, &target, &request, &check, deadline, &done, &mut tally,
-                )
-                .await
-            };
-            if let Err(error) = outcome {
-                tally.error(format!("{error:#}"));
-            }
-            tally
-        });
+        let worker = Arc::clone(&worker);
+        workers.spawn(async move { worker.run().await });
     }
     let mut total = Tally::new();
     while let Some(tally) = workers.join_next().await {
@@ -341,96 +333,96 @@ async fn connect(target: &str, limit: Duration) -> anyhow::Result<TcpStream> {
     Ok(stream)
 }
 
-/// Keeps `pipeline` requests in flight on one connection until the deadline.
-async fn pipelined(
-    options: &BenchOptions,
-    target: &str,
-    request: &[u8],
-    check: &Check,
+/// What every connection's loop shares.
+struct Worker {
+    options: BenchOptions,
+    target: String,
+    request: Vec<u8>,
+    check: Arc<Check>,
     deadline: Instant,
-    done: &AtomicU64,
-    tally: &mut Tally,
-) -> anyhow::Result<()> {
-    let mut stream = connect(target, options.timeout).await?;
-    let window = request.repeat(options.pipeline);
-    let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
-    let mut input = BytesMut::with_capacity(64 * 1024);
-    let mut to_send = options.pipeline;
-    loop {
-        let now = Instant::now();
-        if now < deadline && to_send > 0 {
-            stream.write_all(&window[..to_send * request.len()]).await?;
-            sent_at.extend(std::iter::repeat_n(now, to_send));
-        }
-        if sent_at.is_empty() {
-            return Ok(());
-        }
-        input.reserve(16 * 1024);
-        let read = timeout(options.timeout, stream.read_buf(&mut input))
-            .await
-            .map_err(|_| anyhow!("no reply within {:?}", options.timeout))??;
-        if read == 0 {
-            bail!(
-                "the server closed the connection with {} requests unanswered",
-                sent_at.len()
-            );
-        }
-        let now = Instant::now();
-        to_send = 0;
-        while let Some(end) = memchr::memchr(b'\n', &input) {
-            let Some(started) = sent_at.pop_front() else {
-                bail!("a reply arrived with no request in flight");
-            };
-            match check.verify(&input[..=end]) {
-                Ok(()) => {
-                    tally.requests += 1;
-                    tally.record(started, now);
-                }
-                Err(error) => tally.error(error),
-            }
-            input.advance(end + 1);
-            to_send += 1;
-        }
-        done.fetch_add(to_send as u64, Relaxed);
-    }
+    /// Replies so far, for the progress bar.
+    done: Arc<AtomicU64>,
 }
 
-/// Connect, ask, read, QUIT, close; again until the deadline.
-async fn connect_per_request(
-    options: &BenchOptions,
-    target: &str,
-    request: &[u8],
-    check: &Check,
-    deadline: Instant,
-    done: &AtomicU64,
-    tally: &mut Tally,
-) -> anyhow::Result<()> {
-    let mut input = BytesMut::with_capacity(1024);
-    while Instant::now() < deadline {
-        let started = Instant::now();
-        let mut stream = connect(target, options.timeout).await?;
-        stream.write_all(request).await?;
-        input.clear();
-        let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
-        match check.verify(&input[..=line_end]) {
-            Ok(()) => {
-                tally.requests += 1;
-                tally.record(started, Instant::now());
-            }
-            Err(error) => tally.error(error),
+impl Worker {
+    async fn run(&self) -> Tally {
+        let mut tally = Tally::new();
+        let outcome = if self.options.connect_per_request {
+            self.connect_per_request(&mut tally).await
+        } else {
+            self.pipelined(&mut tally).await
+        };
+        if let Err(error) = outcome {
+            tally.error(format!("{error:#}"));
         }
-        // QUIT, then wait for the server to close: every server then closes first, the same way,
-        // and no client socket lingers in TIME_WAIT to slow the next connect.
-        if stream.write_all(b"QUIT\r\n").await.is_ok() {
-            let mut rest = [0u8; 256];
-            let _ = timeout(options.timeout, async {
-                while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
-            })
-            .await;
-        }
-        done.fetch_add(1, Relaxed);
+        tally
     }
-    Ok(())
+
+    /// Keeps `pipeline` requests in flight on one connection until the deadline.
+    async fn pipelined(&self, tally: &mut Tally) -> anyhow::Result<()> {
+        let (options, request, deadline) = (&self.options, &self.request, self.deadline);
+        let mut stream = connect(&self.target, options.timeout).await?;
+        let window = request.repeat(options.pipeline);
+        let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
+        let mut input = BytesMut::with_capacity(64 * 1024);
+        let mut to_send = options.pipeline;
+        loop {
+            let now = Instant::now();
+            if now < deadline && to_send > 0 {
+                stream.write_all(&window[..to_send * request.len()]).await?;
+                sent_at.extend(std::iter::repeat_n(now, to_send));
+            }
+            if sent_at.is_empty() {
+                return Ok(());
+            }
+            input.reserve(16 * 1024);
+            let read = timeout(options.timeout, stream.read_buf(&mut input))
+                .await
+                .map_err(|_| anyhow!("no reply within {:?}", options.timeout))??;
+            if read == 0 {
+                bail!(
+                    "the server closed the connection with {} requests unanswered",
+                    sent_at.len()
+                );
+            }
+            let now = Instant::now();
+            to_send = 0;
+            while let Some(end) = memchr::memchr(b'\n', &input) {
+                let Some(started) = sent_at.pop_front() else {
+                    bail!("a reply arrived with no request in flight");
+                };
+                tally.reply(&self.check, &input[..=end], started, now);
+                input.advance(end + 1);
+                to_send += 1;
+            }
+            self.done.fetch_add(to_send as u64, Relaxed);
+        }
+    }
+
+    /// Connect, ask, read, QUIT, close; again until the deadline.
+    async fn connect_per_request(&self, tally: &mut Tally) -> anyhow::Result<()> {
+        let options = &self.options;
+        let mut input = BytesMut::with_capacity(1024);
+        while Instant::now() < self.deadline {
+            let started = Instant::now();
+            let mut stream = connect(&self.target, options.timeout).await?;
+            stream.write_all(&self.request).await?;
+            input.clear();
+            let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
+            tally.reply(&self.check, &input[..=line_end], started, Instant::now());
+            // QUIT, then wait for the server to close: every server then closes first, the same way,
+            // and no client socket lingers in TIME_WAIT to slow the next connect.
+            if stream.write_all(b"QUIT\r\n").await.is_ok() {
+                let mut rest = [0u8; 256];
+                let _ = timeout(options.timeout, async {
+                    while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
+                })
+                .await;
+            }
+            self.done.fetch_add(1, Relaxed);
+        }
+        Ok(())
+    }
 }
 
 /// Tries to open the idle connections to hold, a few hundred at a time; returns those that
