@@ -96,6 +96,9 @@ pub struct ServeArgs {
     /// Plain-ASCII borders, charts and symbols, for consoles without box-drawing fonts
     #[arg(long)]
     pub ascii: bool,
+    /// Leave the mouse to the terminal (to select and copy text) instead of clicking rows
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Write the per-client statistics as CSV to this file when the dashboard quits (key e: now)
     #[arg(long, value_name = "PATH")]
     pub export_on_exit: Option<PathBuf>,

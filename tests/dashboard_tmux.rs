@@ -319,3 +319,39 @@ async fn read_only_ignores_kick_and_pause() {
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
 }
+
+#[tokio::test]
+async fn a_mouse_click_selects_the_client_under_it() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let first = Client::connect(addr).await;
+    let mut second = Client::connect(addr).await;
+    let mut third = Client::connect(addr).await;
+    let target = second.stream.get_ref().local_addr().unwrap().to_string();
+    let screen = pane.wait_for("clients (3)").await;
+    let screen = if screen.contains(&target) {
+        screen
+    } else {
+        pane.wait_for(&target).await
+    };
+    let row = screen
+        .lines()
+        .position(|line| line.contains(&target))
+        .expect("the second client's row");
+    // An SGR mouse report, as the terminal would send it: left button down, then up (1-based).
+    let (column, row) = (10, row + 1);
+    pane.tmux(&[
+        "send-keys",
+        "-l",
+        &format!("\x1b[<0;{column};{row}M\x1b[<0;{column};{row}m"),
+    ]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    pane.press("k");
+    second.expect_closed().await;
+    third.send(b"TIME\r\n").await;
+    assert_time_reply(&third.line().await);
+    drop(first);
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}

@@ -5,6 +5,8 @@ use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
@@ -142,6 +144,9 @@ pub struct App {
     pub ascii: bool,
     /// The last thing worth telling in the footer (an export's file name).
     pub notice: Option<String>,
+    /// Where the clients table and the log were last drawn, for mouse clicks.
+    pub clients_area: Rect,
+    pub log_area: Rect,
     /// Where `e` exports to (`--export-on-exit`); `None`: a new file in the current directory.
     pub export_path: Option<std::path::PathBuf>,
     pub quit: bool,
@@ -174,6 +179,8 @@ impl App {
             ascii: false,
             notice: None,
             export_path: None,
+            clients_area: Rect::default(),
+            log_area: Rect::default(),
             quit: false,
             panic_at: None,
         }
@@ -268,6 +275,36 @@ impl App {
             Action::Back | Action::Quit => self.quit = true,
         }
         None
+    }
+
+    /// A mouse event: a click on a client row selects it; the wheel scrolls the pane under it.
+    pub fn mouse(&mut self, event: MouseEvent) {
+        let at = Position::new(event.column, event.row);
+        let over_log = self.log_area.contains(at);
+        match event.kind {
+            MouseEventKind::Down(MouseButton::Left) if self.clients_area.contains(at) => {
+                self.focus = Focus::Clients;
+                // Below the top border and the header row.
+                let first_row = self.clients_area.y + 2;
+                if at.y >= first_row {
+                    let index = usize::from(at.y - first_row) + self.table.offset();
+                    if let Some(client) = self.snapshot.clients.get(index) {
+                        self.selected = Some(client.id);
+                    }
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if over_log => self.focus = Focus::Log,
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                self.focus = if over_log { Focus::Log } else { Focus::Clients };
+                let action = if event.kind == MouseEventKind::ScrollUp {
+                    Action::Up
+                } else {
+                    Action::Down
+                };
+                self.update(action);
+            }
+            _ => {}
+        }
     }
 
     fn close_conversation(&mut self) {
@@ -580,6 +617,32 @@ mod tests {
         app.update(Action::ToggleFreeze);
         app.refresh(snapshot(at, 50, &[1, 2, 3]));
         assert_eq!(app.snapshot.clients.len(), 3);
+    }
+
+    #[test]
+    fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
+        let (mut app, _) = with_clients(&[4, 5, 6]);
+        app.clients_area = Rect::new(0, 10, 80, 8);
+        app.log_area = Rect::new(0, 18, 80, 6);
+        let mouse = |kind, row| MouseEvent {
+            kind,
+            column: 5,
+            row,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        };
+        app.mouse(mouse(MouseEventKind::Down(MouseButton::Left), 13));
+        assert_eq!(
+            app.selected,
+            Some(5),
+            "row 13 is the second client (border, header)"
+        );
+        app.mouse(mouse(MouseEventKind::Down(MouseButton::Left), 11));
+        assert_eq!(app.selected, Some(5), "the header row selects nothing");
+        app.mouse(mouse(MouseEventKind::ScrollDown, 12));
+        assert_eq!(app.selected, Some(6));
+        app.mouse(mouse(MouseEventKind::ScrollUp, 20));
+        assert_eq!(app.focus, Focus::Log);
+        assert!(app.log_scrolled);
     }
 
     #[test]

@@ -17,7 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
 
 use anyhow::bail;
-use crossterm::event::{Event as TerminalEvent, EventStream};
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream,
+};
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -74,6 +76,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let demo = DemoClients::start(handle.local_addr(), args.demo);
         // ratatui's init installs a panic hook that restores the terminal before the message.
         let mut terminal = ratatui::try_init()?;
+        let mouse = !args.no_mouse;
+        if mouse {
+            capture_mouse()?;
+        }
         let shown = run_loop(
             &mut terminal,
             EventStream::new(),
@@ -88,6 +94,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                 .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
         }
         drop(demo);
+        if mouse {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        }
         ratatui::restore();
         handle.shutdown();
         served.await?;
@@ -144,6 +153,10 @@ where
                         terminal.draw(|frame| view::render(frame, app))?;
                     }
                 }
+                Some(Ok(TerminalEvent::Mouse(mouse))) => {
+                    app.mouse(mouse);
+                    terminal.draw(|frame| view::render(frame, app))?;
+                }
                 Some(Ok(TerminalEvent::Resize(..))) => {
                     terminal.draw(|frame| view::render(frame, app))?;
                 }
@@ -154,6 +167,18 @@ where
             _ = &mut signal => app.quit = true,
         }
     }
+    Ok(())
+}
+
+/// Takes the mouse, and gives it back before any panic message (ratatui's own panic hook, which
+/// runs next, restores the rest of the terminal).
+fn capture_mouse() -> std::io::Result<()> {
+    crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    let restore_the_rest = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        restore_the_rest(info);
+    }));
     Ok(())
 }
 

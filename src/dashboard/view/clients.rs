@@ -93,6 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     .block(block)
     .row_highlight_style(theme.selected);
     app.table.select(app.selected_index());
+    app.clients_area = area;
     frame.render_stateful_widget(table, area, &mut app.table);
 }
 

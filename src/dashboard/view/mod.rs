@@ -55,6 +55,7 @@ pub fn render(frame: &mut Frame, app: &mut App) {
     rate_chart::render(frame, chart, app, &theme);
     clients::render(frame, clients_area, app, &theme);
     log::render(frame, log_area, app, &theme);
+    app.log_area = log_area;
     footer::render(frame, footer_area, app, &theme);
     if app.conversation.is_some() {
         conversation::render(frame, area, app, &theme);
