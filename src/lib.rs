@@ -17,6 +17,7 @@ pub mod gate;
 pub mod handle;
 mod handler;
 pub mod headless;
+pub mod log_history;
 pub mod logging;
 pub mod privacy;
 pub mod procstat;

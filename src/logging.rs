@@ -22,6 +22,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::event::{Event, Reply};
 use crate::handle::ServerHandle;
+use crate::log_history::LogHistory;
 use crate::privacy::{mask_addr, mask_text};
 use crate::pyrepr;
 
@@ -118,7 +119,10 @@ where
 }
 
 /// Writes an event's message, leaving out its structured fields (those are for JSON).
-fn write_message(event: &tracing::Event<'_>, writer: &mut impl fmt::Write) -> fmt::Result {
+pub(crate) fn write_message(
+    event: &tracing::Event<'_>,
+    writer: &mut impl fmt::Write,
+) -> fmt::Result {
     let mut message = MessageOnly {
         writer,
         result: Ok(()),
@@ -141,12 +145,14 @@ impl<W: fmt::Write> Visit for MessageOnly<'_, W> {
 }
 
 /// Sends the log to the dashboard's log panel (tui-logger), and to `log_file` when given.
-pub fn init_dashboard(log_file: Option<&Path>) -> anyhow::Result<()> {
+/// `history` keeps the recent lines searchable.
+pub fn init_dashboard(log_file: Option<&Path>, history: LogHistory) -> anyhow::Result<()> {
     let file = log_file.map(open_log_file).transpose()?;
     tui_logger::init_logger(tui_logger::LevelFilter::Trace)?;
     tracing_subscriber::registry()
         .with(filter())
         .with(LogPanel)
+        .with(history)
         .with(file.map(|file| classic_layer(Mutex::new(file))))
         .try_init()?;
     Ok(())

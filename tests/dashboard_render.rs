@@ -376,10 +376,39 @@ fn a_scrolled_log_says_so() {
     app.update(Action::ToggleFocus);
     app.update(Action::PageUp);
     let terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("scrolled: End follows"), "{screen}");
+    assert_screen!("log_scrolled", terminal);
+}
+
+#[test]
+fn a_log_search_shows_its_matches_with_the_query_highlighted() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = app(3, false);
+    app.update(Action::StartSearch);
+    for c in "closing".chars() {
+        app.type_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let prompt = draw(&mut app, 100, 30).backend().to_string();
+    assert!(prompt.contains("search the log: closing_"), "{prompt}");
+    app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let line = |n: u16, reason: &str| jamtui::log_history::LogLine {
+        at: format!("23:19:5{n}"),
+        level: tracing::Level::WARN,
+        message: format!("[SERVER] closing connection with ('127.0.0.1', 4300{n}) ({reason})"),
+    };
+    app.show_matches(vec![
+        line(1, "quit"),
+        line(2, "kicked"),
+        line(3, "idle timeout"),
+    ]);
+    app.update(Action::PreviousMatch);
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("search 'closing': 2 of 3"), "{screen}");
     assert!(
-        terminal
-            .backend()
-            .to_string()
-            .contains("scrolled: End follows")
+        screen.contains(">23:19:52 [SERVER] closing connection"),
+        "{screen}"
     );
+    assert_styled_screen!("log_search", terminal);
 }

@@ -5,7 +5,7 @@ use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
@@ -15,6 +15,7 @@ use crate::dashboard::theme::ThemeName;
 use crate::event::ClientId;
 use crate::gate::Mode;
 use crate::handle::{ClientInfo, CounterSnapshot};
+use crate::log_history::{LogHistory, LogLine};
 
 /// Seconds of requests/s history the chart shows.
 pub const RATE_HISTORY: usize = 60;
@@ -64,6 +65,12 @@ pub enum Action {
     TogglePrivacy,
     /// `e`: write the per-client statistics as CSV.
     Export,
+    /// `/`: search the log; `n` / `N`: next and previous match.
+    StartSearch,
+    NextMatch,
+    PreviousMatch,
+    /// `l`: which log levels the panel shows.
+    CycleLogLevel,
     ToggleHelp,
     /// Esc: closes the help or the conversation if one is open, else quits.
     Back,
@@ -84,8 +91,8 @@ impl Action {
     }
 }
 
-/// What the dashboard asks of the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the dashboard asks of the server (or of its surroundings: the log, the disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Kick(ClientId),
     Pause,
@@ -93,6 +100,53 @@ pub enum Command {
     SetMode(Mode),
     SetDelay(Duration),
     Export,
+    /// Find the log lines containing this text.
+    Search(String),
+}
+
+/// The log panel's level filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    All,
+    InfoAndUp,
+    WarningsAndUp,
+}
+
+impl LogLevel {
+    fn next(self) -> LogLevel {
+        match self {
+            LogLevel::All => LogLevel::WarningsAndUp,
+            LogLevel::WarningsAndUp => LogLevel::InfoAndUp,
+            LogLevel::InfoAndUp => LogLevel::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LogLevel::All => "all",
+            LogLevel::InfoAndUp => "INFO+",
+            LogLevel::WarningsAndUp => "WARN+",
+        }
+    }
+
+    fn filter(self) -> tui_logger::LevelFilter {
+        match self {
+            LogLevel::All => tui_logger::LevelFilter::Trace,
+            LogLevel::InfoAndUp => tui_logger::LevelFilter::Info,
+            LogLevel::WarningsAndUp => tui_logger::LevelFilter::Warn,
+        }
+    }
+}
+
+/// A log search: the query being typed, then its matches.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub query: String,
+    /// Still typing the query (Enter searches, Esc cancels).
+    pub typing: bool,
+    pub matches: Vec<LogLine>,
+    /// The match shown, an index into `matches`.
+    pub current: usize,
 }
 
 /// The delays `+` and `-` step through.
@@ -144,6 +198,10 @@ pub struct App {
     pub ascii: bool,
     /// The last thing worth telling in the footer (an export's file name).
     pub notice: Option<String>,
+    pub search: Option<Search>,
+    /// The recent log lines that `/` searches.
+    pub history: LogHistory,
+    pub log_level: LogLevel,
     /// Where the clients table and the log were last drawn, for mouse clicks.
     pub clients_area: Rect,
     pub log_area: Rect,
@@ -179,6 +237,9 @@ impl App {
             ascii: false,
             notice: None,
             export_path: None,
+            search: None,
+            history: LogHistory::default(),
+            log_level: LogLevel::All,
             clients_area: Rect::default(),
             log_area: Rect::default(),
             quit: false,
@@ -270,11 +331,66 @@ impl App {
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
             Action::Export => return Some(Command::Export),
+            Action::StartSearch => {
+                self.search = Some(Search {
+                    typing: true,
+                    ..Search::default()
+                });
+            }
+            Action::NextMatch | Action::PreviousMatch => {
+                if let Some(search) = self.search.as_mut().filter(|s| !s.matches.is_empty()) {
+                    let last = search.matches.len() - 1;
+                    search.current = match action {
+                        Action::NextMatch => (search.current + 1).min(last),
+                        _ => search.current.saturating_sub(1),
+                    };
+                }
+            }
+            Action::CycleLogLevel => {
+                self.log_level = self.log_level.next();
+                self.log = TuiWidgetState::new().set_default_display_level(self.log_level.filter());
+                self.log_scrolled = false;
+            }
             Action::ToggleHelp => self.show_help = true,
             Action::Back if self.conversation.is_some() => self.close_conversation(),
+            Action::Back if self.search.is_some() => self.search = None,
             Action::Back | Action::Quit => self.quit = true,
         }
         None
+    }
+
+    /// Whether keys go to the search prompt rather than to actions.
+    pub fn typing(&self) -> bool {
+        self.search.as_ref().is_some_and(|search| search.typing)
+    }
+
+    /// A key typed into the search prompt. Enter asks for the search.
+    pub fn type_key(&mut self, key: KeyEvent) -> Option<Command> {
+        let search = self.search.as_mut()?;
+        match key.code {
+            KeyCode::Enter if !search.query.is_empty() => {
+                search.typing = false;
+                return Some(Command::Search(search.query.clone()));
+            }
+            KeyCode::Esc | KeyCode::Enter => self.search = None,
+            KeyCode::Backspace => {
+                search.query.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                search.query.push(c);
+            }
+            KeyCode::Char('c') => self.quit = true,
+            _ => {}
+        }
+        None
+    }
+
+    /// The search's results arrive; the newest match is shown first.
+    pub fn show_matches(&mut self, matches: Vec<LogLine>) {
+        if let Some(search) = self.search.as_mut() {
+            search.current = matches.len().saturating_sub(1);
+            search.matches = matches;
+        }
     }
 
     /// A mouse event: a click on a client row selects it; the wheel scrolls the pane under it.
@@ -643,6 +759,53 @@ mod tests {
         app.mouse(mouse(MouseEventKind::ScrollUp, 20));
         assert_eq!(app.focus, Focus::Log);
         assert!(app.log_scrolled);
+    }
+
+    #[test]
+    fn search_is_typed_then_jumps_between_matches() {
+        let (mut app, _) = with_clients(&[]);
+        app.update(Action::StartSearch);
+        assert!(app.typing());
+        for key in [
+            KeyCode::Char('t'),
+            KeyCode::Char('x'),
+            KeyCode::Backspace,
+            KeyCode::Char('I'),
+        ] {
+            assert_eq!(app.type_key(KeyEvent::new(key, KeyModifiers::NONE)), None);
+        }
+        let asked = app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(asked, Some(Command::Search("tI".into())));
+        let line = |message: &str| LogLine {
+            at: "23:19:50".into(),
+            level: tracing::Level::WARN,
+            message: message.into(),
+        };
+        app.show_matches(vec![line("a TIME"), line("b TIME"), line("c TIME")]);
+        assert_eq!(app.search.as_ref().unwrap().current, 2, "the newest first");
+        app.update(Action::PreviousMatch);
+        app.update(Action::PreviousMatch);
+        app.update(Action::PreviousMatch);
+        assert_eq!(app.search.as_ref().unwrap().current, 0);
+        app.update(Action::NextMatch);
+        assert_eq!(app.search.as_ref().unwrap().current, 1);
+        app.update(Action::Back);
+        assert!(
+            app.search.is_none() && !app.quit,
+            "Esc closes the search first"
+        );
+    }
+
+    #[test]
+    fn the_level_filter_cycles() {
+        let (mut app, _) = with_clients(&[]);
+        let seen: Vec<&str> = (0..3)
+            .map(|_| {
+                app.update(Action::CycleLogLevel);
+                app.log_level.label()
+            })
+            .collect();
+        assert_eq!(seen, ["WARN+", "INFO+", "all"]);
     }
 
     #[test]

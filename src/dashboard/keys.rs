@@ -30,6 +30,10 @@ pub fn action(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('f') => Action::ToggleFreeze,
         KeyCode::Char('h') => Action::TogglePrivacy,
         KeyCode::Char('e') => Action::Export,
+        KeyCode::Char('/') => Action::StartSearch,
+        KeyCode::Char('n') => Action::NextMatch,
+        KeyCode::Char('N') => Action::PreviousMatch,
+        KeyCode::Char('l') => Action::CycleLogLevel,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('q') => Action::Quit,
@@ -53,7 +57,7 @@ pub const FOOTER: [(Option<&str>, &str, bool); 10] = [
 ];
 
 /// The help overlay: every key.
-pub const HELP: [(&str, &str); 15] = [
+pub const HELP: [(&str, &str); 17] = [
     ("Up / Down", "select a client (or scroll the log)"),
     ("PgUp / PgDn", "move a page"),
     ("Home / End", "first / last client (End: log follows)"),
@@ -66,6 +70,11 @@ pub const HELP: [(&str, &str); 15] = [
     ("f", "freeze the view (the server keeps serving)"),
     ("h", "hide client addresses (privacy, for projectors)"),
     ("e", "export per-client statistics as CSV"),
+    (
+        "/, n, N",
+        "search the log; next / previous match (Esc closes)",
+    ),
+    ("l", "log levels shown: all, WARN+, INFO+"),
     ("t", "cycle themes: dark, light, high-contrast"),
     ("?", "this help"),
     ("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)"),

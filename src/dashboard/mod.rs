@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream,
+    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream, KeyEvent,
+    KeyEventKind,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -34,6 +35,7 @@ use crate::event::Event;
 use crate::export;
 use crate::handle::ServerHandle;
 use crate::headless::shutdown_signal;
+use crate::log_history::LogHistory;
 use crate::logging;
 use crate::protocol::time_reply;
 use crate::server::Server;
@@ -48,7 +50,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
     }
-    logging::init_dashboard(args.log_file.as_deref())?;
+    let history = LogHistory::default();
+    logging::init_dashboard(args.log_file.as_deref(), history.clone())?;
     let runtime = tokio::runtime::Runtime::new()?;
     // Bind before taking over the screen, so a busy port is reported on a normal terminal.
     let server = runtime.block_on(Server::bind(args.server_config()))?;
@@ -70,6 +73,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     app.read_only = args.read_only;
     app.ascii = args.ascii;
     app.export_path = args.export_on_exit.clone();
+    app.history = history;
 
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
@@ -136,22 +140,12 @@ where
         tokio::select! {
             _ = frames.tick() => refresh(app, handle, demo),
             event = input.next() => match event {
-                Some(Ok(TerminalEvent::Key(key))) => {
-                    if let Some(action) = keys::action(key) {
-                        app.notice = None;
-                        match app.update(action) {
-                            Some(Command::Export) => {
-                                let path = app.export_path.as_deref();
-                                app.notice = Some(export_now(handle, app.privacy, path));
-                            }
-                            Some(command) => apply(handle, command),
-                            None => {}
-                        }
-                        privacy.store(app.privacy, Relaxed);
-                        refresh(app, handle, demo);
-                        // A frozen view is still redrawn after a key, to show the key's effect.
-                        terminal.draw(|frame| view::render(frame, app))?;
-                    }
+                Some(Ok(TerminalEvent::Key(key))) if key.kind == KeyEventKind::Press => {
+                    on_key(app, handle, key);
+                    privacy.store(app.privacy, Relaxed);
+                    refresh(app, handle, demo);
+                    // A frozen view is still redrawn after a key, to show the key's effect.
+                    terminal.draw(|frame| view::render(frame, app))?;
                 }
                 Some(Ok(TerminalEvent::Mouse(mouse))) => {
                     app.mouse(mouse);
@@ -168,6 +162,29 @@ where
         }
     }
     Ok(())
+}
+
+/// A key press goes to the search prompt while one is open, else to its action; then whatever
+/// the key asks for is done.
+fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
+    let command = if app.typing() {
+        app.type_key(key)
+    } else {
+        app.notice = None;
+        keys::action(key).and_then(|action| app.update(action))
+    };
+    match command {
+        Some(Command::Export) => {
+            let path = app.export_path.as_deref();
+            app.notice = Some(export_now(handle, app.privacy, path));
+        }
+        Some(Command::Search(query)) => {
+            let matches = app.history.search(&query);
+            app.show_matches(matches);
+        }
+        Some(command) => apply(handle, command),
+        None => {}
+    }
 }
 
 /// Takes the mouse, and gives it back before any panic message (ratatui's own panic hook, which
@@ -210,7 +227,8 @@ fn apply(handle: &ServerHandle, command: Command) {
         Command::Resume => handle.resume(),
         Command::SetMode(mode) => handle.set_mode(mode),
         Command::SetDelay(delay) => handle.set_delay(delay),
-        Command::Export => {}
+        // Not for the server: the loop handles these.
+        Command::Export | Command::Search(_) => {}
     }
 }
 

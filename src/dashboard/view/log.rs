@@ -5,21 +5,37 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 
 use super::{is_focused, panel};
-use crate::dashboard::app::{App, Focus};
+use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
 use crate::privacy::mask_text;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let title = if app.log_scrolled {
-        " log (scrolled: End follows) "
-    } else {
-        " log (following) "
+    let title = match &app.search {
+        Some(search) if !search.typing => return render_matches(frame, area, app, search, theme),
+        Some(search) => format!(
+            " search the log: {}_   (Enter finds, Esc cancels) ",
+            search.query
+        ),
+        None => format!(
+            " log ({}, levels: {}) ",
+            if app.log_scrolled {
+                "scrolled: End follows"
+            } else {
+                "following"
+            },
+            app.log_level.label()
+        ),
     };
     let widget = TuiLoggerWidget::default()
-        .block(panel(title, is_focused(app, Focus::Log), theme))
+        .block(panel(
+            title,
+            is_focused(app, Focus::Log) || app.search.is_some(),
+            theme,
+        ))
         .formatter(Box::new(PanelFormatter {
             privacy: app.privacy,
             theme: *theme,
@@ -72,4 +88,62 @@ impl LogFormatter for PanelFormatter {
         }
         lines
     }
+}
+
+/// The lines that matched a search, the current one in the middle, the query highlighted.
+fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, theme: &Theme) {
+    let total = search.matches.len();
+    let title = if total == 0 {
+        format!(" search '{}': no line matches (Esc closes) ", search.query)
+    } else {
+        format!(
+            " search '{}': {} of {total}  (n next, N previous, Esc closes) ",
+            search.query,
+            search.current + 1
+        )
+    };
+    let block = panel(title, true, theme);
+    let rows = block.inner(area).height as usize;
+    let first = search
+        .current
+        .saturating_sub(rows / 2)
+        .min(total.saturating_sub(rows));
+    let lines: Vec<Line> = search
+        .matches
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(index, line)| {
+            let message = if app.privacy {
+                mask_text(&line.message)
+            } else {
+                line.message.clone()
+            };
+            let marker = if index == search.current { ">" } else { " " };
+            let mut spans = vec![Span::styled(format!("{marker}{} ", line.at), theme.label)];
+            spans.extend(highlighted(&message, &search.query, theme));
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), area);
+}
+
+/// `text` in spans, with every occurrence of `query` (ignoring ASCII case) highlighted.
+fn highlighted(text: &str, query: &str, theme: &Theme) -> Vec<Span<'static>> {
+    let (haystack, needle) = (text.to_ascii_lowercase(), query.to_ascii_lowercase());
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = (!needle.is_empty())
+        .then(|| haystack[from..].find(&needle))
+        .flatten()
+    {
+        let start = from + found;
+        let end = start + needle.len();
+        spans.push(Span::styled(text[from..start].to_string(), theme.log_warn));
+        spans.push(Span::styled(text[start..end].to_string(), theme.selected));
+        from = end;
+    }
+    spans.push(Span::styled(text[from..].to_string(), theme.log_warn));
+    spans
 }

@@ -1,0 +1,98 @@
+//! The recent log lines, kept searchable: tui-logger shows the log but cannot search it, so this
+//! tracing layer keeps the last lines' text for the dashboard's `/` search.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use tracing::{Level, Subscriber};
+
+/// Lines kept (as many as tui-logger's own main buffer).
+const KEPT: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// `hh:mm:ss`
+    pub at: String,
+    pub level: Level,
+    pub message: String,
+}
+
+/// Shared between the tracing layer that fills it and the dashboard that searches it.
+#[derive(Debug, Clone, Default)]
+pub struct LogHistory {
+    lines: Arc<Mutex<VecDeque<LogLine>>>,
+}
+
+impl LogHistory {
+    pub fn push(&self, line: LogLine) {
+        if let Ok(mut lines) = self.lines.lock() {
+            if lines.len() == KEPT {
+                lines.pop_front();
+            }
+            lines.push_back(line);
+        }
+    }
+
+    /// The kept lines that contain `query` (ignoring case), oldest first.
+    pub fn search(&self, query: &str) -> Vec<LogLine> {
+        let query = query.to_ascii_lowercase();
+        self.lines
+            .lock()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter(|line| line.message.to_ascii_lowercase().contains(&query))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut message = String::new();
+        if crate::logging::write_message(event, &mut message).is_ok() {
+            self.push(LogLine {
+                at: chrono::Local::now().format("%H:%M:%S").to_string(),
+                level: *event.metadata().level(),
+                message,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(message: &str) -> LogLine {
+        LogLine {
+            at: "23:19:50".into(),
+            level: Level::WARN,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn search_ignores_case_and_keeps_order_and_the_history_is_bounded() {
+        let history = LogHistory::default();
+        history.push(line("connection from ('127.0.0.1', 1)"));
+        history.push(line("[SERVER] sending JAM 23:19:50 to ('127.0.0.1', 1)"));
+        history.push(line(
+            "[SERVER] closing connection with ('127.0.0.1', 1) (quit)",
+        ));
+        let found = history.search("CONNECTION");
+        assert_eq!(found.len(), 2);
+        assert!(found[0].message.starts_with("connection from"));
+        for _ in 0..KEPT {
+            history.push(line("filler"));
+        }
+        assert!(history.search("connection").is_empty());
+        assert_eq!(history.search("filler").len(), KEPT);
+    }
+}
