@@ -4,12 +4,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use std::ffi::{OsStr, OsString};
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 
 use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
 use crate::clock::Zone;
+use crate::config::{self, FileConfig};
 use crate::dashboard::theme::ThemeName;
 use crate::gate::Mode;
 use crate::logging::LogFormat;
@@ -20,7 +23,9 @@ use crate::server::Config;
     name = "jamtui",
     version,
     about = "A concurrent TCP time server (TIME -> JAM hh:mm:ss) with a live terminal dashboard",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    // The config file's settings come first on the command line; the user's own win.
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +51,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Read defaults for these flags, and key bindings, from this TOML file [default: the file
+    /// named below]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Address to listen on, IPv4 or IPv6 (:: listens on both)
     #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
     pub bind: IpAddr,
@@ -105,6 +114,9 @@ pub struct ServeArgs {
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
+    /// Key bindings from the config file (not a flag).
+    #[arg(skip)]
+    pub keys: Vec<(crossterm::event::KeyCode, crate::dashboard::app::Action)>,
     /// Test hook: the dashboard panics after this long, to prove the terminal is restored
     #[arg(long, hide = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub test_panic_after: Option<Duration>,
@@ -255,6 +267,66 @@ impl BenchArgs {
     }
 }
 
+/// The command line with the config file's settings in front (flags given on the command line
+/// win), parsed. The config file is the one `--config` names, or the default one if it exists;
+/// it applies to the server, not to the subcommands.
+pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
+    let runs_subcommand = args.get(1).is_some_and(|first| {
+        ["client", "bench", "completions", "man", "help"]
+            .map(OsStr::new)
+            .contains(&first.as_os_str())
+    });
+    let named = args
+        .iter()
+        .position(|arg| arg == "--config")
+        .and_then(|at| args.get(at + 1))
+        .map(PathBuf::from)
+        .or_else(|| {
+            args.iter()
+                .find_map(|arg| arg.to_str()?.strip_prefix("--config="))
+                .map(PathBuf::from)
+        });
+    let file = match (&named, runs_subcommand) {
+        (_, true) => FileConfig::default(),
+        (Some(path), false) => config::load(path, true).map_err(ParseFailure::Config)?,
+        (None, false) => match config::default_path() {
+            Some(path) => config::load(&path, false).map_err(ParseFailure::Config)?,
+            None => FileConfig::default(),
+        },
+    };
+    let full: Vec<OsString> = args
+        .iter()
+        .take(1)
+        .cloned()
+        .chain(file.args.iter().map(OsString::from))
+        .chain(args.iter().skip(1).cloned())
+        .collect();
+    let matches = command()
+        .try_get_matches_from(&full)
+        .map_err(ParseFailure::Flags)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(ParseFailure::Flags)?;
+    cli.serve.keys = file.keys;
+    Ok(cli)
+}
+
+/// Why the command line could not be used.
+pub enum ParseFailure {
+    /// A wrong flag, or --help / --version.
+    Flags(clap::Error),
+    Config(anyhow::Error),
+}
+
+/// The command, with the config file's place told in `--help`.
+pub fn command() -> clap::Command {
+    let place = config::default_path().map_or_else(
+        || "none on this system".to_string(),
+        |path| path.display().to_string(),
+    );
+    Cli::command().after_help(format!(
+        "Config file: {place} (TOML: flag = value, and [keys] action = \"key\"; see README.md)"
+    ))
+}
+
 /// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`).
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
@@ -283,6 +355,8 @@ pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]
             parts.push(line);
         } else if let Some(tip) = line.strip_prefix("tip:") {
             parts.push(tip.trim());
+        } else if line.starts_with("[possible values:") {
+            parts.push(line);
         }
     }
     let help = match args.iter().find(|arg| {

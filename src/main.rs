@@ -1,19 +1,22 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-use jamtui::cli::{Cli, Command, one_line_error};
+use jamtui::cli::{Command, ParseFailure, one_line_error, parse_with_config};
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match parse_with_config(&args) {
         Ok(cli) => cli,
-        Err(error) if !error.use_stderr() => {
+        Err(ParseFailure::Flags(error)) if !error.use_stderr() => {
             // --help and --version
             let _ = error.print();
             return ExitCode::SUCCESS;
         }
-        Err(error) => {
+        Err(ParseFailure::Flags(error)) => {
             eprintln!("{}", one_line_error(&error, &args));
+            return ExitCode::from(2);
+        }
+        Err(ParseFailure::Config(error)) => {
+            eprintln!("error: {error:#}");
             return ExitCode::from(2);
         }
     };
@@ -23,10 +26,15 @@ fn main() -> ExitCode {
         Some(Command::Client(args)) => run_client(&args),
         Some(Command::Bench(args)) => run_bench(&args),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "jamtui", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut jamtui::cli::command(),
+                "jamtui",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+        Some(Command::Man) => clap_mangen::Man::new(jamtui::cli::command())
             .render(&mut std::io::stdout())
             .map_err(Into::into),
         None if cli.serve.headless => jamtui::headless::run(&cli.serve),

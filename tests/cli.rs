@@ -438,3 +438,67 @@ async fn privacy_masks_addresses_in_the_log() {
     server.signal("TERM");
     assert_eq!(server.exit_code().await, Some(0));
 }
+
+fn config_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("jamtui-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_config_file_sets_defaults_and_the_command_line_wins() {
+    let path = config_file(
+        "good.toml",
+        "headless = true\nbind = \"127.0.0.1\"\nport = 0\ntz = \"Asia/Jakarta\"\nlog-format = \"json\"\n",
+    );
+    let config = path.to_str().unwrap();
+    // The config alone: headless, on loopback, JSON log.
+    let mut child = jamtui().args(["--config", config]).spawn().unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = next_line(&mut log).await;
+    assert!(
+        first.starts_with('{') && first.contains("127.0.0.1:") && first.contains("Asia/Jakarta"),
+        "{first}"
+    );
+    child.kill().await.unwrap();
+    // The command line wins over the config.
+    let mut child = jamtui()
+        .args(["--config", config, "--log-format", "classic", "--tz", "UTC"])
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = next_line(&mut log).await;
+    assert!(
+        first.starts_with("WARNING:root:[SERVER] listening on 127.0.0.1:") && first.contains("UTC"),
+        "{first}"
+    );
+    child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_bad_config_file_stops_jamtui_with_file_line_and_key() {
+    let path = config_file(
+        "bad.toml",
+        "headless = true\nport = 0\ntheme = \"purple\"\n",
+    );
+    let output = finish(jamtui().args(["--config", path.to_str().unwrap()])).await;
+    assert_one_line_error(&output, "line 3: 'theme'");
+    assert!(stderr(&output).contains(path.to_str().unwrap()));
+    let output = finish(jamtui().args(["--config", "/nonexistent/jamtui.toml"])).await;
+    assert_one_line_error(
+        &output,
+        "cannot read the config file /nonexistent/jamtui.toml",
+    );
+}
+
+#[tokio::test]
+async fn help_names_the_config_file() {
+    let output = finish(jamtui().arg("--help")).await;
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        help.contains("Config file: ") && help.contains("jamtui/config.toml"),
+        "{help}"
+    );
+}

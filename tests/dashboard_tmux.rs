@@ -355,3 +355,21 @@ async fn a_mouse_click_selects_the_client_under_it() {
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
 }
+
+#[tokio::test]
+async fn keys_rebound_in_the_config_file_act() {
+    let config = std::env::temp_dir().join(format!("jamtui-e2e-keys-{}.toml", std::process::id()));
+    std::fs::write(&config, "[keys]\npause = \"x\"\n").unwrap();
+    let pane = Pane::start(&format!(
+        "--bind 127.0.0.1 --port 0 --config {}",
+        config.display()
+    ));
+    pane.wait_for("SERVING").await;
+    pane.press("x");
+    pane.wait_for("PAUSED").await;
+    pane.press("p");
+    pane.wait_for("SERVING").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+    let _ = std::fs::remove_file(&config);
+}

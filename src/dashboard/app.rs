@@ -199,6 +199,8 @@ pub struct App {
     /// The last thing worth telling in the footer (an export's file name).
     pub notice: Option<String>,
     pub search: Option<Search>,
+    /// Key bindings from the config file, before the built-in ones.
+    pub custom_keys: Vec<(KeyCode, Action)>,
     /// The recent log lines that `/` searches.
     pub history: LogHistory,
     pub log_level: LogLevel,
@@ -238,6 +240,7 @@ impl App {
             notice: None,
             export_path: None,
             search: None,
+            custom_keys: Vec::new(),
             history: LogHistory::default(),
             log_level: LogLevel::All,
             clients_area: Rect::default(),

@@ -4,10 +4,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::dashboard::app::Action;
 
-/// The action a key press asks for. Key releases and repeats of other kinds are ignored.
-pub fn action(key: KeyEvent) -> Option<Action> {
+/// The action a key press asks for: the config file's bindings first, then the built-in ones.
+/// Key releases are ignored.
+pub fn action(key: KeyEvent, custom: &[(KeyCode, Action)]) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
+    }
+    if let Some((_, action)) = custom.iter().find(|(code, _)| *code == key.code) {
+        if !key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Some(*action);
+        }
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return matches!(key.code, KeyCode::Char('c')).then_some(Action::Quit);
@@ -88,35 +94,70 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn builtin(key: KeyEvent) -> Option<Action> {
+        action(key, &[])
+    }
+
     #[test]
-    fn documented_keys_map_to_their_actions() {
-        assert_eq!(action(press(KeyCode::Char('k'))), Some(Action::Kick));
-        assert_eq!(action(press(KeyCode::Delete)), Some(Action::Kick));
-        assert_eq!(action(press(KeyCode::Char('p'))), Some(Action::TogglePause));
-        assert_eq!(action(press(KeyCode::Char(' '))), Some(Action::TogglePause));
-        assert_eq!(action(press(KeyCode::Tab)), Some(Action::ToggleFocus));
-        assert_eq!(action(press(KeyCode::Char('t'))), Some(Action::CycleTheme));
-        assert_eq!(action(press(KeyCode::Char('m'))), Some(Action::CycleMode));
-        assert_eq!(action(press(KeyCode::Char('+'))), Some(Action::MoreDelay));
-        assert_eq!(action(press(KeyCode::Char('-'))), Some(Action::LessDelay));
+    fn configured_bindings_come_first_and_the_rest_stay() {
+        let custom = [
+            (KeyCode::Char('x'), Action::Kick),
+            (KeyCode::Char('t'), Action::TogglePause),
+        ];
         assert_eq!(
-            action(press(KeyCode::Enter)),
-            Some(Action::OpenConversation)
+            action(press(KeyCode::Char('x')), &custom),
+            Some(Action::Kick)
         );
-        assert_eq!(action(press(KeyCode::Char('?'))), Some(Action::ToggleHelp));
-        assert_eq!(action(press(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action(press(KeyCode::Esc)), Some(Action::Back));
         assert_eq!(
-            action(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            action(press(KeyCode::Char('t')), &custom),
+            Some(Action::TogglePause)
+        );
+        assert_eq!(
+            action(press(KeyCode::Char('k')), &custom),
+            Some(Action::Kick)
+        );
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(
+            action(ctrl_c, &[(KeyCode::Char('c'), Action::Kick)]),
             Some(Action::Quit)
         );
-        assert_eq!(action(press(KeyCode::Char('x'))), None);
+    }
+
+    #[test]
+    fn documented_keys_map_to_their_actions() {
+        assert_eq!(builtin(press(KeyCode::Char('k'))), Some(Action::Kick));
+        assert_eq!(builtin(press(KeyCode::Delete)), Some(Action::Kick));
+        assert_eq!(
+            builtin(press(KeyCode::Char('p'))),
+            Some(Action::TogglePause)
+        );
+        assert_eq!(
+            builtin(press(KeyCode::Char(' '))),
+            Some(Action::TogglePause)
+        );
+        assert_eq!(builtin(press(KeyCode::Tab)), Some(Action::ToggleFocus));
+        assert_eq!(builtin(press(KeyCode::Char('t'))), Some(Action::CycleTheme));
+        assert_eq!(builtin(press(KeyCode::Char('m'))), Some(Action::CycleMode));
+        assert_eq!(builtin(press(KeyCode::Char('+'))), Some(Action::MoreDelay));
+        assert_eq!(builtin(press(KeyCode::Char('-'))), Some(Action::LessDelay));
+        assert_eq!(
+            builtin(press(KeyCode::Enter)),
+            Some(Action::OpenConversation)
+        );
+        assert_eq!(builtin(press(KeyCode::Char('?'))), Some(Action::ToggleHelp));
+        assert_eq!(builtin(press(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(builtin(press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(
+            builtin(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(builtin(press(KeyCode::Char('x'))), None);
     }
 
     #[test]
     fn releases_are_ignored() {
         let mut release = press(KeyCode::Char('q'));
         release.kind = KeyEventKind::Release;
-        assert_eq!(action(release), None);
+        assert_eq!(builtin(release), None);
     }
 }

@@ -74,6 +74,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     app.ascii = args.ascii;
     app.export_path = args.export_on_exit.clone();
     app.history = history;
+    app.custom_keys = args.keys.clone();
 
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
@@ -171,7 +172,7 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
         app.type_key(key)
     } else {
         app.notice = None;
-        keys::action(key).and_then(|action| app.update(action))
+        keys::action(key, &app.custom_keys).and_then(|action| app.update(action))
     };
     match command {
         Some(Command::Export) => {

@@ -1,0 +1,331 @@
+//! The config file (TOML): defaults for every server flag, and key bindings for the dashboard.
+//!
+//! ```toml
+//! port = 45000
+//! tz = "Asia/Jakarta"
+//! theme = "high-contrast"
+//! allow = ["172.16.16.0/24"]
+//! privacy = true
+//!
+//! [keys]
+//! kick = "x"
+//! pause = "space"
+//! ```
+//!
+//! A flag's key is its long name; flags on the command line win. Any mistake names the file,
+//! the line and the key, and jamtui does not start with half a config.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{CommandFactory, Parser};
+use crossterm::event::KeyCode;
+use toml::Spanned;
+
+use crate::cli::{Cli, one_line_error};
+use crate::dashboard::app::Action;
+
+/// What a config file says.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileConfig {
+    /// The file's settings as command-line arguments, to go before the user's own.
+    pub args: Vec<String>,
+    /// Extra key bindings, consulted before the built-in ones.
+    pub keys: Vec<(KeyCode, Action)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("config file {path}, line {line}: {message}")]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+/// `~/.config/jamtui/config.toml` (the platform's config directory).
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|dir| dir.join("jamtui").join("config.toml"))
+}
+
+/// Reads and checks a config file. A missing file is an empty config unless `must_exist`.
+pub fn load(path: &Path, must_exist: bool) -> anyhow::Result<FileConfig> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(parse(&text, path)?),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            Ok(FileConfig::default())
+        }
+        Err(error) => Err(anyhow::anyhow!(
+            "cannot read the config file {}: {error}",
+            path.display()
+        )),
+    }
+}
+
+/// The keys a config file may set: every server flag but these.
+const NOT_IN_CONFIG: [&str; 4] = ["config", "help", "version", "test-panic-after"];
+
+pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    let fail = |at: usize, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: text[..at.min(text.len())].matches('\n').count() + 1,
+        message,
+    };
+    let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
+        toml::from_str(text).map_err(|error| {
+            let at = error.span().map_or(0, |span| span.start);
+            fail(at, error.message().trim().to_string())
+        })?;
+    let command = Cli::command();
+    let mut config = FileConfig::default();
+    for (key, value) in table {
+        let at = key.span().start;
+        let (key, value) = (key.into_inner(), value.into_inner());
+        if key == "keys" {
+            config.keys = parse_keys(&value).map_err(|message| fail(at, message))?;
+            continue;
+        }
+        let flag = command
+            .get_arguments()
+            .find(|arg| {
+                arg.get_long() == Some(key.as_str()) && !NOT_IN_CONFIG.contains(&key.as_str())
+            })
+            .ok_or_else(|| {
+                let known: Vec<&str> = command
+                    .get_arguments()
+                    .filter_map(|arg| arg.get_long())
+                    .filter(|long| !NOT_IN_CONFIG.contains(long))
+                    .collect();
+                fail(
+                    at,
+                    format!(
+                        "unknown key '{key}'; the keys are [keys] and {}",
+                        known.join(", ")
+                    ),
+                )
+            })?;
+        let args = as_args(&key, &value, flag.get_action().takes_values())
+            .map_err(|message| fail(at, format!("'{key}': {message}")))?;
+        // Each setting is checked alone, so an error can name its line.
+        Cli::try_parse_from(std::iter::once("jamtui".to_string()).chain(args.iter().cloned()))
+            .map_err(|error| {
+                let message = one_line_error(&error, &[] as &[&str]);
+                let message = message.trim_start_matches("error: ");
+                let message = message.split("; see '").next().unwrap_or(message);
+                fail(at, format!("'{key}': {message}"))
+            })?;
+        config.args.extend(args);
+    }
+    Ok(config)
+}
+
+/// A setting as command-line arguments: `port = 0` is `--port 0`, `privacy = true` is
+/// `--privacy`, a list repeats the flag.
+fn as_args(key: &str, value: &toml::Value, takes_value: bool) -> Result<Vec<String>, String> {
+    let flag = format!("--{key}");
+    match value {
+        toml::Value::Boolean(on) if !takes_value => Ok(if *on { vec![flag] } else { vec![] }),
+        _ if !takes_value => Err("write true or false".into()),
+        toml::Value::String(text) => Ok(vec![flag, text.clone()]),
+        toml::Value::Integer(number) => Ok(vec![flag, number.to_string()]),
+        toml::Value::Float(number) => Ok(vec![flag, number.to_string()]),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                toml::Value::String(text) => Ok(vec![flag.clone(), text.clone()]),
+                toml::Value::Integer(number) => Ok(vec![flag.clone(), number.to_string()]),
+                _ => Err("a list may hold only strings and numbers".to_string()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|pairs| pairs.concat()),
+        _ => Err("write a string, a number or a list".into()),
+    }
+}
+
+/// The `[keys]` table: action = "key".
+fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, String> {
+    let toml::Value::Table(table) = value else {
+        return Err("[keys] must be a table of action = \"key\"".into());
+    };
+    let mut keys = Vec::new();
+    for (name, key) in table {
+        let action = action_named(name).ok_or_else(|| {
+            format!(
+                "[keys]: unknown action '{name}'; the actions are {}",
+                ACTIONS.map(|(name, _)| name).join(", ")
+            )
+        })?;
+        let code = key
+            .as_str()
+            .and_then(key_named)
+            .ok_or_else(|| format!("[keys] {name}: {key} is not a key; write a character, or space, enter, tab, delete, up, down, pageup, pagedown, home, end"))?;
+        keys.push((code, action));
+    }
+    Ok(keys)
+}
+
+const ACTIONS: [(&str, Action); 22] = [
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("page-up", Action::PageUp),
+    ("page-down", Action::PageDown),
+    ("first", Action::Home),
+    ("last", Action::End),
+    ("kick", Action::Kick),
+    ("pause", Action::TogglePause),
+    ("focus", Action::ToggleFocus),
+    ("theme", Action::CycleTheme),
+    ("mode", Action::CycleMode),
+    ("more-delay", Action::MoreDelay),
+    ("less-delay", Action::LessDelay),
+    ("conversation", Action::OpenConversation),
+    ("freeze", Action::ToggleFreeze),
+    ("privacy", Action::TogglePrivacy),
+    ("export", Action::Export),
+    ("search", Action::StartSearch),
+    ("next-match", Action::NextMatch),
+    ("previous-match", Action::PreviousMatch),
+    ("levels", Action::CycleLogLevel),
+    ("help", Action::ToggleHelp),
+];
+
+fn action_named(name: &str) -> Option<Action> {
+    match name {
+        "quit" => Some(Action::Quit),
+        _ => ACTIONS
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, action)| *action),
+    }
+}
+
+fn key_named(name: &str) -> Option<KeyCode> {
+    let mut characters = name.chars();
+    if let (Some(c), None) = (characters.next(), characters.next()) {
+        return Some(KeyCode::Char(c));
+    }
+    Some(match name.to_ascii_lowercase().as_str() {
+        "space" => KeyCode::Char(' '),
+        "enter" => KeyCode::Enter,
+        "tab" => KeyCode::Tab,
+        "delete" => KeyCode::Delete,
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Result<FileConfig, ConfigError> {
+        parse(text, Path::new("/etc/jamtui.toml"))
+    }
+
+    fn error(text: &str) -> String {
+        parsed(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_file_becomes_arguments_and_key_bindings() {
+        let config = parsed(
+            "port = 0\nbind = \"127.0.0.1\"\nprivacy = true\nquiet = false\nallow = [\"10.0.0.0/8\", \"127.0.0.1\"]\ndelay = \"250ms\"\n\n[keys]\nkick = \"x\"\npause = \"space\"\nquit = \"Q\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.args,
+            [
+                "--allow",
+                "10.0.0.0/8",
+                "--allow",
+                "127.0.0.1",
+                "--bind",
+                "127.0.0.1",
+                "--delay",
+                "250ms",
+                "--port",
+                "0",
+                "--privacy"
+            ]
+        );
+        assert_eq!(
+            config.keys,
+            [
+                (KeyCode::Char('x'), Action::Kick),
+                (KeyCode::Char(' '), Action::TogglePause),
+                (KeyCode::Char('Q'), Action::Quit)
+            ]
+        );
+    }
+
+    #[test]
+    fn each_kind_of_mistake_names_the_file_the_line_and_the_key() {
+        let syntax = error("port = 1\ntheme = \"dark\n");
+        assert!(
+            syntax.starts_with("config file /etc/jamtui.toml, line 2:"),
+            "{syntax}"
+        );
+
+        let unknown = error("port = 1\n\ncolour = \"red\"\n");
+        assert!(
+            unknown.contains("line 3") && unknown.contains("unknown key 'colour'"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("theme"), "it lists the keys: {unknown}");
+
+        let bad_value = error("theme = \"purple\"\n");
+        assert!(
+            bad_value.contains("line 1")
+                && bad_value.contains("'theme'")
+                && bad_value.contains("purple"),
+            "{bad_value}"
+        );
+
+        let bad_number = error("\nport = 70000\n");
+        assert!(
+            bad_number.contains("line 2") && bad_number.contains("'port'"),
+            "{bad_number}"
+        );
+
+        let bad_type = error("privacy = \"yes\"\n");
+        assert!(
+            bad_type.contains("'privacy'") && bad_type.contains("true or false"),
+            "{bad_type}"
+        );
+
+        let bad_action = error("[keys]\nexplode = \"x\"\n");
+        assert!(
+            bad_action.contains("unknown action 'explode'") && bad_action.contains("kick"),
+            "{bad_action}"
+        );
+
+        let bad_key = error("[keys]\nkick = \"F13-ish\"\n");
+        assert!(
+            bad_key.contains("[keys] kick") && bad_key.contains("not a key"),
+            "{bad_key}"
+        );
+
+        let not_settable = error("help = true\n");
+        assert!(
+            not_settable.contains("unknown key 'help'"),
+            "{not_settable}"
+        );
+    }
+
+    #[test]
+    fn a_missing_default_file_is_no_config_but_a_missing_named_one_is_an_error() {
+        let missing = Path::new("/nonexistent/jamtui/config.toml");
+        assert_eq!(load(missing, false).unwrap(), FileConfig::default());
+        assert!(
+            load(missing, true)
+                .unwrap_err()
+                .to_string()
+                .contains("cannot read")
+        );
+    }
+}
