@@ -52,7 +52,8 @@ NOTES = """
 | lever | before | after |
 |---|---|---|
 | request events limited to 5,000 a second (the rest counted and reported in the log), so the dashboard's log and conversation panel never cost the server its pace | dashboard on, C=50 P=16: 653,041 requests/s, 0.25× headless (2026-11-25, first run) | 0.99× headless (this run) |
-| the bench waits for the server to close after QUIT, so neither server is charged for the client's TIME_WAIT sockets | jamtui connect-per-request 14,554/s, p99 48.8 ms (first run: the client closed first and piled up TIME_WAIT on its side; redis, which answers QUIT, got a reset instead) | this run |
+| the bench waits for the server to close after QUIT, so neither server is charged for the client's TIME_WAIT sockets | jamtui connect-per-request 14,554/s, p99 48.8 ms (first run: the client closed first and piled up TIME_WAIT on its side; redis, which answers QUIT, got a reset instead) | 24,363/s, p99 2.5 ms (jamtui connect-per-request in the table above) |
+| tried, not kept: clearing a socket's read readiness after a short read, to save the read that returns EAGAIN after each request at P=1 | strace: two `recvfrom` per request | one `recvfrom` per request, but in alternating A/B runs (C=50 P=1, 4 s, three each) requests/s (187,782–192,733 before, 187,009–191,112 after) and CPU per request did not change: the load generator, not the server, sets the pace there |
 
 Present from the start and not measured separately: the reply text formatted once per second
 per connection, replies to pipelined requests written in one system call (try first without
