@@ -34,8 +34,11 @@ NOTES = """
   time per request is close to the wall time per request, so "server CPU/request" then mostly
   restates throughput. At P=1 every request costs each side one `read` and one `write` system
   call, and jamtui and redis-server spend about the same CPU per request there; the 0.8× target at
-  P=1 is not met. Getting there would need fewer system calls per request than one read and one
-  write (for example io_uring, or a thread per core with SO_REUSEPORT), which jamtui does not do.
+  P=1 is not met. A profile says why: `perf record` of jamtui at C=50 P=1 (2026-11-25) put 89% of
+  its CPU in the kernel (loopback TCP: sending a reply also runs the receiving side's stack) and
+  11% in user space (jamtui 7.6%, libc 1.7%, the vDSO clock 1.6%), so even a server doing no work
+  of its own could not save 20%. Getting there would need fewer system calls per request than one
+  read and one write (for example io_uring), which jamtui does not do.
 - The bench's own CPU per request is about the server's, not far below it: it does the same
   system calls per request, pipelined and without allocating per request, and when both sides
   saturate a core each, CPU per request is about wall time per request for both.
