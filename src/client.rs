@@ -68,10 +68,10 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<()> {
         sent += 1;
         // Not println!: a closed stdout (`| head`) must not panic.
         let _ = writeln!(std::io::stdout(), "{label}{reply}");
-        if !options.keep_open {
-            if let Some(stream) = open.take() {
-                quit(stream).await?;
-            }
+        if !options.keep_open
+            && let Some(stream) = open.take()
+        {
+            quit(stream).await?;
         }
     }
     if let Some(stream) = open {

@@ -190,10 +190,10 @@ impl Handler {
             // Only complete requests count as activity: a client trickling a line byte by
             // byte (slowloris) is still idle.
             touch(&mut self.idle);
-            if let Some(panic_on) = &self.panic_on {
-                if frame.raw.as_deref() == Some(panic_on.as_slice()) {
-                    panic!("fault injection: this request panics its connection's task");
-                }
+            if let Some(panic_on) = &self.panic_on
+                && frame.raw.as_deref() == Some(panic_on.as_slice())
+            {
+                panic!("fault injection: this request panics its connection's task");
             }
             self.wait_while_paused().await?;
             self.wait_delay().await?;

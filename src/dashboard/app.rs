@@ -427,10 +427,10 @@ impl App {
     }
 
     fn close_conversation(&mut self) {
-        if let Some(id) = self.conversation.take() {
-            if !self.snapshot.clients.iter().any(|client| client.id == id) {
-                self.conversations.forget(id);
-            }
+        if let Some(id) = self.conversation.take()
+            && !self.snapshot.clients.iter().any(|client| client.id == id)
+        {
+            self.conversations.forget(id);
         }
     }
 

@@ -10,10 +10,10 @@ pub fn action(key: KeyEvent, custom: &[(KeyCode, Action)]) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
-    if let Some((_, action)) = custom.iter().find(|(code, _)| *code == key.code) {
-        if !key.modifiers.contains(KeyModifiers::CONTROL) {
-            return Some(*action);
-        }
+    if let Some((_, action)) = custom.iter().find(|(code, _)| *code == key.code)
+        && !key.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        return Some(*action);
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return matches!(key.code, KeyCode::Char('c')).then_some(Action::Quit);
