@@ -25,3 +25,4 @@ pub mod procstat;
 pub mod protocol;
 pub mod pyrepr;
 pub mod server;
+pub mod session;

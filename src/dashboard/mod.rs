@@ -36,9 +36,8 @@ use crate::export;
 use crate::handle::ServerHandle;
 use crate::headless::shutdown_signal;
 use crate::log_history::LogHistory;
-use crate::logging;
 use crate::protocol::time_reply;
-use crate::server::Server;
+use crate::{logging, session};
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;
@@ -52,65 +51,56 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     }
     let history = LogHistory::default();
     logging::init_dashboard(args.log_file.as_deref(), history.clone())?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    // Bind before taking over the screen, so a busy port is reported on a normal terminal.
-    let server = runtime.block_on(Server::bind(args.server_config()))?;
-    let handle = server.handle();
     let privacy = Arc::new(AtomicBool::new(args.privacy));
-    let log = logging::spawn_event_log(&handle, Arc::clone(&privacy))?;
-    let mut app = App::new(
-        handle.local_addr(),
-        handle.zone().name(),
-        args.theme,
-        snapshot(&handle),
-    );
-    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    app.panic_at = args
-        .test_panic_after
-        .map(|after| std::time::Instant::now() + after);
-    app.pool_size = handle.pool_size();
-    app.privacy = args.privacy;
-    app.read_only = args.read_only;
-    app.ascii = args.ascii;
-    app.export_path = args.export_on_exit.clone();
-    app.history = history;
-    app.custom_keys = args.keys.clone();
+    session::run(args, Arc::clone(&privacy), async |handle, demo| {
+        let mut app = App::new(
+            handle.local_addr(),
+            handle.zone().name(),
+            args.theme,
+            snapshot(handle),
+        );
+        app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        app.panic_at = args
+            .test_panic_after
+            .map(|after| std::time::Instant::now() + after);
+        app.pool_size = handle.pool_size();
+        app.privacy = args.privacy;
+        app.read_only = args.read_only;
+        app.ascii = args.ascii;
+        app.export_path = args.export_on_exit.clone();
+        app.history = history;
+        app.custom_keys = args.keys.clone();
 
-    let outcome = runtime.block_on(async {
-        let served = tokio::spawn(server.run());
-        let demo = DemoClients::start(handle.local_addr(), args.demo);
         // ratatui's init installs a panic hook that restores the terminal before the message.
         let mut terminal = ratatui::try_init()?;
         let mouse = !args.no_mouse;
-        if mouse {
-            capture_mouse()?;
+        let shown = async {
+            if mouse {
+                capture_mouse()?;
+            }
+            run_loop(
+                &mut terminal,
+                EventStream::new(),
+                handle,
+                demo,
+                &privacy,
+                &mut app,
+            )
+            .await
         }
-        let shown = run_loop(
-            &mut terminal,
-            EventStream::new(),
-            &handle,
-            &demo,
-            &privacy,
-            &mut app,
-        )
         .await;
-        if let Some(path) = &args.export_on_exit {
-            export::write_csv(path, &handle.clients(), app.privacy)
-                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
-        }
-        drop(demo);
+        // Whatever happened, the terminal is given back.
         if mouse {
             let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
         }
         ratatui::restore();
-        handle.shutdown();
-        served.await?;
-        shown
-    });
-    drop(handle);
-    runtime.shutdown_timeout(Duration::from_millis(200));
-    let _ = log.join();
-    outcome
+        shown?;
+        if let Some(path) = &args.export_on_exit {
+            export::write_csv(path, &handle.clients(), app.privacy)
+                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+        }
+        Ok(())
+    })
 }
 
 /// Draws and reacts until the user quits or a signal arrives. Generic over the backend and the
