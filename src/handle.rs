@@ -23,6 +23,16 @@ const EVENT_CAPACITY: usize = 4096;
 /// of its speed; the counters stay exact.
 pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
 
+/// What a batch of requests does about request events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestEvents {
+    Publish,
+    /// Someone listens, but this second's budget is spent: count them as skipped.
+    OverBudget,
+    /// Nobody listens (or `--quiet`): nothing to publish or count.
+    Unwatched,
+}
+
 /// This second's request events: the second, how many were published and skipped.
 #[derive(Debug, Default)]
 pub(crate) struct EventBudget {
@@ -195,16 +205,18 @@ impl Shared {
         Duration::from_micros(self.delay_micros.load(Relaxed))
     }
 
-    /// Whether the next batch of requests should publish its events: someone must be listening,
-    /// and this second's budget must not be spent. Past the budget, requests are counted as
-    /// skipped, and the next second begins by saying how many were.
-    pub(crate) fn wants_request_events(&self) -> bool {
+    /// Whether the next batch of requests publishes its events: someone must be listening, and
+    /// this second's budget must not be spent. Past the budget, requests are counted as skipped,
+    /// and the next second begins by saying how many were.
+    pub(crate) fn request_events_for_batch(&self) -> RequestEvents {
         if !self.request_events || self.events.receiver_count() == 0 {
-            return false;
+            return RequestEvents::Unwatched;
         }
         let second = unix_now() as u64;
         let budget = &self.event_budget;
-        if budget.second.swap(second, Relaxed) != second {
+        // Read before writing: every connection asks once per batch, and a write would bounce
+        // the line between cores.
+        if budget.second.load(Relaxed) != second && budget.second.swap(second, Relaxed) != second {
             budget.published.store(0, Relaxed);
             let skipped = budget.skipped.swap(0, Relaxed);
             if skipped > 0 {
@@ -214,16 +226,22 @@ impl Shared {
                 });
             }
         }
-        budget.published.load(Relaxed) < REQUEST_EVENTS_PER_SECOND
+        if budget.published.load(Relaxed) < REQUEST_EVENTS_PER_SECOND {
+            RequestEvents::Publish
+        } else {
+            RequestEvents::OverBudget
+        }
     }
 
-    /// Accounts for a batch's request events: published, or skipped for want of budget.
-    pub(crate) fn count_request_events(&self, published: u64, skipped: u64) {
-        if published > 0 {
-            self.event_budget.published.fetch_add(published, Relaxed);
-        }
-        if skipped > 0 && self.request_events && self.events.receiver_count() > 0 {
-            self.event_budget.skipped.fetch_add(skipped, Relaxed);
+    /// Accounts for a batch of `answered` requests under the decision made for it.
+    pub(crate) fn count_request_events(&self, decision: RequestEvents, answered: u64) {
+        let counter = match decision {
+            RequestEvents::Publish => &self.event_budget.published,
+            RequestEvents::OverBudget => &self.event_budget.skipped,
+            RequestEvents::Unwatched => return,
+        };
+        if answered > 0 {
+            counter.fetch_add(answered, Relaxed);
         }
     }
 

@@ -16,7 +16,7 @@ use crate::clock::ReplyClock;
 use crate::connection::Connection;
 use crate::event::{Event, GoneReason, Reply};
 use crate::gate::Admission;
-use crate::handle::{Registration, Shared};
+use crate::handle::{Registration, RequestEvents, Shared};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input
@@ -166,19 +166,14 @@ impl Handler {
 
     /// Answers every complete request in the input, in order.
     async fn answer_buffered(&mut self) -> Served {
-        let wants_events = self.shared.wants_request_events();
-        let keep_raw = wants_events || self.panic_on.is_some();
+        let events = self.shared.request_events_for_batch();
+        let keep_raw = events == RequestEvents::Publish || self.panic_on.is_some();
         let mut answered = 0;
         loop {
             let frame = match self.conn.next_frame(keep_raw) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => {
-                    let (published, skipped) = if wants_events {
-                        (answered, 0)
-                    } else {
-                        (0, answered)
-                    };
-                    self.shared.count_request_events(published, skipped);
+                    self.shared.count_request_events(events, answered);
                     return Ok(());
                 }
                 Err(_) => {
