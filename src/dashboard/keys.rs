@@ -47,19 +47,27 @@ pub fn action(key: KeyEvent, custom: &[(KeyCode, Action)]) -> Option<Action> {
     })
 }
 
-/// The footer: the keys a newcomer needs. `None` keys are the arrows and Enter, whose symbols
-/// depend on `--ascii`; the bool says whether read-only mode disables the key.
-pub const FOOTER: [(Option<&str>, &str, bool); 10] = [
-    (None, "select", false),
-    (Some("k"), "kick", true),
-    (Some("p"), "pause", true),
-    (Some("m"), "mode", true),
-    (Some("+-"), "delay", true),
-    (None, "talk", false),
-    (Some("f"), "freeze", false),
-    (Some("h"), "hide", false),
-    (Some("?"), "help", false),
-    (Some("q"), "quit", false),
+/// A key as the footer writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FooterKey {
+    Text(&'static str),
+    /// The arrow keys and Enter, whose symbols depend on `--ascii`.
+    UpDown,
+    Enter,
+}
+
+/// The footer: the keys a newcomer needs; the bool says whether read-only mode disables the key.
+pub const FOOTER: [(FooterKey, &str, bool); 10] = [
+    (FooterKey::UpDown, "select", false),
+    (FooterKey::Text("k"), "kick", true),
+    (FooterKey::Text("p"), "pause", true),
+    (FooterKey::Text("m"), "mode", true),
+    (FooterKey::Text("+-"), "delay", true),
+    (FooterKey::Enter, "talk", false),
+    (FooterKey::Text("f"), "freeze", false),
+    (FooterKey::Text("h"), "hide", false),
+    (FooterKey::Text("?"), "help", false),
+    (FooterKey::Text("q"), "quit", false),
 ];
 
 /// The help overlay: every key.

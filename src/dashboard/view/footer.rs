@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::dashboard::app::App;
-use crate::dashboard::keys::FOOTER;
+use crate::dashboard::keys::{FOOTER, FooterKey};
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -20,11 +20,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if app.read_only && changes_server {
             continue;
         }
-        let key = key.unwrap_or(if what == "select" {
-            theme.glyphs.up_down
-        } else {
-            theme.glyphs.enter
-        });
+        let key = match key {
+            FooterKey::Text(text) => text,
+            FooterKey::UpDown => theme.glyphs.up_down,
+            FooterKey::Enter => theme.glyphs.enter,
+        };
         spans.push(Span::styled(format!(" {key}"), theme.key));
         spans.push(Span::styled(format!(" {what}"), theme.label));
     }
