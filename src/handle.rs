@@ -129,9 +129,10 @@ pub(crate) struct ClientStats {
 }
 
 impl ClientStats {
-    pub(crate) fn record_requests(&self, count: u64, connected_at: Instant) {
+    /// Counts `count` more requests, the last of which arrived at `last`.
+    pub(crate) fn record_requests(&self, count: u64, connected_at: Instant, last: Instant) {
         self.requests.fetch_add(count, Relaxed);
-        let millis = connected_at.elapsed().as_millis() as u64;
+        let millis = last.saturating_duration_since(connected_at).as_millis() as u64;
         self.last_request_ms.store(millis + 1, Relaxed);
     }
 }

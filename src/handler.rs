@@ -132,7 +132,7 @@ impl Handler {
         };
         self.client.stats.queued.store(false, Relaxed);
         // Waiting for a turn is not the client's silence.
-        touch(&mut self.idle);
+        touch(&mut self.idle, std::time::Instant::now());
         outcome
     }
 
@@ -169,6 +169,7 @@ impl Handler {
         let events = self.shared.request_events_for_batch();
         let keep_raw = events == RequestEvents::Publish || self.panic_on.is_some();
         let mut answered = 0;
+        self.clock.tick();
         loop {
             let frame = match self.conn.next_frame(keep_raw) {
                 Ok(Some(frame)) => frame,
@@ -184,7 +185,7 @@ impl Handler {
             };
             // Only complete requests count as activity: a client trickling a line byte by
             // byte (slowloris) is still idle.
-            touch(&mut self.idle);
+            touch(&mut self.idle, frame.arrived);
             if let Some(panic_on) = &self.panic_on
                 && frame.raw.as_deref() == Some(panic_on.as_slice())
             {
@@ -220,6 +221,7 @@ impl Handler {
             }
             if self.conn.queued() >= FLUSH_AT {
                 self.flush().await?;
+                self.clock.tick();
             }
         }
     }
@@ -236,9 +238,10 @@ impl Handler {
         if self.unreported > 0 {
             let count = std::mem::take(&mut self.unreported);
             self.shared.counters.requests.fetch_add(count, Relaxed);
+            let last = self.last_arrival.unwrap_or_else(std::time::Instant::now);
             self.client
                 .stats
-                .record_requests(count, self.client.connected_at);
+                .record_requests(count, self.client.connected_at, last);
         }
     }
 
@@ -293,7 +296,7 @@ impl Handler {
             return Ok(());
         }
         self.flush().await?;
-        tokio::select! {
+        let outcome = tokio::select! {
             biased;
             _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
             _ = self.stopping.as_mut() => {
@@ -301,7 +304,9 @@ impl Handler {
                 Ok(())
             }
             _ = sleep(delay) => Ok(()),
-        }
+        };
+        self.clock.tick();
+        outcome
     }
 
     /// Holds the next request while the server is paused. The replies already made go out first.
@@ -322,7 +327,8 @@ impl Handler {
         };
         self.client.stats.waiting.store(false, Relaxed);
         // Waiting for the operator is not the client's silence.
-        touch(&mut self.idle);
+        touch(&mut self.idle, std::time::Instant::now());
+        self.clock.tick();
         outcome
     }
 }
@@ -346,9 +352,11 @@ impl IdleTimer {
     }
 }
 
-fn touch(idle: &mut Option<IdleTimer>) {
+/// Marks the client active as of `at` (never earlier than already marked: a request read before
+/// a wait may be answered after it).
+fn touch(idle: &mut Option<IdleTimer>, at: std::time::Instant) {
     if let Some(timer) = idle {
-        timer.last_input = Instant::now();
+        timer.last_input = timer.last_input.max(Instant::from_std(at));
     }
 }
 

@@ -5,16 +5,11 @@ mod common;
 use std::time::Duration;
 
 use chrono::{Timelike, Utc};
-use common::{Client, TestServer, assert_time_reply, config};
+use common::{Client, TestServer, assert_time_reply, config, seconds_of_day};
 use jamtui::server::Config;
 
 const UNKNOWN: &str = "ERR unknown request, expected TIME or QUIT\r\n";
 const NOT_UTF8: &str = "ERR request is not UTF-8\r\n";
-
-fn seconds_of_day(reply: &str) -> i64 {
-    let field = |at: usize| reply[at..at + 2].parse::<i64>().unwrap();
-    field(4) * 3600 + field(7) * 60 + field(10)
-}
 
 #[tokio::test]
 async fn time_is_answered_with_the_current_time_in_the_zone() {

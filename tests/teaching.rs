@@ -5,7 +5,8 @@ mod common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{Client, TestServer, WAIT, assert_time_reply, config};
+use chrono::Timelike;
+use common::{Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day};
 use jamtui::event::Event;
 use jamtui::gate::Mode;
 use jamtui::server::Config;
@@ -86,6 +87,52 @@ async fn with_a_delay_every_reply_takes_at_least_the_delay() {
     // The delay changes live.
     server.handle.set_delay(Duration::ZERO);
     assert!(ask(&mut client).await < delay);
+}
+
+#[tokio::test]
+async fn a_reply_made_after_a_delay_tells_the_time_after_the_delay() {
+    let delay = Duration::from_millis(1500);
+    let server = TestServer::start(Config { delay, ..config() }).await;
+    let mut client = server.client().await;
+    let sent = chrono::Utc::now();
+    client.send(b"TIME\r\n").await;
+    let reply = client.line().await;
+    let received = chrono::Utc::now();
+    assert_time_reply(&reply);
+    let second_of_day =
+        |at: chrono::DateTime<chrono::Utc>| i64::from(at.num_seconds_from_midnight());
+    let told = seconds_of_day(&reply);
+    // Not before the delay ended, and not after the reply came (midnight wraps around).
+    let after_delay = (told - second_of_day(sent + delay)).rem_euclid(86_400);
+    let before_received = (second_of_day(received) - told).rem_euclid(86_400);
+    assert!(
+        after_delay < 60 && before_received < 60,
+        "{reply:?} sent {sent}, received {received}"
+    );
+}
+
+#[tokio::test]
+async fn a_client_queued_longer_than_the_idle_timeout_is_served_when_its_turn_comes() {
+    let server = TestServer::start(Config {
+        mode: Mode::Sequential,
+        idle_timeout: Some(Duration::from_millis(300)),
+        ..config()
+    })
+    .await;
+    let mut first = server.client().await;
+    ask(&mut first).await;
+    let mut second = server.client().await;
+    second.send(b"TIME\r\n").await;
+    // The first client keeps talking while the second waits for twice the idle timeout.
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        ask(&mut first).await;
+    }
+    quit(first).await;
+    assert_time_reply(&second.line().await);
+    // Its request was read long ago, but answering it is activity now: not idle.
+    ask(&mut second).await;
+    quit(second).await;
 }
 
 /// Ten clients send TIME at once; each quits once answered. Returns when each reply came.

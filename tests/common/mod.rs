@@ -123,6 +123,12 @@ impl Client {
 }
 
 /// Asserts a line is a well-formed TIME reply.
+/// The time of day a `JAM hh:mm:ss` reply tells, in seconds.
+pub fn seconds_of_day(reply: &str) -> i64 {
+    let field = |at: usize| reply[at..at + 2].parse::<i64>().unwrap();
+    field(4) * 3600 + field(7) * 60 + field(10)
+}
+
 pub fn assert_time_reply(line: &str) {
     assert!(
         jamtui::protocol::check_time_reply(line.as_bytes()).is_ok(),
