@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Benchmarks jamtui against redis-server and the assignment's Python reference server, side by
-# side in one run on loopback, with `jamtui bench`, and writes docs/BENCHMARKS.md.
-# Needs: apt-get install redis-server tmux; python3. Usage: bench/compare.sh [SECONDS-PER-SCENARIO]
+# Benchmarks jamtui against redis-server, the assignment's Python reference server and two floor
+# servers, side by side on loopback, with `jamtui bench`, and writes docs/BENCHMARKS.md. Each
+# scenario is measured against every server in turn, ROUNDS times over, so that the servers
+# compared share the machine's moods; the report gives medians.
+# Needs: apt-get install redis-server tmux gcc liburing-dev; python3.
+# Usage: bench/compare.sh [SECONDS-PER-SCENARIO [ROUNDS]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-10}
+seconds=${1:-5}
+rounds=${2:-3}
 out=docs/BENCHMARKS.md
 bin=./target/release/jamtui
 cargo build --release --quiet
@@ -12,6 +16,8 @@ ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 socket=jamtui-compare-$$
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+gcc -O2 -Wall -o "$work/epoll_floor" bench/floor/epoll_floor.c
+gcc -O2 -Wall -o "$work/uring_floor" bench/floor/uring_floor.c -luring
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # The pid of whatever listens on a port.
@@ -41,6 +47,14 @@ start_python() {
     port=$(head -1 "$work/python.port")
     wait_listening "$port"
 }
+# A floor server (bench/floor/): the least work any server can do with the same system calls.
+start_floor() {
+    rm -f "$work/floor.port"
+    "$work/$1_floor" > "$work/floor.port" &
+    for _ in $(seq 50); do [ -s "$work/floor.port" ] && break; sleep 0.1; done
+    port=$(head -1 "$work/floor.port")
+    wait_listening "$port"
+}
 stop_server() { kill "$(listener_pid "$port")" 2>/dev/null || true; sleep 0.5; }
 
 # One scenario against the server on $port; prints the JSON report (or an error object).
@@ -59,33 +73,38 @@ measure() {
 }
 
 results=$work/results.jsonl
-run_server() {
-    local name=$1 start=$2 request=$3
-    local scenarios=(
-        "C=1 P=1|--connections 1"
-        "C=50 P=1|--connections 50"
-        "C=50 P=16|--connections 50 --pipeline 16"
-        "C=50 connect-per-request|--connections 50 --connect-per-request"
-        "C=50 P=1 + 10,000 idle held|--connections 50 --hold 10000"
-    )
-    for scenario in "${scenarios[@]}"; do
-        $start
-        local label=${scenario%%|*} flags=${scenario#*|}
-        echo "== $name: $label" >&2
-        # shellcheck disable=SC2086
-        printf '{"server": "%s", "scenario": "%s", "report": %s}\n' "$name" "$label" "$(measure "$request" $flags)" >> "$results"
-        stop_server
+scenarios=(
+    "C=1 P=1|--connections 1"
+    "C=50 P=1|--connections 50"
+    "C=50 P=16|--connections 50 --pipeline 16"
+    "C=50 connect-per-request|--connections 50 --connect-per-request"
+    "C=50 P=1 + 10,000 idle held|--connections 50 --hold 10000"
+)
+# name|how to start it|request|the scenarios it runs (a regular expression)
+servers=(
+    "jamtui|start_jamtui|TIME|."
+    "redis-server|start_redis|PING|."
+    "python reference|start_python|TIME|."
+    "floor: epoll|start_floor epoll|TIME|^C=(1|50) P=(1|16)$"
+    "floor: io_uring|start_floor uring|TIME|^C=(1|50) P=(1|16)$"
+    "jamtui, dashboard on|start_dashboard|TIME|^C=50 P=16$"
+)
+for scenario in "${scenarios[@]}"; do
+    label=${scenario%%|*} flags=${scenario#*|}
+    for round in $(seq "$rounds"); do
+        for server in "${servers[@]}"; do
+            IFS='|' read -r name start request runs <<< "$server"
+            [[ $label =~ $runs ]] || continue
+            $start
+            echo "== $label, round $round: $name" >&2
+            # shellcheck disable=SC2086
+            printf '{"server": "%s", "scenario": "%s", "round": %d, "report": %s}\n' \
+                "$name" "$label" "$round" "$(measure "$request" $flags)" >> "$results"
+            stop_server
+        done
     done
-}
-
-run_server jamtui start_jamtui TIME
-run_server redis-server start_redis PING
-run_server "python reference" start_python TIME
-start_dashboard
-echo "== jamtui with the dashboard: C=50 P=16" >&2
-printf '{"server": "jamtui, dashboard on", "scenario": "C=50 P=16", "report": %s}\n' "$(measure TIME --connections 50 --pipeline 16)" >> "$results"
-tmux -L "$socket" send-keys q
+done
 
 cp "$results" "${TMPDIR:-/tmp}/jamtui-compare-results.jsonl"
-python3 bench/report.py "$results" "$seconds" > "$out"
+python3 bench/report.py "$results" "$seconds" "$rounds" > "$out"
 echo "wrote $out" >&2
