@@ -58,6 +58,12 @@ impl Zone {
         let local = utc + chrono::Duration::seconds(self.utc_offset(utc));
         (local.hour(), local.minute(), local.second())
     }
+
+    /// `hh:mm:ss` in this zone.
+    pub fn hms(self, unix_seconds: i64) -> String {
+        let (hour, minute, second) = self.time_of_day(unix_seconds);
+        format!("{hour:02}:{minute:02}:{second:02}")
+    }
 }
 
 /// Builds the reply to `TIME`, formatting it once per second and reusing the bytes in between

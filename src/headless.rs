@@ -9,14 +9,8 @@ use crate::{logging, session};
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     logging::init_stderr(args.log_format, args.log_file.as_deref())?;
     let privacy = Arc::new(AtomicBool::new(args.privacy));
-    session::run(args, privacy, async |_, _| Ok(shutdown_signal().await?))
-}
-
-/// Waits for Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() -> std::io::Result<()> {
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
-        interrupted = tokio::signal::ctrl_c() => interrupted,
-        _ = terminate.recv() => Ok(()),
-    }
+    session::run(args, privacy, async |_, _, signals| {
+        signals.recv().await;
+        Ok(())
+    })
 }

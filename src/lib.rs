@@ -26,3 +26,4 @@ pub mod protocol;
 pub mod pyrepr;
 pub mod server;
 pub mod session;
+pub mod signals;

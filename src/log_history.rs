@@ -11,8 +11,8 @@ const KEPT: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
-    /// `hh:mm:ss`
-    pub at: String,
+    /// When it was logged, in Unix seconds (shown in the clock's zone).
+    pub at: i64,
     pub level: Level,
     pub message: String,
 }
@@ -58,7 +58,7 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
         let mut message = String::new();
         if crate::logging::write_message(event, &mut message).is_ok() {
             self.push(LogLine {
-                at: chrono::Local::now().format("%H:%M:%S").to_string(),
+                at: crate::clock::unix_now(),
                 level: *event.metadata().level(),
                 message,
             });
@@ -72,7 +72,7 @@ mod tests {
 
     fn line(message: &str) -> LogLine {
         LogLine {
-            at: "23:19:50".into(),
+            at: 1_795_648_790,
             level: Level::WARN,
             message: message.into(),
         }

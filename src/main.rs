@@ -60,9 +60,10 @@ fn main() -> ExitCode {
 fn run_client(args: &jamtui::cli::ClientArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
+        let mut signals = jamtui::signals::ShutdownSignals::install()?;
         tokio::select! {
             outcome = jamtui::client::run(args.options()) => outcome,
-            _ = jamtui::headless::shutdown_signal() => Ok(()),
+            () = signals.recv() => Ok(()),
         }
     })
 }

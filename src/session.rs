@@ -10,6 +10,7 @@ use crate::demo::DemoClients;
 use crate::handle::ServerHandle;
 use crate::logging;
 use crate::server::Server;
+use crate::signals::ShutdownSignals;
 
 /// How long stray connection tasks get after the server has finished shutting down.
 const RUNTIME_STOP_WAIT: Duration = Duration::from_millis(200);
@@ -19,9 +20,14 @@ const RUNTIME_STOP_WAIT: Duration = Duration::from_millis(200);
 pub fn run(
     args: &ServeArgs,
     privacy: Arc<AtomicBool>,
-    front_end: impl AsyncFnOnce(&ServerHandle, &DemoClients) -> anyhow::Result<()>,
+    front_end: impl AsyncFnOnce(&ServerHandle, &DemoClients, &mut ShutdownSignals) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
+    // Before the server says it is listening, which is when a script may send its signal.
+    let mut signals = {
+        let _runtime = runtime.enter();
+        ShutdownSignals::install()?
+    };
     // Bound before any front end starts, so a busy port is reported on a normal terminal.
     let server = runtime.block_on(Server::bind(args.server_config()))?;
     let handle = server.handle();
@@ -29,7 +35,7 @@ pub fn run(
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
         let demo = DemoClients::start(handle.local_addr(), args.demo);
-        let shown = front_end(&handle, &demo).await;
+        let shown = front_end(&handle, &demo, &mut signals).await;
         drop(demo);
         handle.shutdown();
         served.await?;

@@ -10,6 +10,7 @@ use jamtui::dashboard::app::App;
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::{run_loop, snapshot};
 use jamtui::demo::DemoClients;
+use jamtui::signals::ShutdownSignals;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -68,10 +69,19 @@ async fn keys_pause_resume_kick_and_quit() {
     };
     let no_demo = DemoClients::default();
     let privacy = std::sync::atomic::AtomicBool::new(false);
+    let mut signals = ShutdownSignals::install().unwrap();
     let (shown, ()) = tokio::join!(
         tokio::time::timeout(
             WAIT,
-            run_loop(&mut terminal, input, &handle, &no_demo, &privacy, &mut app)
+            run_loop(
+                &mut terminal,
+                input,
+                &handle,
+                &no_demo,
+                &mut signals,
+                &privacy,
+                &mut app
+            )
         ),
         script
     );

@@ -99,6 +99,7 @@ fn app(clients: u64, paused: bool) -> App {
         ThemeName::Dark,
         snapshot_at(0, 0),
     );
+    app.clock_zone = "Asia/Jakarta".parse().unwrap();
     let mut requests = 0;
     for second in 1..=61 {
         requests += 40 + (second * 37) % 90;
@@ -393,7 +394,8 @@ fn a_log_search_shows_its_matches_with_the_query_highlighted() {
     assert!(prompt.contains("search the log: closing_"), "{prompt}");
     app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let line = |n: u16, reason: &str| jamtui::log_history::LogLine {
-        at: format!("23:19:5{n}"),
+        // 23:19:5n in Jakarta.
+        at: 1_795_623_590 + i64::from(n),
         level: tracing::Level::WARN,
         message: format!("[SERVER] closing connection with ('127.0.0.1', 4300{n}) ({reason})"),
     };

@@ -10,6 +10,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
+use crate::clock::Zone;
 use crate::dashboard::conversation::Conversations;
 use crate::dashboard::theme::ThemeName;
 use crate::event::ClientId;
@@ -168,6 +169,9 @@ pub enum Focus {
 pub struct App {
     pub listen_addr: SocketAddr,
     pub zone: String,
+    /// The zone of the clock and of TIME replies; the log and the conversations show their times
+    /// in it too.
+    pub clock_zone: Zone,
     pub snapshot: Snapshot,
     pub rates: Rates,
     /// The selected client, by id, so it stays selected while rows come and go.
@@ -219,6 +223,7 @@ impl App {
         App {
             listen_addr,
             zone,
+            clock_zone: Zone::Local,
             rates: Rates::new(&snapshot),
             snapshot,
             selected: None,
@@ -780,7 +785,7 @@ mod tests {
         let asked = app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         assert_eq!(asked, Some(Command::Search("tI".into())));
         let line = |message: &str| LogLine {
-            at: "23:19:50".into(),
+            at: 1_795_648_790,
             level: tracing::Level::WARN,
             message: message.into(),
         };

@@ -34,9 +34,9 @@ use crate::demo::DemoClients;
 use crate::event::Event;
 use crate::export;
 use crate::handle::ServerHandle;
-use crate::headless::shutdown_signal;
 use crate::log_history::LogHistory;
 use crate::protocol::time_reply;
+use crate::signals::ShutdownSignals;
 use crate::{logging, session};
 
 /// Most server events the dashboard takes in per frame.
@@ -52,7 +52,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let history = LogHistory::default();
     logging::init_dashboard(args.log_file.as_deref(), history.clone())?;
     let privacy = Arc::new(AtomicBool::new(args.privacy));
-    session::run(args, Arc::clone(&privacy), async |handle, demo| {
+    session::run(args, Arc::clone(&privacy), async |handle, demo, signals| {
         let mut app = App::new(
             handle.local_addr(),
             handle.zone().name(),
@@ -63,6 +63,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         app.panic_at = args
             .test_panic_after
             .map(|after| std::time::Instant::now() + after);
+        app.clock_zone = handle.zone();
         app.pool_size = handle.pool_size();
         app.privacy = args.privacy;
         app.read_only = args.read_only;
@@ -83,6 +84,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                 EventStream::new(),
                 handle,
                 demo,
+                signals,
                 &privacy,
                 &mut app,
             )
@@ -110,6 +112,7 @@ pub async fn run_loop<B, S>(
     mut input: S,
     handle: &ServerHandle,
     demo: &DemoClients,
+    signals: &mut ShutdownSignals,
     privacy: &AtomicBool,
     app: &mut App,
 ) -> anyhow::Result<()>
@@ -120,8 +123,6 @@ where
 {
     let mut frames = tokio::time::interval(FRAME_INTERVAL);
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let signal = shutdown_signal();
-    tokio::pin!(signal);
     let mut events = handle.subscribe();
     while !app.quit {
         record_events(&mut events, app);
@@ -149,7 +150,7 @@ where
                 Some(Err(error)) => return Err(error.into()),
                 None => app.quit = true,
             },
-            _ = &mut signal => app.quit = true,
+            _ = signals.recv() => app.quit = true,
         }
     }
     Ok(())
@@ -199,7 +200,14 @@ fn refresh(app: &mut App, handle: &ServerHandle, demo: &DemoClients) {
 /// `EVENTS_PER_FRAME` a frame: beyond that the dashboard falls behind, and says so, rather than
 /// spend the CPU the server needs.
 fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
-    let at = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let at = format!(
+        "{}.{:03}",
+        app.clock_zone.hms(now.as_secs() as i64),
+        now.subsec_millis()
+    );
     for _ in 0..EVENTS_PER_FRAME {
         match events.try_recv() {
             Ok(event) => app.conversations.record(&event, &at, app.conversation),

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 
 use super::{is_focused, panel};
+use crate::clock::Zone;
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
 use crate::privacy::mask_text;
@@ -38,6 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ))
         .formatter(Box::new(PanelFormatter {
             privacy: app.privacy,
+            zone: app.clock_zone,
             theme: *theme,
         }))
         .style(theme.base)
@@ -45,9 +47,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(widget, area);
 }
 
-/// `hh:mm:ss L message`, wrapped under the message, in the level's style.
+/// `hh:mm:ss L message`, wrapped under the message, in the level's style; the time in `zone`.
 struct PanelFormatter {
     privacy: bool,
+    zone: Zone,
     theme: Theme,
 }
 
@@ -68,7 +71,8 @@ impl LogFormatter for PanelFormatter {
         } else {
             record.msg().to_string()
         };
-        let prefix = format!("{} {letter} ", record.timestamp.strftime("%H:%M:%S"));
+        let logged_at = record.timestamp.timestamp().as_second();
+        let prefix = format!("{} {letter} ", self.zone.hms(logged_at));
         let room = width.saturating_sub(prefix.len()).max(1);
         let characters: Vec<char> = message.chars().collect();
         let mut lines = Vec::new();
@@ -121,7 +125,8 @@ fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, the
                 line.message.clone()
             };
             let marker = if index == search.current { ">" } else { " " };
-            let mut spans = vec![Span::styled(format!("{marker}{} ", line.at), theme.label)];
+            let at = app.clock_zone.hms(line.at);
+            let mut spans = vec![Span::styled(format!("{marker}{at} "), theme.label)];
             spans.extend(highlighted(&message, &search.query, theme));
             Line::from(spans)
         })
