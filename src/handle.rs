@@ -2,7 +2,7 @@
 //! kick, pause, resume and shutdown. Cheap to clone; the dashboard and tests hold one.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::{Zone, unix_now};
 use crate::event::{ClientId, Event, GoneReason};
 use crate::gate::{Gate, Mode};
+use crate::machines::{MachineInfo, Machines, OpenConnection};
 use crate::server::Config;
 
 /// How many events a slow watcher may fall behind before it misses some.
@@ -62,6 +63,8 @@ pub(crate) struct Shared {
     pool_size: usize,
     delay_micros: AtomicU64,
     clients: Mutex<HashMap<ClientId, ClientEntry>>,
+    /// Taken only while `clients` is held, so the two always agree.
+    machines: Mutex<Machines>,
     next_id: AtomicU64,
 }
 
@@ -115,6 +118,15 @@ struct ClientEntry {
     kick: CancellationToken,
 }
 
+impl ClientEntry {
+    fn last_request_at(&self) -> Option<Instant> {
+        match self.stats.last_request_ms.load(Relaxed) {
+            0 => None,
+            millis => Some(self.connected_at + Duration::from_millis(millis - 1)),
+        }
+    }
+}
+
 /// Per-client figures the connection task updates without taking the registry lock.
 #[derive(Debug, Default)]
 pub(crate) struct ClientStats {
@@ -152,12 +164,23 @@ pub(crate) struct Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        self.shared.clients().remove(&self.id);
-        self.shared.counters.active.fetch_sub(1, Relaxed);
         let reason = self
             .gone
             .take()
             .unwrap_or_else(|| GoneReason::Error("the connection's task failed".into()));
+        {
+            // Both under the client list's lock, so the machines never count a client twice or
+            // not at all.
+            let mut clients = self.shared.clients();
+            clients.remove(&self.id);
+            self.shared.machines().gone(
+                self.peer.ip().to_canonical(),
+                self.stats.requests.load(Relaxed),
+                self.stats.errors.load(Relaxed),
+                &reason,
+            );
+        }
+        self.shared.counters.active.fetch_sub(1, Relaxed);
         self.shared.publish(Event::Gone {
             id: self.id,
             peer: self.peer,
@@ -185,6 +208,7 @@ impl Shared {
             pool_size: config.pool_size,
             delay_micros: AtomicU64::new(config.delay.as_micros() as u64),
             clients: Mutex::new(HashMap::new()),
+            machines: Mutex::default(),
             next_id: AtomicU64::new(1),
         })
     }
@@ -192,6 +216,13 @@ impl Shared {
     fn clients(&self) -> MutexGuard<'_, HashMap<ClientId, ClientEntry>> {
         // A panic while holding this lock cannot leave the map half-changed, so carry on.
         self.clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn machines(&self) -> MutexGuard<'_, Machines> {
+        // As for `clients`: no update leaves the tallies half-changed.
+        self.machines
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -257,7 +288,8 @@ impl Shared {
             kick: CancellationToken::new(),
             gone: None,
         };
-        self.clients().insert(
+        let mut clients = self.clients();
+        clients.insert(
             id,
             ClientEntry {
                 peer,
@@ -266,6 +298,9 @@ impl Shared {
                 kick: registration.kick.clone(),
             },
         );
+        self.machines()
+            .connected(peer.ip().to_canonical(), registration.connected_at);
+        drop(clients);
         self.counters.active.fetch_add(1, Relaxed);
         self.counters.connections.fetch_add(1, Relaxed);
         self.publish(Event::Connected { id, peer });
@@ -330,27 +365,45 @@ impl ServerHandle {
             .shared
             .clients()
             .iter()
-            .map(|(&id, entry)| {
-                let last_ms = entry.stats.last_request_ms.load(Relaxed);
-                ClientInfo {
-                    id,
-                    peer: entry.peer,
-                    connected_at: entry.connected_at,
-                    requests: entry.stats.requests.load(Relaxed),
-                    last_request_at: (last_ms > 0)
-                        .then(|| entry.connected_at + Duration::from_millis(last_ms - 1)),
-                    waiting: entry.stats.waiting.load(Relaxed),
-                    queued: entry.stats.queued.load(Relaxed),
-                    errors: entry.stats.errors.load(Relaxed),
-                    last_latency: match entry.stats.last_latency_us.load(Relaxed) {
-                        0 => None,
-                        micros => Some(Duration::from_micros(micros - 1)),
-                    },
-                }
+            .map(|(&id, entry)| ClientInfo {
+                id,
+                peer: entry.peer,
+                connected_at: entry.connected_at,
+                requests: entry.stats.requests.load(Relaxed),
+                last_request_at: entry.last_request_at(),
+                waiting: entry.stats.waiting.load(Relaxed),
+                queued: entry.stats.queued.load(Relaxed),
+                errors: entry.stats.errors.load(Relaxed),
+                last_latency: match entry.stats.last_latency_us.load(Relaxed) {
+                    0 => None,
+                    micros => Some(Duration::from_micros(micros - 1)),
+                },
             })
             .collect();
         clients.sort_by_key(|client| client.id);
         clients
+    }
+
+    /// The machines (IP addresses) clients have connected from, first seen first; an IPv4 client
+    /// reaching an IPv6 socket counts under its IPv4 address.
+    pub fn machines(&self) -> Vec<MachineInfo> {
+        let clients = self.shared.clients();
+        let open = clients.values().map(|entry| OpenConnection {
+            ip: entry.peer.ip().to_canonical(),
+            requests: entry.stats.requests.load(Relaxed),
+            errors: entry.stats.errors.load(Relaxed),
+            last_request_at: entry.last_request_at(),
+        });
+        self.shared.machines().list(open)
+    }
+
+    /// Closes every connection from one machine; returns how many there were.
+    pub fn kick_machine(&self, ip: IpAddr) -> usize {
+        let clients = self.shared.clients();
+        let from_it = clients
+            .values()
+            .filter(|entry| entry.peer.ip().to_canonical() == ip);
+        from_it.map(|entry| entry.kick.cancel()).count()
     }
 
     /// Closes a client's connection. False when no such client is connected.

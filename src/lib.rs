@@ -20,6 +20,7 @@ mod handler;
 pub mod headless;
 pub mod log_history;
 pub mod logging;
+pub mod machines;
 pub mod privacy;
 pub mod procstat;
 pub mod protocol;

@@ -148,6 +148,47 @@ async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_ord
 }
 
 #[tokio::test]
+async fn machines_add_up_connections_that_come_and_go_and_can_be_kicked_together() {
+    let server = TestServer::start(config()).await;
+    // Three clients in the assignment's style: connect, TIME, QUIT, close.
+    for _ in 0..3 {
+        let mut client = server.client().await;
+        client.send(b"TIME\r\n").await;
+        assert_time_reply(&client.line().await);
+        client.send(b"QUIT\r\n").await;
+        client.expect_closed().await;
+    }
+    server.wait_for_counters(|c| c.active == 0).await;
+    let mut staying = server.client().await;
+    staying.send(b"TIME\r\nnonsense\r\n").await;
+    assert_time_reply(&staying.line().await);
+    staying.line().await;
+    let machines = server.handle.machines();
+    assert_eq!(machines.len(), 1, "{machines:?}");
+    let machine = &machines[0];
+    assert_eq!(machine.ip, std::net::IpAddr::from([127, 0, 0, 1]));
+    assert_eq!(
+        (
+            machine.connected,
+            machine.connections,
+            machine.requests,
+            machine.errors
+        ),
+        (1, 4, 3 * 2 + 2, 1),
+        "{machine:?}"
+    );
+    assert_eq!(machine.last_gone, Some(GoneReason::Quit));
+
+    assert_eq!(server.handle.kick_machine(machine.ip), 1);
+    staying.expect_closed().await;
+    server.wait_for_counters(|c| c.active == 0).await;
+    let machine = &server.handle.machines()[0];
+    assert_eq!((machine.connected, machine.connections), (0, 4));
+    assert_eq!(machine.last_gone, Some(GoneReason::Kicked));
+    assert_eq!(server.handle.kick_machine(machine.ip), 0);
+}
+
+#[tokio::test]
 async fn a_kicked_client_is_closed_and_others_stay() {
     let server = TestServer::start(config()).await;
     let mut events = server.handle.subscribe();
