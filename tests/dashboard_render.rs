@@ -1,16 +1,17 @@
 //! The dashboard drawn on ratatui's TestBackend, compared with snapshot files (insta).
 //! Review changes with `cargo insta review`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use jamtui::dashboard::app::{Action, App, Snapshot};
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::view;
-use jamtui::event::Event;
+use jamtui::event::{Event, GoneReason};
 use jamtui::gate::Mode;
 use jamtui::handle::{ClientInfo, CounterSnapshot};
+use jamtui::machines::MachineInfo;
 use jamtui::protocol::time_reply;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -65,6 +66,31 @@ fn client(id: u64, at: Instant, requests: u64, waiting: bool) -> ClientInfo {
     }
 }
 
+/// Machines as a class's clients make them: most connect for every request, so their
+/// connections come and go; one keeps a connection open.
+fn machines(at: Instant) -> Vec<MachineInfo> {
+    let machine = |last: u8, counts: [u64; 4], seen_ago_ms: u64, last_gone: Option<GoneReason>| {
+        let [connected, connections, requests, errors] = counts;
+        MachineInfo {
+            ip: IpAddr::from([172, 16, 16, last]),
+            connected,
+            connections,
+            requests,
+            errors,
+            first_seen: at - Duration::from_secs(600 - u64::from(last)),
+            last_seen: at - Duration::from_millis(seen_ago_ms),
+            last_gone,
+        }
+    };
+    vec![
+        machine(102, [1, 57, 114, 0], 0, Some(GoneReason::Quit)),
+        machine(117, [0, 31, 62, 3], 400, Some(GoneReason::Quit)),
+        machine(121, [0, 5, 9, 1], 12_000, Some(GoneReason::Closed)),
+        machine(125, [1, 1, 12_345, 0], 100, None),
+        machine(130, [0, 2, 0, 0], 75_000, Some(GoneReason::Kicked)),
+    ]
+}
+
 /// A server under steady load: `clients` connected, a minute of rate history.
 fn app(clients: u64, paused: bool) -> App {
     let start = Instant::now();
@@ -87,6 +113,7 @@ fn app(clients: u64, paused: bool) -> App {
                 )
             })
             .collect(),
+        machines: machines(start + Duration::from_secs(second)),
         paused,
         uptime: Duration::from_secs(754 + second),
         clock: "JAM 23:19:50".into(),
@@ -326,6 +353,26 @@ fn the_conversation_panel() {
         "{screen}"
     );
     assert_screen!("conversation", terminal);
+}
+
+#[test]
+fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
+    let mut app = app(3, false);
+    app.update(Action::ToggleClientsView);
+    app.update(Action::Down);
+    let terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("machines (5, 2 open)"), "{screen}");
+    assert!(
+        screen.contains(" 2/5 "),
+        "the second machine is selected: {screen}"
+    );
+    assert_screen!("machines_80x24", terminal);
+    assert_screen!("machines_120x40", draw(&mut app, 120, 40));
+    app.update(Action::TogglePrivacy);
+    let screen = draw(&mut app, 120, 40).backend().to_string();
+    assert!(!screen.contains("172.16.16."), "{screen}");
+    assert!(screen.contains("172.16.x.x"), "{screen}");
 }
 
 #[test]

@@ -244,6 +244,34 @@ async fn demo_clients_show_up_marked_in_the_table() {
 }
 
 #[tokio::test]
+async fn clients_that_connect_for_each_request_stay_visible_by_machine() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    // The assignment's client: connect, TIME, QUIT, close; three times.
+    for _ in 0..3 {
+        let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+        client.send(b"TIME\r\n").await;
+        assert_time_reply(&client.line().await);
+        client.send(b"QUIT\r\n").await;
+        client.expect_closed().await;
+    }
+    pane.press("v");
+    let screen = pane.wait_for("machines (1, 0 open)").await;
+    let row = screen
+        .lines()
+        .find(|line| line.starts_with("│1 "))
+        .unwrap_or_else(|| panic!("no first row:\n{screen}"));
+    let cells: Vec<&str> = row.trim_matches('│').split_whitespace().collect();
+    // #, machine, open, connections, requests (TIME and QUIT each time), errors.
+    assert_eq!(cells[..6], ["1", "127.0.0.1", "0", "3", "6", "0"], "{row}");
+    assert!(row.contains("quit"), "{row}");
+    pane.press("v");
+    pane.wait_for("clients (0)").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}
+
+#[tokio::test]
 async fn f_freezes_the_view_while_the_server_keeps_serving() {
     let pane = Pane::start("--bind 127.0.0.1 --port 0");
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);

@@ -2,7 +2,7 @@
 //! come in from keys, and commands for the server go out. No I/O here.
 
 use std::collections::{HashSet, VecDeque};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -17,6 +17,21 @@ use crate::event::ClientId;
 use crate::gate::Mode;
 use crate::handle::{ClientInfo, CounterSnapshot};
 use crate::log_history::{LogHistory, LogLine};
+use crate::machines::MachineInfo;
+
+/// Where a selection at `current` of `count` rows goes on a key; `None` when there are no rows.
+fn moved(current: usize, count: usize, action: Action) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    Some(match action {
+        Action::Up => current.saturating_sub(1),
+        Action::Down => (current + 1).min(last),
+        Action::PageUp => current.saturating_sub(PAGE),
+        Action::PageDown => (current + PAGE).min(last),
+        Action::Home => 0,
+        Action::End => last,
+        _ => current,
+    })
+}
 
 /// Seconds of requests/s history the chart shows.
 pub const RATE_HISTORY: usize = 60;
@@ -31,6 +46,8 @@ pub struct Snapshot {
     pub counters: CounterSnapshot,
     /// In connection order.
     pub clients: Vec<ClientInfo>,
+    /// First seen first.
+    pub machines: Vec<MachineInfo>,
     pub paused: bool,
     pub uptime: Duration,
     /// `JAM hh:mm:ss`, what a TIME request gets right now.
@@ -52,6 +69,8 @@ pub enum Action {
     Kick,
     TogglePause,
     ToggleFocus,
+    /// `v`: the clients table lists connections, or machines (their connections added up).
+    ToggleClientsView,
     CycleTheme,
     /// `m`: concurrent → sequential → pool → concurrent.
     CycleMode,
@@ -96,6 +115,8 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Kick(ClientId),
+    /// Every connection of one machine.
+    KickMachine(IpAddr),
     Pause,
     Resume,
     SetMode(Mode),
@@ -166,6 +187,16 @@ pub enum Focus {
     Log,
 }
 
+/// What the clients table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientsView {
+    /// One row per open connection.
+    Connections,
+    /// One row per machine (IP address), closed connections included: the assignment's client
+    /// connects for every request, so only here does it stay on screen.
+    Machines,
+}
+
 pub struct App {
     pub listen_addr: SocketAddr,
     pub zone: String,
@@ -177,6 +208,10 @@ pub struct App {
     /// The selected client, by id, so it stays selected while rows come and go.
     pub selected: Option<ClientId>,
     pub table: TableState,
+    pub clients_view: ClientsView,
+    /// The selected machine in the machines view.
+    pub selected_machine: Option<IpAddr>,
+    pub machines_table: TableState,
     pub focus: Focus,
     pub theme: ThemeName,
     /// NO_COLOR: styles keep bold/reverse but drop every colour.
@@ -228,6 +263,9 @@ impl App {
             snapshot,
             selected: None,
             table: TableState::default(),
+            clients_view: ClientsView::Connections,
+            selected_machine: None,
+            machines_table: TableState::default(),
             focus: Focus::Clients,
             theme,
             no_color: false,
@@ -279,11 +317,20 @@ impl App {
                 _ => clients.first().map(|c| c.id),
             };
         }
+        // Machines are only forgotten when thousands were seen; then the first is selected.
+        if self.selected_machine_index().is_none() {
+            self.selected_machine = self.snapshot.machines.first().map(|m| m.ip);
+        }
     }
 
     pub fn selected_index(&self) -> Option<usize> {
         let id = self.selected?;
         self.snapshot.clients.iter().position(|c| c.id == id)
+    }
+
+    pub fn selected_machine_index(&self) -> Option<usize> {
+        let ip = self.selected_machine?;
+        self.snapshot.machines.iter().position(|m| m.ip == ip)
     }
 
     /// Applies a key's action; returns what the server must do, if anything.
@@ -303,11 +350,17 @@ impl App {
             | Action::PageUp
             | Action::PageDown
             | Action::Home
-            | Action::End => match self.focus {
-                Focus::Clients => self.move_selection(action),
-                Focus::Log => self.scroll_log(action),
+            | Action::End => match (self.focus, self.clients_view) {
+                (Focus::Clients, ClientsView::Connections) => self.move_selection(action),
+                (Focus::Clients, ClientsView::Machines) => self.move_machine_selection(action),
+                (Focus::Log, _) => self.scroll_log(action),
             },
-            Action::Kick => return self.selected.map(Command::Kick),
+            Action::Kick => {
+                return match self.clients_view {
+                    ClientsView::Connections => self.selected.map(Command::Kick),
+                    ClientsView::Machines => self.selected_machine.map(Command::KickMachine),
+                };
+            }
             Action::TogglePause => {
                 return Some(if self.snapshot.paused {
                     Command::Resume
@@ -320,6 +373,13 @@ impl App {
                     Focus::Clients => Focus::Log,
                     Focus::Log => Focus::Clients,
                 }
+            }
+            Action::ToggleClientsView => {
+                self.clients_view = match self.clients_view {
+                    ClientsView::Connections => ClientsView::Machines,
+                    ClientsView::Machines => ClientsView::Connections,
+                };
+                self.focus = Focus::Clients;
             }
             Action::CycleTheme => self.theme = self.theme.next(),
             Action::CycleMode => {
@@ -335,6 +395,8 @@ impl App {
                 let next = DELAY_STEPS.iter().rev().find(|&&step| step < current);
                 return Some(Command::SetDelay(*next.unwrap_or(&Duration::ZERO)));
             }
+            // A conversation is one connection's.
+            Action::OpenConversation if self.clients_view == ClientsView::Machines => {}
             Action::OpenConversation => self.conversation = self.selected,
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
@@ -411,9 +473,20 @@ impl App {
                 // Below the top border and the header row.
                 let first_row = self.clients_area.y + 2;
                 if at.y >= first_row {
-                    let index = usize::from(at.y - first_row) + self.table.offset();
-                    if let Some(client) = self.snapshot.clients.get(index) {
-                        self.selected = Some(client.id);
+                    let row = usize::from(at.y - first_row);
+                    match self.clients_view {
+                        ClientsView::Connections => {
+                            let index = row + self.table.offset();
+                            if let Some(client) = self.snapshot.clients.get(index) {
+                                self.selected = Some(client.id);
+                            }
+                        }
+                        ClientsView::Machines => {
+                            let index = row + self.machines_table.offset();
+                            if let Some(machine) = self.snapshot.machines.get(index) {
+                                self.selected_machine = Some(machine.ip);
+                            }
+                        }
                     }
                 }
             }
@@ -440,22 +513,17 @@ impl App {
     }
 
     fn move_selection(&mut self, action: Action) {
-        let count = self.snapshot.clients.len();
-        if count == 0 {
-            return;
-        }
-        let last = count - 1;
         let current = self.selected_index().unwrap_or(0);
-        let index = match action {
-            Action::Up => current.saturating_sub(1),
-            Action::Down => (current + 1).min(last),
-            Action::PageUp => current.saturating_sub(PAGE),
-            Action::PageDown => (current + PAGE).min(last),
-            Action::Home => 0,
-            Action::End => last,
-            _ => current,
-        };
-        self.selected = Some(self.snapshot.clients[index].id);
+        if let Some(index) = moved(current, self.snapshot.clients.len(), action) {
+            self.selected = Some(self.snapshot.clients[index].id);
+        }
+    }
+
+    fn move_machine_selection(&mut self, action: Action) {
+        let current = self.selected_machine_index().unwrap_or(0);
+        if let Some(index) = moved(current, self.snapshot.machines.len(), action) {
+            self.selected_machine = Some(self.snapshot.machines[index].ip);
+        }
     }
 
     fn scroll_log(&mut self, action: Action) {
@@ -537,6 +605,20 @@ mod tests {
         }
     }
 
+    /// A machine of its own for each client.
+    fn machine(id: ClientId, at: Instant) -> MachineInfo {
+        MachineInfo {
+            ip: IpAddr::from([10, 0, 0, id as u8]),
+            connected: 1,
+            connections: 1,
+            requests: 0,
+            errors: 0,
+            first_seen: at,
+            last_seen: at,
+            last_gone: None,
+        }
+    }
+
     fn snapshot(at: Instant, requests: u64, ids: &[ClientId]) -> Snapshot {
         Snapshot {
             at,
@@ -546,6 +628,7 @@ mod tests {
                 ..CounterSnapshot::default()
             },
             clients: ids.iter().map(|&id| client(id, at)).collect(),
+            machines: ids.iter().map(|&id| machine(id, at)).collect(),
             paused: false,
             uptime: Duration::ZERO,
             clock: "JAM 23:19:50".into(),
@@ -619,6 +702,31 @@ mod tests {
         assert_eq!(app.update(Action::Kick), Some(Command::Kick(6)));
         let (mut empty, _) = with_clients(&[]);
         assert_eq!(empty.update(Action::Kick), None);
+    }
+
+    #[test]
+    fn in_the_machines_view_keys_select_and_kick_machines() {
+        let (mut app, _) = with_clients(&[1, 2, 3]);
+        assert_eq!(app.selected_machine, Some(IpAddr::from([10, 0, 0, 1])));
+        app.update(Action::ToggleFocus);
+        app.update(Action::ToggleClientsView);
+        assert_eq!(app.clients_view, ClientsView::Machines);
+        assert_eq!(
+            app.focus,
+            Focus::Clients,
+            "the table it switches shows is focused"
+        );
+        app.update(Action::End);
+        assert_eq!(app.selected_machine_index(), Some(2));
+        assert_eq!(app.selected, Some(1), "the connections' selection stays");
+        assert_eq!(
+            app.update(Action::Kick),
+            Some(Command::KickMachine(IpAddr::from([10, 0, 0, 3])))
+        );
+        app.update(Action::OpenConversation);
+        assert_eq!(app.conversation, None, "conversations are per connection");
+        app.update(Action::ToggleClientsView);
+        assert_eq!(app.update(Action::Kick), Some(Command::Kick(1)));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn action(key: KeyEvent, custom: &[(KeyCode, Action)]) -> Option<Action> {
         KeyCode::Char('k') | KeyCode::Delete => Action::Kick,
         KeyCode::Char('p') | KeyCode::Char(' ') => Action::TogglePause,
         KeyCode::Tab | KeyCode::BackTab => Action::ToggleFocus,
+        KeyCode::Char('v') => Action::ToggleClientsView,
         KeyCode::Char('t') => Action::CycleTheme,
         KeyCode::Char('m') => Action::CycleMode,
         KeyCode::Char('+') | KeyCode::Char('=') => Action::MoreDelay,
@@ -71,11 +72,12 @@ pub const FOOTER: [(FooterKey, &str, bool); 10] = [
 ];
 
 /// The help overlay: every key.
-pub const HELP: [(&str, &str); 17] = [
+pub const HELP: [(&str, &str); 18] = [
     ("Up / Down", "select a client (or scroll the log)"),
     ("PgUp / PgDn", "move a page"),
     ("Home / End", "first / last client (End: log follows)"),
-    ("k, Delete", "kick the selected client"),
+    ("v", "clients table: connections / machines (by IP)"),
+    ("k, Delete", "kick the selected client (or machine)"),
     ("p, Space", "pause / resume serving (nothing is lost)"),
     ("Tab", "switch focus: clients table / log"),
     ("m", "serving mode: concurrent, sequential, pool"),
@@ -84,10 +86,7 @@ pub const HELP: [(&str, &str); 17] = [
     ("f", "freeze the view (the server keeps serving)"),
     ("h", "hide client addresses (privacy, for projectors)"),
     ("e", "export per-client statistics as CSV"),
-    (
-        "/, n, N",
-        "search the log; next / previous match (Esc closes)",
-    ),
+    ("/, n, N", "search the log; next / previous match"),
     ("l", "log levels shown: all, WARN+, INFO+"),
     ("t", "cycle themes: dark, light, high-contrast"),
     ("?", "this help"),

@@ -222,6 +222,9 @@ fn apply(handle: &ServerHandle, command: Command) {
         Command::Kick(id) => {
             handle.kick(id);
         }
+        Command::KickMachine(ip) => {
+            handle.kick_machine(ip);
+        }
         Command::Pause => handle.pause(),
         Command::Resume => handle.resume(),
         Command::SetMode(mode) => handle.set_mode(mode),
@@ -249,6 +252,7 @@ pub fn snapshot(handle: &ServerHandle) -> Snapshot {
         at: std::time::Instant::now(),
         counters: handle.counters(),
         clients: handle.clients(),
+        machines: handle.machines(),
         paused: handle.is_paused(),
         uptime: handle.uptime(),
         clock: String::from_utf8_lossy(reply.trim_ascii_end()).into_owned(),

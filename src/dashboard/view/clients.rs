@@ -1,4 +1,5 @@
-//! The clients table: one row per connected client, in connection order.
+//! The clients table: one row per connected client, in connection order (`v` switches to the
+//! machines table).
 
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use crate::dashboard::theme::Theme;
 use crate::handle::ClientInfo;
 
 /// A client whose last request is more recent than this is shown as active.
-const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
+pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
 
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let now = app.snapshot.at;
@@ -62,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         None => String::new(),
     };
     let block = panel(
-        format!(" clients ({}) ", clients.len()),
+        format!(" clients ({})  v: machines ", clients.len()),
         is_focused(app, Focus::Clients),
         theme,
     )

@@ -8,6 +8,7 @@ mod format;
 mod header;
 mod help;
 mod log;
+mod machines;
 mod rate_chart;
 mod stats;
 mod too_small;
@@ -17,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Block;
 
-use crate::dashboard::app::{App, Focus};
+use crate::dashboard::app::{App, ClientsView, Focus};
 use crate::dashboard::theme::Theme;
 
 /// The smallest terminal the full layout fits in.
@@ -53,7 +54,10 @@ pub fn render(frame: &mut Frame, app: &mut App) {
     clock::render(frame, clock_area, app, &theme);
     stats::render(frame, stats_area, app, &theme);
     rate_chart::render(frame, chart, app, &theme);
-    clients::render(frame, clients_area, app, &theme);
+    match app.clients_view {
+        ClientsView::Connections => clients::render(frame, clients_area, app, &theme),
+        ClientsView::Machines => machines::render(frame, clients_area, app, &theme),
+    }
     log::render(frame, log_area, app, &theme);
     app.log_area = log_area;
     footer::render(frame, footer_area, app, &theme);

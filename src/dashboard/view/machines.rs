@@ -1,0 +1,100 @@
+//! The clients table by machine (`v`): one row per IP address, its connections added up, first
+//! seen first. Rows stay after the connections close, which is what makes clients that connect
+//! for every request visible.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::clients::ACTIVE_WITHIN;
+use super::{format, is_focused, panel};
+use crate::dashboard::app::{App, Focus};
+use crate::dashboard::theme::Theme;
+use crate::machines::MachineInfo;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+    let now = app.snapshot.at;
+    let machines = &app.snapshot.machines;
+    let shown_ip = |machine: &MachineInfo| {
+        if app.privacy {
+            crate::privacy::mask_ip(machine.ip)
+        } else {
+            machine.ip.to_string()
+        }
+    };
+    let rows = machines.iter().enumerate().map(|(index, machine)| {
+        let since = now.saturating_duration_since(machine.last_seen);
+        let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
+            theme.value
+        } else {
+            theme.label
+        };
+        Row::new(vec![
+            Cell::from((index + 1).to_string()),
+            Cell::from(shown_ip(machine)),
+            Cell::from(machine.connected.to_string()),
+            Cell::from(format::count(machine.connections)),
+            Cell::from(format::count(machine.requests)),
+            Cell::from(format::count(machine.errors)),
+            Cell::from(format!("{} ago", format::duration(since))),
+            Cell::from(
+                machine
+                    .last_gone
+                    .as_ref()
+                    .map_or_else(|| "–".to_string(), ToString::to_string),
+            ),
+        ])
+        .style(style)
+    });
+    let header = Row::new([
+        "#",
+        "machine",
+        "open",
+        "connections",
+        "requests",
+        "errors",
+        "last seen",
+        "last closed",
+    ])
+    .style(theme.table_header);
+    let open: u64 = machines.iter().map(|machine| machine.connected).sum();
+    let position = match app.selected_machine_index() {
+        Some(index) => format!(" {}/{} ", index + 1, machines.len()),
+        None => String::new(),
+    };
+    let block = panel(
+        format!(
+            " machines ({}, {open} open)  v: connections ",
+            machines.len()
+        ),
+        is_focused(app, Focus::Clients),
+        theme,
+    )
+    .title_bottom(Line::from(position).right_aligned());
+    let ip_width = machines
+        .iter()
+        .map(|machine| shown_ip(machine).len() as u16)
+        .max()
+        .unwrap_or(0)
+        .max("machine".len() as u16);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(4),
+            Constraint::Length(ip_width),
+            Constraint::Length(4),
+            Constraint::Length(11),
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .row_highlight_style(theme.selected);
+    app.machines_table.select(app.selected_machine_index());
+    app.clients_area = area;
+    frame.render_stateful_widget(table, area, &mut app.machines_table);
+}
