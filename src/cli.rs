@@ -117,9 +117,6 @@ pub struct ServeArgs {
     /// Key bindings from the config file (not a flag).
     #[arg(skip)]
     pub keys: Vec<(crossterm::event::KeyCode, crate::dashboard::app::Action)>,
-    /// Test hook: the dashboard panics after this long, to prove the terminal is restored
-    #[arg(long, hide = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub test_panic_after: Option<Duration>,
     /// How log lines look
     #[arg(long, value_enum, default_value_t = LogFormat::Classic)]
     pub log_format: LogFormat,

@@ -62,7 +62,7 @@ pub fn load(path: &Path, must_exist: bool) -> anyhow::Result<FileConfig> {
 }
 
 /// The keys a config file may set: every server flag but these.
-const NOT_IN_CONFIG: [&str; 4] = ["config", "help", "version", "test-panic-after"];
+const NOT_IN_CONFIG: [&str; 3] = ["config", "help", "version"];
 
 pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
     let fail = |at: usize, message: String| ConfigError {

@@ -410,6 +410,7 @@ async fn completions_and_man_page_are_printed() {
             script.contains("jamtui") && script.contains("idle-timeout"),
             "{shell}"
         );
+        assert!(!script.contains("panic"), "no test hook offered: {shell}");
     }
     let output = finish(jamtui().arg("man")).await;
     assert!(output.status.success());

@@ -18,6 +18,11 @@ struct Pane {
 
 impl Pane {
     fn start(args: &str) -> Pane {
+        Pane::start_with_env("", args)
+    }
+
+    /// `env` is `NAME=value ...` for jamtui's environment.
+    fn start_with_env(env: &str, args: &str) -> Pane {
         static PANES: AtomicUsize = AtomicUsize::new(0);
         let number = PANES.fetch_add(1, Ordering::Relaxed);
         let socket = format!("jamtui-e2e-{}-{number}", std::process::id());
@@ -26,7 +31,7 @@ impl Pane {
         // The pane outlives jamtui, so the screen and terminal modes it leaves behind can be
         // read: the status file holds the exit status, then the `stty -a` that followed.
         let command = format!(
-            "RUST_BACKTRACE=0 {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
+            "RUST_BACKTRACE=0 {env} {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
             env!("CARGO_BIN_EXE_jamtui"),
             status = status_file.display()
         );
@@ -167,7 +172,7 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
 
 #[tokio::test]
 async fn the_terminal_is_restored_after_a_panic_in_the_dashboard() {
-    let pane = Pane::start("--bind 127.0.0.1 --port 0 --test-panic-after 700ms");
+    let pane = Pane::start_with_env("JAMTUI_TEST_PANIC_AFTER=700ms", "--bind 127.0.0.1 --port 0");
     pane.wait_for("SERVING").await;
     assert_eq!(
         pane.tmux(&["display-message", "-p", "#{alternate_on}"])
@@ -184,7 +189,10 @@ async fn the_terminal_is_restored_after_a_panic_in_the_dashboard() {
         "0"
     );
     let screen = pane.screen();
-    assert!(screen.contains("test hook: --test-panic-after"), "{screen}");
+    assert!(
+        screen.contains("test hook: JAMTUI_TEST_PANIC_AFTER"),
+        "{screen}"
+    );
     assert!(
         !screen.contains("SERVING"),
         "the dashboard is gone:\n{screen}"

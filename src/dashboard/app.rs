@@ -249,7 +249,7 @@ pub struct App {
     /// Where `e` exports to (`--export-on-exit`); `None`: a new file in the current directory.
     pub export_path: Option<std::path::PathBuf>,
     pub quit: bool,
-    /// Test hook (`--test-panic-after`): the dashboard panics at this moment.
+    /// Test hook (`JAMTUI_TEST_PANIC_AFTER`): the dashboard panics at this moment.
     pub panic_at: Option<Instant>,
 }
 
@@ -297,7 +297,7 @@ impl App {
     /// left, it moves to the row that took its place.
     pub fn refresh(&mut self, snapshot: Snapshot) {
         if self.panic_at.is_some_and(|at| snapshot.at >= at) {
-            panic!("test hook: --test-panic-after");
+            panic!("test hook: JAMTUI_TEST_PANIC_AFTER");
         }
         if self.frozen {
             return;

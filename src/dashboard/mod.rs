@@ -60,9 +60,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             snapshot(handle),
         );
         app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        app.panic_at = args
-            .test_panic_after
-            .map(|after| std::time::Instant::now() + after);
+        app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
         app.clock_zone = handle.zone();
         app.pool_size = handle.pool_size();
         app.privacy = args.privacy;
@@ -103,6 +101,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         }
         Ok(())
     })
+}
+
+/// Test hook: `JAMTUI_TEST_PANIC_AFTER=700ms` makes the dashboard panic after that long, so a
+/// test can see the terminal restored. An environment variable rather than a flag, so that no
+/// help text or shell completion offers it.
+fn test_panic_after() -> Option<Duration> {
+    let after = std::env::var("JAMTUI_TEST_PANIC_AFTER").ok()?;
+    humantime::parse_duration(&after).ok()
 }
 
 /// Draws and reacts until the user quits or a signal arrives. Generic over the backend and the
