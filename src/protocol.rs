@@ -94,28 +94,31 @@ impl std::error::Error for ReplyError {}
 /// (`JAM hh:mm:ss`).
 pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
     let malformed = |why: String| Err(ReplyError::Malformed(why));
-    let shown = crate::pyrepr::bytes(line);
+    // Only an error shows the line: a good reply costs no allocation (the bench checks millions).
+    let shown = || crate::pyrepr::bytes(line);
     let Ok(text) = std::str::from_utf8(line) else {
-        return malformed(format!("{shown} is not UTF-8"));
+        return malformed(format!("{} is not UTF-8", shown()));
     };
     let Some(text) = text.strip_suffix("\r\n") else {
         return if text.ends_with('\n') {
             malformed(format!(
-                "{shown} ends in a bare LF; replies must end in CR LF"
+                "{} ends in a bare LF; replies must end in CR LF",
+                shown()
             ))
         } else {
-            malformed(format!("{shown} does not end in CR LF"))
+            malformed(format!("{} does not end in CR LF", shown()))
         };
     };
     if let Some(error) = text.strip_prefix("ERR ") {
         return Err(ReplyError::Server(error.to_string()));
     }
     let Some(clock) = text.strip_prefix("JAM ") else {
-        return malformed(format!("{shown} does not start with 'JAM '"));
+        return malformed(format!("{} does not start with 'JAM '", shown()));
     };
     if !is_valid_clock(clock) {
         return malformed(format!(
-            "{shown}: expected the time as hh:mm:ss (24-hour, zero-padded)"
+            "{}: expected the time as hh:mm:ss (24-hour, zero-padded)",
+            shown()
         ));
     }
     Ok(text)
