@@ -163,7 +163,7 @@ fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, String> {
     Ok(keys)
 }
 
-const ACTIONS: [(&str, Action); 22] = [
+const ACTIONS: [(&str, Action); 24] = [
     ("up", Action::Up),
     ("down", Action::Down),
     ("page-up", Action::PageUp),
@@ -173,6 +173,7 @@ const ACTIONS: [(&str, Action); 22] = [
     ("kick", Action::Kick),
     ("pause", Action::TogglePause),
     ("focus", Action::ToggleFocus),
+    ("machines", Action::ToggleClientsView),
     ("theme", Action::CycleTheme),
     ("mode", Action::CycleMode),
     ("more-delay", Action::MoreDelay),
@@ -186,37 +187,54 @@ const ACTIONS: [(&str, Action); 22] = [
     ("previous-match", Action::PreviousMatch),
     ("levels", Action::CycleLogLevel),
     ("help", Action::ToggleHelp),
+    ("quit", Action::Quit),
 ];
 
 fn action_named(name: &str) -> Option<Action> {
-    match name {
-        "quit" => Some(Action::Quit),
-        _ => ACTIONS
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, action)| *action),
-    }
+    ACTIONS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, action)| *action)
 }
+
+/// Bindings as a config file would write them: `x kick, space pause`.
+pub fn describe_keys(keys: &[(KeyCode, Action)]) -> String {
+    let described = keys.iter().filter_map(|(code, action)| {
+        let (name, _) = ACTIONS.iter().find(|(_, known)| known == action)?;
+        let key = match KEY_NAMES.iter().find(|(_, known)| known == code) {
+            Some((key, _)) => (*key).to_string(),
+            None => code.as_char()?.to_string(),
+        };
+        Some(format!("{key} {name}"))
+    });
+    described.collect::<Vec<_>>().join(", ")
+}
+
+/// The keys a config file names by a word; any other key is its character.
+const KEY_NAMES: [(&str, KeyCode); 11] = [
+    ("space", KeyCode::Char(' ')),
+    ("enter", KeyCode::Enter),
+    ("tab", KeyCode::Tab),
+    ("delete", KeyCode::Delete),
+    ("backspace", KeyCode::Backspace),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+];
 
 fn key_named(name: &str) -> Option<KeyCode> {
     let mut characters = name.chars();
     if let (Some(c), None) = (characters.next(), characters.next()) {
         return Some(KeyCode::Char(c));
     }
-    Some(match name.to_ascii_lowercase().as_str() {
-        "space" => KeyCode::Char(' '),
-        "enter" => KeyCode::Enter,
-        "tab" => KeyCode::Tab,
-        "delete" => KeyCode::Delete,
-        "backspace" => KeyCode::Backspace,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "pageup" => KeyCode::PageUp,
-        "pagedown" => KeyCode::PageDown,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        _ => return None,
-    })
+    let name = name.to_ascii_lowercase();
+    KEY_NAMES
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, code)| *code)
 }
 
 #[cfg(test)]
@@ -260,6 +278,18 @@ mod tests {
                 (KeyCode::Char(' '), Action::TogglePause),
                 (KeyCode::Char('Q'), Action::Quit)
             ]
+        );
+    }
+
+    #[test]
+    fn bindings_are_described_as_the_file_writes_them() {
+        let config = parsed(
+            "[keys]\nkick = \"delete\"\nmachines = \"M\"\npause = \"space\"\nquit = \"Q\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            describe_keys(&config.keys),
+            "delete kick, M machines, space pause, Q quit"
         );
     }
 

@@ -191,6 +191,21 @@ fn help_overlay() {
 }
 
 #[test]
+fn the_help_lists_the_config_files_bindings_too() {
+    use crossterm::event::KeyCode;
+    let mut app = app(3, false);
+    app.custom_keys = vec![
+        (KeyCode::Char('x'), Action::Kick),
+        (KeyCode::Enter, Action::Quit),
+    ];
+    app.update(Action::ToggleHelp);
+    let screen = draw(&mut app, 80, 24).backend().to_string();
+    let line = format!("{:<22}x kick, enter quit", "config file");
+    assert!(screen.contains(&line), "{screen}");
+    assert!(screen.contains("any key closes this help"), "{screen}");
+}
+
+#[test]
 fn no_clients() {
     assert_screen!("no_clients", draw(&mut app(0, false), 80, 24));
 }

@@ -1,4 +1,4 @@
-//! The `?` overlay: every key.
+//! The `?` overlay: every key, and the config file's bindings.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,10 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{centered, panel};
+use crossterm::event::KeyCode;
+
+use crate::config::describe_keys;
+use crate::dashboard::app::Action;
 use crate::dashboard::keys::HELP;
 use crate::dashboard::theme::Theme;
 
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, custom_keys: &[(KeyCode, Action)], theme: &Theme) {
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|(keys, what)| {
@@ -19,6 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
             ])
         })
         .collect();
+    if !custom_keys.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<22}", "config file"), theme.key),
+            Span::styled(describe_keys(custom_keys), theme.base),
+        ]));
+    }
     lines.push(Line::default());
     lines.push(Line::styled(" any key closes this help", theme.label));
     let width = 72;

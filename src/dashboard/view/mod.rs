@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, app: &mut App) {
         conversation::render(frame, area, app, &theme);
     }
     if app.show_help {
-        help::render(frame, area, &theme);
+        help::render(frame, area, &app.custom_keys, &theme);
     }
 }
 
