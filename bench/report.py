@@ -38,13 +38,14 @@ NOTES = """
   which makes exactly those system calls and does nothing else (no parsing, no clock, no
   counters), spends about 0.9× of what redis spends (table above), so even a server that did no
   work of its own would not reach 0.8×. The io_uring floor does reach it on its own figure, but
-  not on the server+bench figure, which stays at about redis's: the bench's CPU per request rises
-  by about as much as the server's falls, because io_uring moves part of the kernel's work into
-  the client's time rather than removing it. A Rust floor on tokio-uring 0.5 (measured by hand,
-  2026-11-26, three alternating runs of 4 s) gave 3.7–4.1 µs against redis's 5.1–5.2 µs, with the
-  same shift onto the bench. Meeting the target would take replacing tokio's epoll I/O for client
-  connections with a single-threaded io_uring runtime, whose read futures lose data when dropped
-  mid-read, for a figure that makes the pair no faster; jamtui does not do that.
+  most of what it saves reappears in the bench's CPU: per request, the bench spends about
+  two-thirds to three-quarters of the server's saving more, so server+bench stays within about
+  a tenth of redis's. io_uring completes the receive work in the client's time rather than
+  removing it. A Rust floor on tokio-uring 0.5 (measured by hand, 2026-11-26, three alternating
+  runs of 4 s) gave 3.7–4.1 µs against redis's 5.1–5.2 µs, with the same shift onto the bench.
+  Meeting the target would take replacing tokio's epoll I/O for client connections with a
+  single-threaded io_uring runtime, whose read futures lose data when dropped mid-read, for a
+  figure that makes the pair hardly faster; jamtui does not do that.
 - On 2 cores, whenever the load generator and the server both keep a core busy, each one's CPU
   time per request is close to the wall time per request, so "server CPU/request" then mostly
   restates throughput, and it moves by several percent from run to run.
@@ -63,9 +64,11 @@ NOTES = """
 
 | lever | before | after |
 |---|---|---|
-| request events limited to 5,000 a second (the rest counted and reported in the log), so the dashboard's log and conversation panel never cost the server its pace | dashboard on, C=50 P=16: 653,041 requests/s, 0.25× headless (2026-11-25, first run) | 0.99× headless (this run) |
-| the bench waits for the server to close after QUIT, so neither server is charged for the client's TIME_WAIT sockets | jamtui connect-per-request 14,554/s, p99 48.8 ms (first run: the client closed first and piled up TIME_WAIT on its side; redis, which answers QUIT, got a reset instead) | 24,363/s, p99 2.5 ms (jamtui connect-per-request in the table above) |
+| request events limited to 5,000 a second (the rest counted and reported in the log), so the dashboard's log and conversation panel never cost the server its pace | dashboard on, C=50 P=16: 653,041 requests/s, 0.25× headless (2026-11-25, first run) | about 1.0× headless (the ratio table above) |
+| the bench waits for the server to close after QUIT, so neither server is charged for the client's TIME_WAIT sockets | jamtui connect-per-request 14,554/s, p99 48.8 ms (first run: the client closed first and piled up TIME_WAIT on its side; redis, which answers QUIT, got a reset instead) | 24,363/s, p99 2.5 ms (2026-11-25; jamtui connect-per-request in the table above for this run) |
 | the clocks read once per batch instead of twice per request: the reply's second is read at the start of each batch and after any wait (pause, delay, a full socket), and idle activity and "last request" use the request's arrival time, already known | perf at C=50 P=16: `__vdso_clock_gettime` 9.2% of jamtui's samples; user CPU 0.101–0.108 µs/request (three alternating A/B runs of 4 s, 2026-11-26) | 1.6% of samples; user CPU 0.084–0.092 µs/request. Total server CPU/request moved only from 0.471–0.478 to 0.462–0.468 µs: on saturated cores the freed time goes into more, smaller reads |
+| the bench's reply check no longer allocates: the line was rendered for an error message before every check, even of good replies | bench at C=50 P=16 against one jamtui: malloc, realloc and free about 8% of its samples; 2.49–2.54M requests/s, bench CPU 0.387–0.396 µs/request (three alternating A/B runs of 4 s, 2026-11-26) | none in the profile; 2.80–2.93M requests/s, 0.335–0.350 µs/request: the bench, not jamtui, had set the pace at P=16 |
+| tried, not kept: the bench's reply timeout as one timer re-armed when it fires, instead of a `timeout` around each read | 2.77–2.86M requests/s | 2.82–2.84M requests/s (three alternating A/B runs): no measurable change |
 | tried, not kept: clearing a socket's read readiness after a short read, to save the read that returns EAGAIN after each request at P=1 | strace: two `recvfrom` per request | one `recvfrom` per request, but in alternating A/B runs (C=50 P=1, 4 s, three each) requests/s (187,782–192,733 before, 187,009–191,112 after) and CPU per request did not change: the load generator, not the server, sets the pace there |
 
 Present from the start and not measured separately: the reply text formatted once per second
