@@ -108,7 +108,8 @@ pub struct ServeArgs {
     /// Leave the mouse to the terminal (to select and copy text) instead of clicking rows
     #[arg(long)]
     pub no_mouse: bool,
-    /// Write the per-client statistics as CSV to this file when the dashboard quits (key e: now)
+    /// Write the table on screen (clients, or machines after v) as CSV to this file when the
+    /// dashboard quits (key e: now)
     #[arg(long, value_name = "PATH")]
     pub export_on_exit: Option<PathBuf>,
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off

@@ -1,4 +1,5 @@
-//! Per-client statistics as CSV: the dashboard's `e` key and `--export-on-exit`.
+//! The dashboard's tables as CSV, for the `e` key and `--export-on-exit`: per client, or per
+//! machine (what a lecturer grades a class's clients by).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,8 @@ use std::time::{Instant, SystemTime};
 use chrono::{DateTime, Local};
 
 use crate::handle::ClientInfo;
-use crate::privacy::mask_addr;
+use crate::machines::MachineInfo;
+use crate::privacy::{mask_addr, mask_ip};
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
 /// latency. Addresses are masked in privacy mode.
@@ -21,10 +23,9 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Resu
         "errors",
         "last_latency_ms",
     ])?;
-    let (now, wall_now) = (Instant::now(), SystemTime::now());
+    let clock = WallClock::now();
     for client in clients {
-        let connected_for = now.saturating_duration_since(client.connected_at);
-        let connected_at: DateTime<Local> = (wall_now - connected_for).into();
+        let connected_for = clock.now.saturating_duration_since(client.connected_at);
         let address = if privacy {
             mask_addr(client.peer)
         } else {
@@ -32,7 +33,7 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Resu
         };
         writer.write_record([
             address,
-            connected_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+            clock.timestamp(client.connected_at),
             format!("{:.3}", connected_for.as_secs_f64()),
             client.requests.to_string(),
             client.errors.to_string(),
@@ -44,10 +45,70 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Resu
     writer.flush()
 }
 
-/// A fresh file name in the current directory: `jamtui-clients-20261125-231950.csv`.
-pub fn default_path() -> PathBuf {
+/// Writes one row per machine: address, connections, open now, requests, errors, first and last
+/// seen, how its last connection ended. Addresses are masked in privacy mode.
+pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], privacy: bool) -> io::Result<()> {
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record([
+        "machine",
+        "connections",
+        "open",
+        "requests",
+        "errors",
+        "first_seen",
+        "last_seen",
+        "last_closed",
+    ])?;
+    let clock = WallClock::now();
+    for machine in machines {
+        let address = if privacy {
+            mask_ip(machine.ip)
+        } else {
+            machine.ip.to_string()
+        };
+        writer.write_record([
+            address,
+            machine.connections.to_string(),
+            machine.connected.to_string(),
+            machine.requests.to_string(),
+            machine.errors.to_string(),
+            clock.timestamp(machine.first_seen),
+            clock.timestamp(machine.last_seen),
+            machine
+                .last_gone
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
+        ])?;
+    }
+    writer.flush()
+}
+
+/// Turns the server's monotonic instants into wall-clock timestamps.
+struct WallClock {
+    now: Instant,
+    wall_now: SystemTime,
+}
+
+impl WallClock {
+    fn now() -> WallClock {
+        WallClock {
+            now: Instant::now(),
+            wall_now: SystemTime::now(),
+        }
+    }
+
+    /// RFC 3339 in local time, to the millisecond.
+    fn timestamp(&self, at: Instant) -> String {
+        let wall: DateTime<Local> = (self.wall_now - self.now.saturating_duration_since(at)).into();
+        wall.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+    }
+}
+
+/// A fresh file name in the current directory: `jamtui-clients-20261125-231950.csv` (or
+/// `jamtui-machines-...`).
+pub fn default_path(table: &str) -> PathBuf {
     PathBuf::from(format!(
-        "jamtui-clients-{}.csv",
+        "jamtui-{table}-{}.csv",
         Local::now().format("%Y%m%d-%H%M%S")
     ))
 }

@@ -252,8 +252,13 @@ async fn demo_clients_show_up_marked_in_the_table() {
 }
 
 #[tokio::test]
-async fn clients_that_connect_for_each_request_stay_visible_by_machine() {
-    let pane = Pane::start("--bind 127.0.0.1 --port 0");
+async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_exported() {
+    let csv = std::env::temp_dir().join(format!("jamtui-machines-{}.csv", std::process::id()));
+    let _ = std::fs::remove_file(&csv);
+    let pane = Pane::start(&format!(
+        "--bind 127.0.0.1 --port 0 --export-on-exit {}",
+        csv.display()
+    ));
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     // The assignment's client: connect, TIME, QUIT, close; three times.
     for _ in 0..3 {
@@ -273,10 +278,25 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine() {
     // #, machine, open, connections, requests (TIME and QUIT each time), errors.
     assert_eq!(cells[..6], ["1", "127.0.0.1", "0", "3", "6", "0"], "{row}");
     assert!(row.contains("quit"), "{row}");
+    // `e` exports the table on screen.
+    pane.press("e");
+    pane.wait_for("exported the machines to").await;
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = exported.lines().collect();
+    assert_eq!(
+        lines[0],
+        "machine,connections,open,requests,errors,first_seen,last_seen,last_closed"
+    );
+    assert!(lines[1].starts_with("127.0.0.1,3,0,6,0,"), "{exported}");
+    assert!(lines[1].ends_with(",quit"), "{exported}");
     pane.press("v");
     pane.wait_for("clients (0)").await;
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
+    // On quit, the table on screen then (the clients: none) is written.
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(exported.lines().count(), 1, "{exported}");
+    let _ = std::fs::remove_file(&csv);
 }
 
 #[tokio::test]
@@ -320,7 +340,7 @@ async fn privacy_keeps_client_addresses_off_the_screen_and_out_of_exports() {
     let without_header: String = screen.lines().skip(1).collect::<Vec<_>>().join("\n");
     assert!(!without_header.contains("127.0.0.1"), "{screen}");
     pane.press("e");
-    pane.wait_for("exported to").await;
+    pane.wait_for("exported the clients to").await;
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
     let exported = std::fs::read_to_string(&csv).unwrap();

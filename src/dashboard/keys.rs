@@ -85,7 +85,7 @@ pub const HELP: [(&str, &str); 18] = [
     ("Enter", "the selected client's conversation (Esc closes)"),
     ("f", "freeze the view (the server keeps serving)"),
     ("h", "hide client addresses (privacy, for projectors)"),
-    ("e", "export per-client statistics as CSV"),
+    ("e", "export the table on screen as CSV"),
     ("/, n, N", "search the log; next / previous match"),
     ("l", "log levels shown: all, WARN+, INFO+"),
     ("t", "cycle themes: dark, light, high-contrast"),

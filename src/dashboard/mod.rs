@@ -29,7 +29,7 @@ use crate::cli::ServeArgs;
 use crate::clock::unix_now;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::dashboard::app::{App, Command, Snapshot};
+use crate::dashboard::app::{App, ClientsView, Command, Snapshot};
 use crate::demo::DemoClients;
 use crate::event::Event;
 use crate::export;
@@ -96,7 +96,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         ratatui::restore();
         shown?;
         if let Some(path) = &args.export_on_exit {
-            export::write_csv(path, &handle.clients(), app.privacy)
+            export_table(handle, &app, path)
                 .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
         }
         Ok(())
@@ -173,8 +173,7 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
     };
     match command {
         Some(Command::Export) => {
-            let path = app.export_path.as_deref();
-            app.notice = Some(export_now(handle, app.privacy, path));
+            app.notice = Some(export_now(handle, app));
         }
         Some(Command::Search(query)) => {
             let matches = app.history.search(&query);
@@ -240,13 +239,27 @@ fn apply(handle: &ServerHandle, command: Command) {
     }
 }
 
-/// Writes the per-client statistics now, to the `--export-on-exit` file if there is one;
-/// returns what to tell the user.
-fn export_now(handle: &ServerHandle, privacy: bool, path: Option<&Path>) -> String {
-    let path = path.map_or_else(export::default_path, Path::to_path_buf);
-    match export::write_csv(&path, &handle.clients(), privacy) {
-        Ok(()) => format!("exported to {}", path.display()),
+/// Writes the table on screen (clients or machines) now, to the `--export-on-exit` file if
+/// there is one; returns what to tell the user.
+fn export_now(handle: &ServerHandle, app: &App) -> String {
+    let table = match app.clients_view {
+        ClientsView::Connections => "clients",
+        ClientsView::Machines => "machines",
+    };
+    let path = app
+        .export_path
+        .clone()
+        .unwrap_or_else(|| export::default_path(table));
+    match export_table(handle, app, &path) {
+        Ok(()) => format!("exported the {table} to {}", path.display()),
         Err(error) => format!("export failed: {error}"),
+    }
+}
+
+fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
+    match app.clients_view {
+        ClientsView::Connections => export::write_csv(path, &handle.clients(), app.privacy),
+        ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.privacy),
     }
 }
 
