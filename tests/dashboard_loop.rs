@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jamtui::dashboard::app::App;
+use jamtui::dashboard::app::{App, ClientsView};
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::{run_loop, snapshot};
 use jamtui::demo::DemoClients;
@@ -38,7 +38,7 @@ async fn keys_pause_resume_kick_and_quit() {
         handle.local_addr(),
         "UTC".into(),
         ThemeName::Dark,
-        snapshot(&handle),
+        snapshot(&handle, ClientsView::Connections),
     );
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let (keys, received) = mpsc::unbounded_channel();

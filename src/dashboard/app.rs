@@ -317,8 +317,9 @@ impl App {
                 _ => clients.first().map(|c| c.id),
             };
         }
-        // Machines are only forgotten when thousands were seen; then the first is selected.
-        if self.selected_machine_index().is_none() {
+        // Machines are listed only while their view is shown, and forgotten only when thousands
+        // were seen; when the selected one is not in a list, the first is selected.
+        if self.selected_machine_index().is_none() && !self.snapshot.machines.is_empty() {
             self.selected_machine = self.snapshot.machines.first().map(|m| m.ip);
         }
     }
@@ -706,7 +707,7 @@ mod tests {
 
     #[test]
     fn in_the_machines_view_keys_select_and_kick_machines() {
-        let (mut app, _) = with_clients(&[1, 2, 3]);
+        let (mut app, at) = with_clients(&[1, 2, 3]);
         assert_eq!(app.selected_machine, Some(IpAddr::from([10, 0, 0, 1])));
         app.update(Action::ToggleFocus);
         app.update(Action::ToggleClientsView);
@@ -727,6 +728,11 @@ mod tests {
         assert_eq!(app.conversation, None, "conversations are per connection");
         app.update(Action::ToggleClientsView);
         assert_eq!(app.update(Action::Kick), Some(Command::Kick(1)));
+        // The connections view's snapshots list no machines; the machine selection waits.
+        let mut without_machines = snapshot(at, 0, &[1, 2, 3]);
+        without_machines.machines.clear();
+        app.refresh(without_machines);
+        assert_eq!(app.selected_machine, Some(IpAddr::from([10, 0, 0, 3])));
     }
 
     #[test]

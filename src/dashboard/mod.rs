@@ -57,7 +57,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             handle.local_addr(),
             handle.zone().name(),
             args.theme,
-            snapshot(handle),
+            snapshot(handle, ClientsView::Connections),
         );
         app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
         app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
@@ -197,7 +197,7 @@ fn capture_mouse() -> std::io::Result<()> {
 }
 
 fn refresh(app: &mut App, handle: &ServerHandle, demo: &DemoClients) {
-    app.refresh(snapshot(handle));
+    app.refresh(snapshot(handle, app.clients_view));
     app.demo_peers = demo.peers();
 }
 
@@ -263,15 +263,19 @@ fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Resul
     }
 }
 
-/// The server as the dashboard shows it, now.
-pub fn snapshot(handle: &ServerHandle) -> Snapshot {
+/// The server as the dashboard shows it, now. The machines are listed only for their view: with
+/// thousands of clients, adding them up holds the client list's lock for a while.
+pub fn snapshot(handle: &ServerHandle, view: ClientsView) -> Snapshot {
     let (hour, minute, second) = handle.zone().time_of_day(unix_now());
     let reply = time_reply(hour, minute, second);
     Snapshot {
         at: std::time::Instant::now(),
         counters: handle.counters(),
         clients: handle.clients(),
-        machines: handle.machines(),
+        machines: match view {
+            ClientsView::Machines => handle.machines(),
+            ClientsView::Connections => Vec::new(),
+        },
         paused: handle.is_paused(),
         uptime: handle.uptime(),
         clock: String::from_utf8_lossy(reply.trim_ascii_end()).into_owned(),
