@@ -6,11 +6,10 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{format, is_focused, panel, shown_addr};
-use crate::dashboard::app::{App, Focus};
+use super::{clients_panel, format, shown_addr};
+use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::handle::ClientInfo;
 
@@ -58,16 +57,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         "state",
     ])
     .style(theme.table_header);
-    let position = match app.selected_index() {
-        Some(index) => format!(" {}/{} ", index + 1, clients.len()),
-        None => String::new(),
-    };
-    let block = panel(
+    let block = clients_panel(
         format!(" clients ({})  v: machines ", clients.len()),
-        is_focused(app, Focus::Clients),
+        app.selected_index(),
+        clients.len(),
+        app,
         theme,
-    )
-    .title_bottom(Line::from(position).right_aligned());
+    );
     // As wide as the longest address (IPv6 ones are long), the spare room at the end.
     let address_width = clients
         .iter()

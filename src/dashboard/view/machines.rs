@@ -4,25 +4,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{format, is_focused, panel};
-use crate::dashboard::app::{App, Focus};
+use super::{clients_panel, format, shown_ip};
+use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
-use crate::machines::MachineInfo;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let now = app.snapshot.at;
     let machines = &app.snapshot.machines;
-    let shown_ip = |machine: &MachineInfo| {
-        if app.privacy {
-            crate::privacy::mask_ip(machine.ip)
-        } else {
-            machine.ip.to_string()
-        }
-    };
     let rows = machines.iter().enumerate().map(|(index, machine)| {
         let since = now.saturating_duration_since(machine.last_seen);
         let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
@@ -32,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         };
         Row::new(vec![
             Cell::from((index + 1).to_string()),
-            Cell::from(shown_ip(machine)),
+            Cell::from(shown_ip(app, machine.ip)),
             Cell::from(machine.connected.to_string()),
             Cell::from(format::count(machine.connections)),
             Cell::from(format::count(machine.requests)),
@@ -59,22 +50,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     ])
     .style(theme.table_header);
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
-    let position = match app.selected_machine_index() {
-        Some(index) => format!(" {}/{} ", index + 1, machines.len()),
-        None => String::new(),
-    };
-    let block = panel(
+    let block = clients_panel(
         format!(
             " machines ({}, {open} open)  v: connections ",
             machines.len()
         ),
-        is_focused(app, Focus::Clients),
+        app.selected_machine_index(),
+        machines.len(),
+        app,
         theme,
-    )
-    .title_bottom(Line::from(position).right_aligned());
+    );
     let ip_width = machines
         .iter()
-        .map(|machine| shown_ip(machine).len() as u16)
+        .map(|machine| shown_ip(app, machine.ip).len() as u16)
         .max()
         .unwrap_or(0)
         .max("machine".len() as u16);

@@ -97,6 +97,32 @@ fn shown_addr(app: &App, addr: std::net::SocketAddr) -> String {
     }
 }
 
+/// A machine's address as it may be shown: masked in privacy mode.
+fn shown_ip(app: &App, ip: std::net::IpAddr) -> String {
+    if app.privacy {
+        crate::privacy::mask_ip(ip)
+    } else {
+        ip.to_string()
+    }
+}
+
+/// The clients panel (either table): its title, and the selected row's place (` 2/5 `) at the
+/// bottom right.
+fn clients_panel<'a>(
+    title: String,
+    selected: Option<usize>,
+    rows: usize,
+    app: &App,
+    theme: &Theme,
+) -> Block<'a> {
+    let position = match selected {
+        Some(index) => format!(" {}/{rows} ", index + 1),
+        None => String::new(),
+    };
+    panel(title, is_focused(app, Focus::Clients), theme)
+        .title_bottom(Line::from(position).right_aligned())
+}
+
 /// A rectangle of the given size centred in `area` (clipped to it).
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
