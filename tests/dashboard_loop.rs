@@ -36,7 +36,7 @@ async fn keys_pause_resume_kick_and_quit() {
     let handle = server.handle.clone();
     let mut app = App::new(
         handle.local_addr(),
-        "UTC".into(),
+        "UTC".parse().unwrap(),
         ThemeName::Dark,
         snapshot(&handle, ClientsView::Connections),
     );

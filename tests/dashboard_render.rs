@@ -122,11 +122,10 @@ fn app(clients: u64, paused: bool) -> App {
     };
     let mut app = App::new(
         "0.0.0.0:45000".parse().unwrap(),
-        "Asia/Jakarta".into(),
+        "Asia/Jakarta".parse().unwrap(),
         ThemeName::Dark,
         snapshot_at(0, 0),
     );
-    app.clock_zone = "Asia/Jakarta".parse().unwrap();
     let mut requests = 0;
     for second in 1..=61 {
         requests += 40 + (second * 37) % 90;

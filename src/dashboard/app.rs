@@ -199,10 +199,11 @@ pub enum ClientsView {
 
 pub struct App {
     pub listen_addr: SocketAddr,
-    pub zone: String,
     /// The zone of the clock and of TIME replies; the log and the conversations show their times
     /// in it too.
     pub clock_zone: Zone,
+    /// `clock_zone`'s name, looked up once (the local zone's name is read from the system).
+    pub zone_name: String,
     pub snapshot: Snapshot,
     pub rates: Rates,
     /// The selected client, by id, so it stays selected while rows come and go.
@@ -254,11 +255,11 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(listen_addr: SocketAddr, zone: String, theme: ThemeName, snapshot: Snapshot) -> App {
+    pub fn new(listen_addr: SocketAddr, zone: Zone, theme: ThemeName, snapshot: Snapshot) -> App {
         App {
             listen_addr,
-            zone,
-            clock_zone: Zone::Local,
+            clock_zone: zone,
+            zone_name: zone.name(),
             rates: Rates::new(&snapshot),
             snapshot,
             selected: None,
@@ -642,7 +643,7 @@ mod tests {
         let start = Instant::now();
         let mut app = App::new(
             "127.0.0.1:45000".parse().unwrap(),
-            "UTC".into(),
+            "UTC".parse().unwrap(),
             ThemeName::Dark,
             snapshot(start, 0, &[]),
         );

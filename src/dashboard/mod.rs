@@ -55,13 +55,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     session::run(args, Arc::clone(&privacy), async |handle, demo, signals| {
         let mut app = App::new(
             handle.local_addr(),
-            handle.zone().name(),
+            handle.zone(),
             args.theme,
             snapshot(handle, ClientsView::Connections),
         );
         app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
         app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
-        app.clock_zone = handle.zone();
         app.pool_size = handle.pool_size();
         app.privacy = args.privacy;
         app.read_only = args.read_only;

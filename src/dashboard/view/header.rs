@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled("listening ", theme.label),
             Span::styled(app.listen_addr.to_string(), theme.value),
             Span::styled("  zone ", theme.label),
-            Span::styled(app.zone.clone(), theme.value),
+            Span::styled(app.zone_name.clone(), theme.value),
             Span::styled("  up ", theme.label),
             Span::styled(format::uptime(app.snapshot.uptime), theme.value),
         ]),
