@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Some(Command::Man) => clap_mangen::Man::new(jamtui::cli::command())
             .render(&mut std::io::stdout())
             .map_err(Into::into),
-        None if cli.serve.headless => jamtui::headless::run(&cli.serve),
+        None if cli.serve.headless => jamtui::run::headless::run(&cli.serve),
         None => jamtui::dashboard::run(&cli.serve),
     };
     match outcome {
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
 fn run_client(args: &jamtui::cli::ClientArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let mut signals = jamtui::signals::ShutdownSignals::install()?;
+        let mut signals = jamtui::run::signals::ShutdownSignals::install()?;
         tokio::select! {
             outcome = jamtui::client::run(args.options()) => outcome,
             () = signals.recv() => Ok(()),

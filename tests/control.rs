@@ -5,8 +5,8 @@ mod common;
 use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
-use jamtui::event::{Event, GoneReason, Reply};
 use jamtui::server::Config;
+use jamtui::server::{Event, GoneReason, Reply};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::timeout;
 
@@ -338,7 +338,7 @@ async fn past_the_per_second_budget_request_events_are_skipped_and_counted() {
         let mut count = |event: Result<Event, RecvError>| match event {
             Ok(Event::Served { .. }) => served += 1,
             Ok(Event::RequestEventsSkipped { skipped: n, limit }) => {
-                assert_eq!(limit, jamtui::handle::REQUEST_EVENTS_PER_SECOND);
+                assert_eq!(limit, jamtui::server::REQUEST_EVENTS_PER_SECOND);
                 skipped += n;
                 reports += 1;
             }

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use jamtui::client::demo::DemoClients;
 use jamtui::dashboard::app::{App, ClientsView};
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::{run_loop, snapshot};
-use jamtui::demo::DemoClients;
-use jamtui::signals::ShutdownSignals;
+use jamtui::run::signals::ShutdownSignals;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;

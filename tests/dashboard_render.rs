@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use jamtui::dashboard::app::{Action, App, Snapshot};
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::view;
-use jamtui::event::{Event, GoneReason};
-use jamtui::gate::Mode;
-use jamtui::handle::{ClientInfo, CounterSnapshot};
-use jamtui::machines::MachineInfo;
 use jamtui::protocol::time_reply;
+use jamtui::server::MachineInfo;
+use jamtui::server::Mode;
+use jamtui::server::{ClientInfo, CounterSnapshot};
+use jamtui::server::{Event, GoneReason};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -338,7 +338,7 @@ fn the_conversation_panel() {
     app.conversations.record(
         &served(
             b"TIME\r\n",
-            jamtui::event::Reply::Time(time_reply(23, 19, 50)),
+            jamtui::server::Reply::Time(time_reply(23, 19, 50)),
             312,
         ),
         "23:19:50.002",
@@ -347,14 +347,14 @@ fn the_conversation_panel() {
     app.conversations.record(
         &served(
             b"hello\r\n",
-            jamtui::event::Reply::Error(jamtui::protocol::ErrorReply::UnknownRequest),
+            jamtui::server::Reply::Error(jamtui::protocol::ErrorReply::UnknownRequest),
             95,
         ),
         "23:19:50.517",
         None,
     );
     app.conversations.record(
-        &served(b"QUIT\r\n", jamtui::event::Reply::Nothing, 40),
+        &served(b"QUIT\r\n", jamtui::server::Reply::Nothing, 40),
         "23:19:51.003",
         None,
     );
@@ -454,7 +454,7 @@ fn a_log_search_shows_its_matches_with_the_query_highlighted() {
     let prompt = draw(&mut app, 100, 30).backend().to_string();
     assert!(prompt.contains("search the log: closing_"), "{prompt}");
     app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let line = |n: u16, reason: &str| jamtui::log_history::LogLine {
+    let line = |n: u16, reason: &str| jamtui::log::history::LogLine {
         // 23:19:5n in Jakarta.
         at: 1_795_623_590 + i64::from(n),
         level: tracing::Level::WARN,

@@ -3,8 +3,8 @@
 mod common;
 
 use common::{TestServer, config};
-use jamtui::frame::next_line;
 use jamtui::protocol::Request;
+use jamtui::protocol::framing::next_line;
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{Client, TestServer, WAIT, assert_time_reply, config};
-use jamtui::event::{Event, GoneReason, Refusal};
 use jamtui::server::Config;
+use jamtui::server::{Event, GoneReason, Refusal};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Timelike;
 use common::{Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day};
-use jamtui::event::Event;
-use jamtui::gate::Mode;
 use jamtui::server::Config;
+use jamtui::server::Event;
+use jamtui::server::Mode;
 
 async fn ask(client: &mut Client) -> Duration {
     let started = Instant::now();

@@ -10,14 +10,14 @@ use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
-use crate::clock::Zone;
 use crate::dashboard::conversation::Conversations;
 use crate::dashboard::theme::ThemeName;
-use crate::event::ClientId;
-use crate::gate::Mode;
-use crate::handle::{ClientInfo, CounterSnapshot};
-use crate::log_history::{LogHistory, LogLine};
-use crate::machines::MachineInfo;
+use crate::log::history::{LogHistory, LogLine};
+use crate::server::ClientId;
+use crate::server::MachineInfo;
+use crate::server::Mode;
+use crate::server::Zone;
+use crate::server::{ClientInfo, CounterSnapshot};
 
 /// Where a selection at `current` of `count` rows goes on a key; `None` when there are no rows.
 fn moved(current: usize, count: usize, action: Action) -> Option<usize> {

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use crate::event::{ClientId, Event, Reply};
-use crate::pyrepr;
+use crate::server::{ClientId, Event, Reply};
+use crate::text::pyrepr;
 
 /// Exchanges kept per client (the oldest go first).
 const KEPT: usize = 100;
@@ -127,8 +127,8 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::event::GoneReason;
     use crate::protocol::{ErrorReply, time_reply};
+    use crate::server::GoneReason;
 
     fn served(id: ClientId, request: &'static [u8], reply: Reply) -> Event {
         Event::Served {

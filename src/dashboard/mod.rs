@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod conversation;
+pub mod export;
 pub mod glyphs;
 pub mod keys;
 pub mod theme;
@@ -26,18 +27,18 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use crate::cli::ServeArgs;
-use crate::clock::unix_now;
+use crate::server::unix_now;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
+use crate::client::demo::DemoClients;
 use crate::dashboard::app::{App, ClientsView, Command, Snapshot};
-use crate::demo::DemoClients;
-use crate::event::Event;
-use crate::export;
-use crate::handle::ServerHandle;
-use crate::log_history::LogHistory;
+use crate::log;
+use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
-use crate::signals::ShutdownSignals;
-use crate::{logging, session};
+use crate::run::session;
+use crate::run::signals::ShutdownSignals;
+use crate::server::Event;
+use crate::server::ServerHandle;
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;
@@ -50,7 +51,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
     }
     let history = LogHistory::default();
-    logging::init_dashboard(args.log_file.as_deref(), history.clone())?;
+    log::init_dashboard(args.log_file.as_deref(), history.clone())?;
     let privacy = Arc::new(AtomicBool::new(args.privacy));
     session::run(args, Arc::clone(&privacy), async |handle, demo, signals| {
         let mut app = App::new(

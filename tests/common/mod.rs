@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use jamtui::handle::ServerHandle;
+use jamtui::server::ServerHandle;
 use jamtui::server::{Config, Server};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -47,7 +47,7 @@ impl TestServer {
     /// Waits until the counters satisfy `condition`.
     pub async fn wait_for_counters(
         &self,
-        condition: impl Fn(&jamtui::handle::CounterSnapshot) -> bool,
+        condition: impl Fn(&jamtui::server::CounterSnapshot) -> bool,
     ) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {

@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell, Row, Table};
 use super::{clients_panel, format, shown_addr};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
-use crate::handle::ClientInfo;
+use crate::server::ClientInfo;
 
 /// A client whose last request is more recent than this is shown as active.
 pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);

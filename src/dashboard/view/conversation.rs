@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Direction::Note => (glyphs.note, theme.label),
             };
             let text = if app.privacy {
-                crate::privacy::mask_text(&exchange.text)
+                crate::text::mask::mask_text(&exchange.text)
             } else {
                 exchange.text.clone()
             };

@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{centered, panel};
 use crossterm::event::KeyCode;
 
-use crate::config::describe_keys;
+use crate::cli::config_file::describe_keys;
 use crate::dashboard::app::Action;
 use crate::dashboard::keys::HELP;
 use crate::dashboard::theme::Theme;

@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 
 use super::{is_focused, panel};
-use crate::clock::Zone;
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
-use crate::privacy::mask_text;
+use crate::server::Zone;
+use crate::text::mask::mask_text;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = match &app.search {

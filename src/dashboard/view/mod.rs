@@ -91,7 +91,7 @@ fn is_focused(app: &App, focus: Focus) -> bool {
 /// A client's address as it may be shown: masked in privacy mode.
 fn shown_addr(app: &App, addr: std::net::SocketAddr) -> String {
     if app.privacy {
-        crate::privacy::mask_addr(addr)
+        crate::text::mask::mask_addr(addr)
     } else {
         addr.to_string()
     }
@@ -100,7 +100,7 @@ fn shown_addr(app: &App, addr: std::net::SocketAddr) -> String {
 /// A machine's address as it may be shown: masked in privacy mode.
 fn shown_ip(app: &App, ip: std::net::IpAddr) -> String {
     if app.privacy {
-        crate::privacy::mask_ip(ip)
+        crate::text::mask::mask_ip(ip)
     } else {
         ip.to_string()
     }

@@ -7,9 +7,9 @@ use std::time::{Instant, SystemTime};
 
 use chrono::{DateTime, Local};
 
-use crate::handle::ClientInfo;
-use crate::machines::MachineInfo;
-use crate::privacy::{mask_addr, mask_ip};
+use crate::server::ClientInfo;
+use crate::server::MachineInfo;
+use crate::text::mask::{mask_addr, mask_ip};
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
 /// latency. Addresses are masked in privacy mode.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
 
-use crate::event::GoneReason;
+use super::event::GoneReason;
 
 /// Machines remembered at most. Past this, the one seen longest ago with nothing connected is
 /// forgotten to make room.

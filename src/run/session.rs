@@ -6,11 +6,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use crate::cli::ServeArgs;
-use crate::demo::DemoClients;
-use crate::handle::ServerHandle;
-use crate::logging;
+use crate::client::demo::DemoClients;
+use crate::log;
+use crate::run::signals::ShutdownSignals;
 use crate::server::Server;
-use crate::signals::ShutdownSignals;
+use crate::server::ServerHandle;
 
 /// How long stray connection tasks get after the server has finished shutting down.
 const RUNTIME_STOP_WAIT: Duration = Duration::from_millis(200);
@@ -31,7 +31,7 @@ pub fn run(
     // Bound before any front end starts, so a busy port is reported on a normal terminal.
     let server = runtime.block_on(Server::bind(args.server_config()))?;
     let handle = server.handle();
-    let log = logging::spawn_event_log(&handle, privacy)?;
+    let log = log::spawn_event_log(&handle, privacy)?;
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
         let demo = DemoClients::start(handle.local_addr(), args.demo);

@@ -2,6 +2,8 @@
 //! `TIME`, checks and prints the reply, sends `QUIT` and closes, every interval; any reply that
 //! breaks the protocol, or a server that cannot be reached, ends the run with an error.
 
+pub mod demo;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;

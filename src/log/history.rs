@@ -56,9 +56,9 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
         _ctx: tracing_subscriber::layer::Context<'_, S>,
     ) {
         let mut message = String::new();
-        if crate::logging::write_message(event, &mut message).is_ok() {
+        if crate::log::write_message(event, &mut message).is_ok() {
             self.push(LogLine {
-                at: crate::clock::unix_now(),
+                at: crate::server::unix_now(),
                 level: *event.metadata().level(),
                 message,
             });

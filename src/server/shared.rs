@@ -1,8 +1,8 @@
-//! The server's control surface: counters, the client list, events, and the commands
-//! kick, pause, resume and shutdown. Cheap to clone; the dashboard and tests hold one.
+//! The state every connection of a server shares: counters, the client list and the machines
+//! behind it, the pause, the event channel and its budget, the serving gate.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::clock::{Zone, unix_now};
-use crate::event::{ClientId, Event, GoneReason};
-use crate::gate::{Gate, Mode};
-use crate::machines::{MachineInfo, Machines, OpenConnection};
-use crate::server::Config;
+use super::clock::{Zone, unix_now};
+use super::config::Config;
+use super::event::{ClientId, Event, GoneReason};
+use super::gate::Gate;
+use super::machines::Machines;
 
 /// How many events a slow watcher may fall behind before it misses some.
 const EVENT_CAPACITY: usize = 4096;
@@ -42,11 +42,6 @@ pub(crate) struct EventBudget {
     skipped: AtomicU64,
 }
 
-#[derive(Clone)]
-pub struct ServerHandle {
-    shared: Arc<Shared>,
-}
-
 pub(crate) struct Shared {
     pub(crate) local_addr: SocketAddr,
     pub(crate) zone: Zone,
@@ -60,8 +55,8 @@ pub(crate) struct Shared {
     pub(crate) request_events: bool,
     event_budget: EventBudget,
     pub(crate) gate: Arc<Gate>,
-    pool_size: usize,
-    delay_micros: AtomicU64,
+    pub(super) pool_size: usize,
+    pub(super) delay_micros: AtomicU64,
     clients: Mutex<HashMap<ClientId, ClientEntry>>,
     /// Taken only while `clients` is held, so the two always agree.
     machines: Mutex<Machines>,
@@ -78,48 +73,15 @@ pub(crate) struct Counters {
     pub(crate) refused: AtomicU64,
 }
 
-/// A copy of the counters at one moment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CounterSnapshot {
-    /// Clients connected now.
-    pub active: u64,
-    /// Connections accepted as clients since start.
-    pub connections: u64,
-    /// Requests answered since start (TIME, QUIT and bad requests; empty lines do not count).
-    pub requests: u64,
-    /// Error replies sent (unknown request, not UTF-8, line too long, idle timeout).
-    pub errors: u64,
-    /// Connections refused at accept (server busy).
-    pub refused: u64,
-}
-
-/// One client as the dashboard lists it.
-#[derive(Debug, Clone)]
-pub struct ClientInfo {
-    pub id: ClientId,
-    pub peer: SocketAddr,
-    pub connected_at: Instant,
-    pub requests: u64,
-    pub last_request_at: Option<Instant>,
-    /// A request of this client is held back by the pause.
-    pub waiting: bool,
-    /// Waiting for its turn (sequential or pool mode).
-    pub queued: bool,
-    /// Error replies it got.
-    pub errors: u64,
-    /// From reading the last answered request to writing its reply.
-    pub last_latency: Option<Duration>,
-}
-
-struct ClientEntry {
-    peer: SocketAddr,
-    connected_at: Instant,
-    stats: Arc<ClientStats>,
-    kick: CancellationToken,
+pub(super) struct ClientEntry {
+    pub(super) peer: SocketAddr,
+    pub(super) connected_at: Instant,
+    pub(super) stats: Arc<ClientStats>,
+    pub(super) kick: CancellationToken,
 }
 
 impl ClientEntry {
-    fn last_request_at(&self) -> Option<Instant> {
+    pub(super) fn last_request_at(&self) -> Option<Instant> {
         match self.stats.last_request_ms.load(Relaxed) {
             0 => None,
             millis => Some(self.connected_at + Duration::from_millis(millis - 1)),
@@ -213,14 +175,14 @@ impl Shared {
         })
     }
 
-    fn clients(&self) -> MutexGuard<'_, HashMap<ClientId, ClientEntry>> {
+    pub(super) fn clients(&self) -> MutexGuard<'_, HashMap<ClientId, ClientEntry>> {
         // A panic while holding this lock cannot leave the map half-changed, so carry on.
         self.clients
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn machines(&self) -> MutexGuard<'_, Machines> {
+    pub(super) fn machines(&self) -> MutexGuard<'_, Machines> {
         // As for `clients`: no update leaves the tallies half-changed.
         self.machines
             .lock()
@@ -307,7 +269,7 @@ impl Shared {
         registration
     }
 
-    fn set_paused(&self, paused: bool) {
+    pub(super) fn set_paused(&self, paused: bool) {
         self.paused.store(paused, Relaxed);
         let changed = self.paused_changes.send_if_modified(|current| {
             let changed = *current != paused;
@@ -321,150 +283,5 @@ impl Shared {
                 Event::Resumed
             });
         }
-    }
-}
-
-impl ServerHandle {
-    pub(crate) fn new(shared: Arc<Shared>) -> ServerHandle {
-        ServerHandle { shared }
-    }
-
-    /// The address the server really listens on (with the port chosen when asked for port 0).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.shared.local_addr
-    }
-
-    pub fn zone(&self) -> Zone {
-        self.shared.zone
-    }
-
-    pub fn uptime(&self) -> Duration {
-        self.shared.started.elapsed()
-    }
-
-    /// Events from now on. A receiver that falls more than a few thousand events behind is told
-    /// how many it missed (`RecvError::Lagged`); the server never waits for it.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.shared.events.subscribe()
-    }
-
-    pub fn counters(&self) -> CounterSnapshot {
-        let counters = &self.shared.counters;
-        CounterSnapshot {
-            active: counters.active.load(Relaxed),
-            connections: counters.connections.load(Relaxed),
-            requests: counters.requests.load(Relaxed),
-            errors: counters.errors.load(Relaxed),
-            refused: counters.refused.load(Relaxed),
-        }
-    }
-
-    /// The connected clients, in the order they connected.
-    pub fn clients(&self) -> Vec<ClientInfo> {
-        let mut clients: Vec<ClientInfo> = self
-            .shared
-            .clients()
-            .iter()
-            .map(|(&id, entry)| ClientInfo {
-                id,
-                peer: entry.peer,
-                connected_at: entry.connected_at,
-                requests: entry.stats.requests.load(Relaxed),
-                last_request_at: entry.last_request_at(),
-                waiting: entry.stats.waiting.load(Relaxed),
-                queued: entry.stats.queued.load(Relaxed),
-                errors: entry.stats.errors.load(Relaxed),
-                last_latency: match entry.stats.last_latency_us.load(Relaxed) {
-                    0 => None,
-                    micros => Some(Duration::from_micros(micros - 1)),
-                },
-            })
-            .collect();
-        clients.sort_by_key(|client| client.id);
-        clients
-    }
-
-    /// The machines (IP addresses) clients have connected from, first seen first; an IPv4 client
-    /// reaching an IPv6 socket counts under its IPv4 address.
-    pub fn machines(&self) -> Vec<MachineInfo> {
-        let clients = self.shared.clients();
-        let open = clients.values().map(|entry| OpenConnection {
-            ip: entry.peer.ip().to_canonical(),
-            requests: entry.stats.requests.load(Relaxed),
-            errors: entry.stats.errors.load(Relaxed),
-            last_request_at: entry.last_request_at(),
-        });
-        self.shared.machines().list(open)
-    }
-
-    /// Closes every connection from one machine; returns how many there were.
-    pub fn kick_machine(&self, ip: IpAddr) -> usize {
-        let clients = self.shared.clients();
-        let from_it = clients
-            .values()
-            .filter(|entry| entry.peer.ip().to_canonical() == ip);
-        from_it.map(|entry| entry.kick.cancel()).count()
-    }
-
-    /// Closes a client's connection. False when no such client is connected.
-    pub fn kick(&self, id: ClientId) -> bool {
-        match self.shared.clients().get(&id) {
-            Some(entry) => {
-                entry.kick.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Stops accepting connections and answering requests; both wait, nothing is lost.
-    pub fn pause(&self) {
-        self.shared.set_paused(true);
-    }
-
-    /// Accepts the waiting connections and answers every waiting request, in order.
-    pub fn resume(&self) {
-        self.shared.set_paused(false);
-    }
-
-    pub fn is_paused(&self) -> bool {
-        self.shared.paused.load(Relaxed)
-    }
-
-    /// How many clients are served at once.
-    pub fn mode(&self) -> Mode {
-        self.shared.gate.mode()
-    }
-
-    /// Changes the serving mode. Clients being served finish normally; a wider mode serves the
-    /// queued clients at once.
-    pub fn set_mode(&self, mode: Mode) {
-        if mode != self.mode() {
-            self.shared.gate.set_mode(mode);
-            self.shared.publish(Event::ModeChanged { mode });
-        }
-    }
-
-    /// The pool size the mode key switches to.
-    pub fn pool_size(&self) -> usize {
-        self.shared.pool_size
-    }
-
-    /// The pause before each reply.
-    pub fn delay(&self) -> Duration {
-        self.shared.delay()
-    }
-
-    pub fn set_delay(&self, delay: Duration) {
-        let micros = delay.as_micros() as u64;
-        if self.shared.delay_micros.swap(micros, Relaxed) != micros {
-            self.shared.publish(Event::DelayChanged { delay });
-        }
-    }
-
-    /// Stops accepting, answers the requests already read, and closes every connection.
-    /// `Server::run` returns when that is done.
-    pub fn shutdown(&self) {
-        self.shared.shutdown.cancel();
     }
 }

@@ -1,6 +1,8 @@
 //! The JAM time protocol, with no I/O: what a request line means, the exact bytes of every
 //! answer, and the check a client makes of a reply. docs/PROTOCOL.md is the prose version.
 
+pub mod framing;
+
 /// What one request line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
@@ -95,7 +97,7 @@ impl std::error::Error for ReplyError {}
 pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
     let malformed = |why: String| Err(ReplyError::Malformed(why));
     // Only an error shows the line: a good reply costs no allocation (the bench checks millions).
-    let shown = || crate::pyrepr::bytes(line);
+    let shown = || crate::text::pyrepr::bytes(line);
     let Ok(text) = std::str::from_utf8(line) else {
         return malformed(format!("{} is not UTF-8", shown()));
     };

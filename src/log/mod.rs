@@ -1,6 +1,8 @@
 //! The log: turns server events into lines in the assignment's style and writes them through
 //! `tracing`, on a thread of its own so that a slow terminal or disk never slows serving.
 
+pub mod history;
+
 use std::fmt;
 use std::fs::File;
 use std::io;
@@ -20,11 +22,11 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
-use crate::event::{Event, Reply};
-use crate::handle::ServerHandle;
-use crate::log_history::LogHistory;
-use crate::privacy::{mask_addr, mask_text};
-use crate::pyrepr;
+use crate::log::history::LogHistory;
+use crate::server::ServerHandle;
+use crate::server::{Event, Reply};
+use crate::text::mask::{mask_addr, mask_text};
+use crate::text::pyrepr;
 
 /// Per-request lines use this target, so a filter such as `RUST_LOG=jamtui::request=off` can
 /// drop them.

@@ -9,8 +9,8 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::frame::{self, LineTooLong};
 use crate::protocol::Request;
+use crate::protocol::framing::{self, LineTooLong};
 
 /// How much room each read asks for.
 const READ_CHUNK: usize = 4096;
@@ -52,7 +52,7 @@ impl Connection {
 
     /// Takes the next complete request off the input; `Ok(None)` when more bytes are needed.
     pub(crate) fn next_frame(&mut self, keep_raw: bool) -> Result<Option<Frame>, LineTooLong> {
-        let Some(line) = frame::next_line(&self.input, self.max_line)? else {
+        let Some(line) = framing::next_line(&self.input, self.max_line)? else {
             return Ok(None);
         };
         let request = Request::parse(&self.input[..line.content_len]);

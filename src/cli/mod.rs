@@ -1,5 +1,7 @@
 //! Command-line flags, and errors about them in one line.
 
+pub mod config_file;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,13 +12,13 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 
 use crate::bench::BenchOptions;
+use crate::cli::config_file::{self as config, FileConfig};
 use crate::client::ClientOptions;
-use crate::clock::Zone;
-use crate::config::{self, FileConfig};
 use crate::dashboard::theme::ThemeName;
-use crate::gate::Mode;
-use crate::logging::LogFormat;
+use crate::log::LogFormat;
 use crate::server::Config;
+use crate::server::Mode;
+use crate::server::Zone;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -9,44 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use crate::event::ClientId;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Concurrent,
-    Sequential,
-    Pool(usize),
-}
-
-impl Mode {
-    /// Most clients served at once; `None`: no limit.
-    fn limit(self) -> Option<usize> {
-        match self {
-            Mode::Concurrent => None,
-            Mode::Sequential => Some(1),
-            Mode::Pool(size) => Some(size.max(1)),
-        }
-    }
-
-    /// The next mode for the dashboard's `m` key.
-    pub fn next(self, pool_size: usize) -> Mode {
-        match self {
-            Mode::Concurrent => Mode::Sequential,
-            Mode::Sequential => Mode::Pool(pool_size),
-            Mode::Pool(_) => Mode::Concurrent,
-        }
-    }
-}
-
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Mode::Concurrent => f.write_str("concurrent"),
-            Mode::Sequential => f.write_str("sequential"),
-            Mode::Pool(size) => write!(f, "pool of {size}"),
-        }
-    }
-}
+use super::event::ClientId;
+use super::mode::Mode;
 
 pub(crate) struct Gate {
     state: Mutex<State>,

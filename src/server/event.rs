@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::gate::Mode;
+use super::mode::Mode;
 use crate::protocol::{ErrorReply, TIME_REPLY_LEN};
 
 /// Identifies one client connection for the life of a server.

@@ -2,6 +2,8 @@
 //! `pipeline` requests in flight and sends one more for every reply, with no allocation per
 //! request; latencies go into per-connection HdrHistograms merged at the end.
 
+mod procstat;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -17,7 +19,6 @@ use tokio::task::JoinSet;
 use tokio::time::timeout;
 
 use crate::client::reject_self_connection;
-use crate::procstat;
 use crate::protocol::check_time_reply;
 
 #[derive(Debug, Clone)]

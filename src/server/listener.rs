@@ -13,12 +13,13 @@ use tokio::sync::Semaphore;
 use tokio::time::{sleep, timeout};
 use tokio_util::task::TaskTracker;
 
-use crate::clock::{ReplyClock, Zone};
-use crate::connection::Connection;
-use crate::event::{Event, Refusal};
-use crate::gate::Mode;
-use crate::handle::{ServerHandle, Shared};
-use crate::handler::{Handler, IdleTimer};
+use super::clock::ReplyClock;
+use super::config::Config;
+use super::connection::Connection;
+use super::control::ServerHandle;
+use super::event::{Event, Refusal};
+use super::handler::{Handler, IdleTimer};
+use super::shared::Shared;
 use crate::protocol::ErrorReply;
 
 /// Room in the kernel for connections that are not accepted yet (a burst, or a pause).
@@ -30,49 +31,6 @@ const SHUTDOWN_WAIT: Duration = Duration::from_millis(1500);
 /// Retry delays after a failed `accept()`, for example when out of file descriptors.
 const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(5);
 const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub addr: SocketAddr,
-    pub zone: Zone,
-    /// Longest request line, in bytes, without its CR LF.
-    pub max_line: usize,
-    pub max_clients: usize,
-    /// Close connections silent this long; `None`: never.
-    pub idle_timeout: Option<Duration>,
-    /// Publish an event per request (for the log and the dashboard). Counters are exact either way.
-    pub request_events: bool,
-    /// Only these networks may connect; empty: everyone.
-    pub allow: Vec<IpNet>,
-    /// How many clients are served at once; changeable live through the handle.
-    pub mode: Mode,
-    /// The pool size the dashboard's mode key switches to.
-    pub pool_size: usize,
-    /// A pause before each reply, so that queueing becomes visible; changeable live.
-    pub delay: Duration,
-    /// Test hook, never set by the command line: a request line equal to this (terminator
-    /// included) panics its connection's task, to prove one task's failure harms no other.
-    #[doc(hidden)]
-    pub panic_on: Option<Vec<u8>>,
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            addr: SocketAddr::from(([0, 0, 0, 0], 45000)),
-            zone: Zone::Local,
-            max_line: 1024,
-            max_clients: 10_000,
-            idle_timeout: Some(Duration::from_secs(300)),
-            request_events: true,
-            allow: Vec::new(),
-            mode: Mode::Concurrent,
-            pool_size: 4,
-            delay: Duration::ZERO,
-            panic_on: None,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {

@@ -12,11 +12,11 @@ use tokio::sync::watch;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
-use crate::clock::ReplyClock;
-use crate::connection::Connection;
-use crate::event::{Event, GoneReason, Reply};
-use crate::gate::Admission;
-use crate::handle::{Registration, RequestEvents, Shared};
+use super::clock::ReplyClock;
+use super::connection::Connection;
+use super::event::{Event, GoneReason, Reply};
+use super::gate::Admission;
+use super::shared::{Registration, RequestEvents, Shared};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input

@@ -22,7 +22,7 @@ use clap::{CommandFactory, Parser};
 use crossterm::event::KeyCode;
 use toml::Spanned;
 
-use crate::cli::{Cli, one_line_error};
+use super::{Cli, one_line_error};
 use crate::dashboard::app::Action;
 
 /// What a config file says.

@@ -1,0 +1,198 @@
+//! The server's control surface: counters, the client list, events, and the commands
+//! kick, pause, resume and shutdown. Cheap to clone; the dashboard and tests hold one.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use super::clock::Zone;
+use super::event::{ClientId, Event};
+use super::machines::{MachineInfo, OpenConnection};
+use super::mode::Mode;
+use super::shared::Shared;
+
+#[derive(Clone)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+}
+
+/// A copy of the counters at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CounterSnapshot {
+    /// Clients connected now.
+    pub active: u64,
+    /// Connections accepted as clients since start.
+    pub connections: u64,
+    /// Requests answered since start (TIME, QUIT and bad requests; empty lines do not count).
+    pub requests: u64,
+    /// Error replies sent (unknown request, not UTF-8, line too long, idle timeout).
+    pub errors: u64,
+    /// Connections refused at accept (server busy).
+    pub refused: u64,
+}
+
+/// One client as the dashboard lists it.
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    pub id: ClientId,
+    pub peer: SocketAddr,
+    pub connected_at: Instant,
+    pub requests: u64,
+    pub last_request_at: Option<Instant>,
+    /// A request of this client is held back by the pause.
+    pub waiting: bool,
+    /// Waiting for its turn (sequential or pool mode).
+    pub queued: bool,
+    /// Error replies it got.
+    pub errors: u64,
+    /// From reading the last answered request to writing its reply.
+    pub last_latency: Option<Duration>,
+}
+
+impl ServerHandle {
+    pub(crate) fn new(shared: Arc<Shared>) -> ServerHandle {
+        ServerHandle { shared }
+    }
+
+    /// The address the server really listens on (with the port chosen when asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.shared.local_addr
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.shared.zone
+    }
+
+    pub fn uptime(&self) -> Duration {
+        self.shared.started.elapsed()
+    }
+
+    /// Events from now on. A receiver that falls more than a few thousand events behind is told
+    /// how many it missed (`RecvError::Lagged`); the server never waits for it.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.shared.events.subscribe()
+    }
+
+    pub fn counters(&self) -> CounterSnapshot {
+        let counters = &self.shared.counters;
+        CounterSnapshot {
+            active: counters.active.load(Relaxed),
+            connections: counters.connections.load(Relaxed),
+            requests: counters.requests.load(Relaxed),
+            errors: counters.errors.load(Relaxed),
+            refused: counters.refused.load(Relaxed),
+        }
+    }
+
+    /// The connected clients, in the order they connected.
+    pub fn clients(&self) -> Vec<ClientInfo> {
+        let mut clients: Vec<ClientInfo> = self
+            .shared
+            .clients()
+            .iter()
+            .map(|(&id, entry)| ClientInfo {
+                id,
+                peer: entry.peer,
+                connected_at: entry.connected_at,
+                requests: entry.stats.requests.load(Relaxed),
+                last_request_at: entry.last_request_at(),
+                waiting: entry.stats.waiting.load(Relaxed),
+                queued: entry.stats.queued.load(Relaxed),
+                errors: entry.stats.errors.load(Relaxed),
+                last_latency: match entry.stats.last_latency_us.load(Relaxed) {
+                    0 => None,
+                    micros => Some(Duration::from_micros(micros - 1)),
+                },
+            })
+            .collect();
+        clients.sort_by_key(|client| client.id);
+        clients
+    }
+
+    /// The machines (IP addresses) clients have connected from, first seen first; an IPv4 client
+    /// reaching an IPv6 socket counts under its IPv4 address.
+    pub fn machines(&self) -> Vec<MachineInfo> {
+        let clients = self.shared.clients();
+        let open = clients.values().map(|entry| OpenConnection {
+            ip: entry.peer.ip().to_canonical(),
+            requests: entry.stats.requests.load(Relaxed),
+            errors: entry.stats.errors.load(Relaxed),
+            last_request_at: entry.last_request_at(),
+        });
+        self.shared.machines().list(open)
+    }
+
+    /// Closes every connection from one machine; returns how many there were.
+    pub fn kick_machine(&self, ip: IpAddr) -> usize {
+        let clients = self.shared.clients();
+        let from_it = clients
+            .values()
+            .filter(|entry| entry.peer.ip().to_canonical() == ip);
+        from_it.map(|entry| entry.kick.cancel()).count()
+    }
+
+    /// Closes a client's connection. False when no such client is connected.
+    pub fn kick(&self, id: ClientId) -> bool {
+        match self.shared.clients().get(&id) {
+            Some(entry) => {
+                entry.kick.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops accepting connections and answering requests; both wait, nothing is lost.
+    pub fn pause(&self) {
+        self.shared.set_paused(true);
+    }
+
+    /// Accepts the waiting connections and answers every waiting request, in order.
+    pub fn resume(&self) {
+        self.shared.set_paused(false);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.shared.paused.load(Relaxed)
+    }
+
+    /// How many clients are served at once.
+    pub fn mode(&self) -> Mode {
+        self.shared.gate.mode()
+    }
+
+    /// Changes the serving mode. Clients being served finish normally; a wider mode serves the
+    /// queued clients at once.
+    pub fn set_mode(&self, mode: Mode) {
+        if mode != self.mode() {
+            self.shared.gate.set_mode(mode);
+            self.shared.publish(Event::ModeChanged { mode });
+        }
+    }
+
+    /// The pool size the mode key switches to.
+    pub fn pool_size(&self) -> usize {
+        self.shared.pool_size
+    }
+
+    /// The pause before each reply.
+    pub fn delay(&self) -> Duration {
+        self.shared.delay()
+    }
+
+    pub fn set_delay(&self, delay: Duration) {
+        let micros = delay.as_micros() as u64;
+        if self.shared.delay_micros.swap(micros, Relaxed) != micros {
+            self.shared.publish(Event::DelayChanged { delay });
+        }
+    }
+
+    /// Stops accepting, answers the requests already read, and closes every connection.
+    /// `Server::run` returns when that is done.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+    }
+}

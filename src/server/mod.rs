@@ -1,0 +1,25 @@
+//! The time server: an accept loop that gives each client a task of its own, and a handle that
+//! watches and commands it. It knows nothing of any front end: it publishes [`Event`]s and
+//! counters and takes commands (kick, pause, resume, mode, delay, shutdown) through a
+//! [`ServerHandle`], so the headless log and the dashboard share every line of it.
+
+mod clock;
+mod config;
+mod connection;
+mod control;
+mod event;
+mod gate;
+mod handler;
+mod listener;
+mod machines;
+mod mode;
+mod shared;
+
+pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
+pub use config::Config;
+pub use control::{ClientInfo, CounterSnapshot, ServerHandle};
+pub use event::{ClientId, Event, GoneReason, Refusal, Reply};
+pub use listener::{BindError, Server};
+pub use machines::MachineInfo;
+pub use mode::Mode;
+pub use shared::REQUEST_EVENTS_PER_SECOND;
