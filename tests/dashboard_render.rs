@@ -5,7 +5,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use jamtui::dashboard::app::{Action, App, Snapshot};
+use jamtui::dashboard::app::{App, Snapshot};
+use jamtui::dashboard::bindings::Action;
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::view;
 use jamtui::protocol::time_reply;

@@ -357,22 +357,28 @@ async fn privacy_keeps_client_addresses_off_the_screen_and_out_of_exports() {
 }
 
 #[tokio::test]
-async fn read_only_ignores_kick_and_pause() {
+async fn read_only_ignores_kick_pause_hide_and_quit_but_not_ctrl_c() {
     let pane = Pane::start("--bind 127.0.0.1 --port 0 --read-only");
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     pane.wait_for("READ-ONLY").await;
     let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
     pane.wait_for("clients (1)").await;
-    pane.press("k");
-    pane.press("p");
+    for key in ["Escape", "k", "p", "h", "q"] {
+        pane.press(key);
+    }
+    // Keys are handled in order: once the help is up, every key before it was handled.
+    pane.press("?");
+    pane.wait_for("any key closes this help").await;
     client.send(b"TIME\r\n").await;
     assert_time_reply(&client.line().await);
+    pane.press("Escape");
     let screen = pane.wait_for("clients (1)").await;
     assert!(
         screen.contains("SERVING") && !screen.contains("PAUSED"),
         "{screen}"
     );
-    pane.press("q");
+    assert!(!screen.contains("addresses hidden"), "{screen}");
+    pane.press("C-c");
     assert_eq!(pane.exit_status().await.0, "0");
 }
 

@@ -23,7 +23,7 @@ use crossterm::event::KeyCode;
 use toml::Spanned;
 
 use super::{Cli, one_line_error};
-use crate::dashboard::app::Action;
+use crate::dashboard::bindings::{self, Action};
 
 /// What a config file says.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -148,93 +148,21 @@ fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, String> {
     };
     let mut keys = Vec::new();
     for (name, key) in table {
-        let action = action_named(name).ok_or_else(|| {
+        let action = Action::named(name).ok_or_else(|| {
             format!(
                 "[keys]: unknown action '{name}'; the actions are {}",
-                ACTIONS.map(|(name, _)| name).join(", ")
+                bindings::action_names().collect::<Vec<_>>().join(", ")
             )
         })?;
-        let code = key
-            .as_str()
-            .and_then(key_named)
-            .ok_or_else(|| format!("[keys] {name}: {key} is not a key; write a character, or space, enter, tab, delete, up, down, pageup, pagedown, home, end"))?;
+        let code = key.as_str().and_then(bindings::key_named).ok_or_else(|| {
+            format!(
+                "[keys] {name}: {key} is not a key; write a character, or {}",
+                bindings::key_words().collect::<Vec<_>>().join(", ")
+            )
+        })?;
         keys.push((code, action));
     }
     Ok(keys)
-}
-
-const ACTIONS: [(&str, Action); 24] = [
-    ("up", Action::Up),
-    ("down", Action::Down),
-    ("page-up", Action::PageUp),
-    ("page-down", Action::PageDown),
-    ("first", Action::Home),
-    ("last", Action::End),
-    ("kick", Action::Kick),
-    ("pause", Action::TogglePause),
-    ("focus", Action::ToggleFocus),
-    ("machines", Action::ToggleClientsView),
-    ("theme", Action::CycleTheme),
-    ("mode", Action::CycleMode),
-    ("more-delay", Action::MoreDelay),
-    ("less-delay", Action::LessDelay),
-    ("conversation", Action::OpenConversation),
-    ("freeze", Action::ToggleFreeze),
-    ("privacy", Action::TogglePrivacy),
-    ("export", Action::Export),
-    ("search", Action::StartSearch),
-    ("next-match", Action::NextMatch),
-    ("previous-match", Action::PreviousMatch),
-    ("levels", Action::CycleLogLevel),
-    ("help", Action::ToggleHelp),
-    ("quit", Action::Quit),
-];
-
-fn action_named(name: &str) -> Option<Action> {
-    ACTIONS
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, action)| *action)
-}
-
-/// Bindings as a config file would write them: `x kick, space pause`.
-pub fn describe_keys(keys: &[(KeyCode, Action)]) -> String {
-    let described = keys.iter().filter_map(|(code, action)| {
-        let (name, _) = ACTIONS.iter().find(|(_, known)| known == action)?;
-        let key = match KEY_NAMES.iter().find(|(_, known)| known == code) {
-            Some((key, _)) => (*key).to_string(),
-            None => code.as_char()?.to_string(),
-        };
-        Some(format!("{key} {name}"))
-    });
-    described.collect::<Vec<_>>().join(", ")
-}
-
-/// The keys a config file names by a word; any other key is its character.
-const KEY_NAMES: [(&str, KeyCode); 11] = [
-    ("space", KeyCode::Char(' ')),
-    ("enter", KeyCode::Enter),
-    ("tab", KeyCode::Tab),
-    ("delete", KeyCode::Delete),
-    ("backspace", KeyCode::Backspace),
-    ("up", KeyCode::Up),
-    ("down", KeyCode::Down),
-    ("pageup", KeyCode::PageUp),
-    ("pagedown", KeyCode::PageDown),
-    ("home", KeyCode::Home),
-    ("end", KeyCode::End),
-];
-
-fn key_named(name: &str) -> Option<KeyCode> {
-    let mut characters = name.chars();
-    if let (Some(c), None) = (characters.next(), characters.next()) {
-        return Some(KeyCode::Char(c));
-    }
-    let name = name.to_ascii_lowercase();
-    KEY_NAMES
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, code)| *code)
 }
 
 #[cfg(test)]
@@ -278,18 +206,6 @@ mod tests {
                 (KeyCode::Char(' '), Action::TogglePause),
                 (KeyCode::Char('Q'), Action::Quit)
             ]
-        );
-    }
-
-    #[test]
-    fn bindings_are_described_as_the_file_writes_them() {
-        let config = parsed(
-            "[keys]\nkick = \"delete\"\nmachines = \"M\"\npause = \"space\"\nquit = \"Q\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            describe_keys(&config.keys),
-            "delete kick, M machines, space pause, Q quit"
         );
     }
 

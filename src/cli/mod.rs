@@ -119,7 +119,10 @@ pub struct ServeArgs {
     pub theme: ThemeName,
     /// Key bindings from the config file (not a flag).
     #[arg(skip)]
-    pub keys: Vec<(crossterm::event::KeyCode, crate::dashboard::app::Action)>,
+    pub keys: Vec<(
+        crossterm::event::KeyCode,
+        crate::dashboard::bindings::Action,
+    )>,
     /// How log lines look
     #[arg(long, value_enum, default_value_t = LogFormat::Classic)]
     pub log_format: LogFormat,

@@ -10,6 +10,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
+use crate::dashboard::bindings::Action;
 use crate::dashboard::conversation::Conversations;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::{LogHistory, LogLine};
@@ -55,60 +56,6 @@ pub struct Snapshot {
     pub mode: Mode,
     /// The pause before each reply.
     pub delay: Duration,
-}
-
-/// What a key asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Kick,
-    TogglePause,
-    ToggleFocus,
-    /// `v`: the clients table lists connections, or machines (their connections added up).
-    ToggleClientsView,
-    CycleTheme,
-    /// `m`: concurrent → sequential → pool → concurrent.
-    CycleMode,
-    /// `+` and `-`: the processing delay, a step up or down.
-    MoreDelay,
-    LessDelay,
-    /// Enter: the selected client's conversation.
-    OpenConversation,
-    /// `f`: stop updating the screen (the server goes on serving).
-    ToggleFreeze,
-    /// `h`: hide client addresses (privacy mode).
-    TogglePrivacy,
-    /// `e`: write the per-client statistics as CSV.
-    Export,
-    /// `/`: search the log; `n` / `N`: next and previous match.
-    StartSearch,
-    NextMatch,
-    PreviousMatch,
-    /// `l`: which log levels the panel shows.
-    CycleLogLevel,
-    ToggleHelp,
-    /// Esc: closes the help or the conversation if one is open, else quits.
-    Back,
-    Quit,
-}
-
-impl Action {
-    /// Whether the action commands the server (and so is off in read-only mode).
-    fn changes_the_server(self) -> bool {
-        matches!(
-            self,
-            Action::Kick
-                | Action::TogglePause
-                | Action::CycleMode
-                | Action::MoreDelay
-                | Action::LessDelay
-        )
-    }
 }
 
 /// What the dashboard asks of the server (or of its surroundings: the log, the disk).
@@ -337,12 +284,19 @@ impl App {
 
     /// Applies a key's action; returns what the server must do, if anything.
     pub fn update(&mut self, action: Action) -> Option<Command> {
-        if self.show_help && !matches!(action, Action::Quit) {
+        if self.show_help && action != Action::Quit {
             // Any key closes the help; only `?` or Esc are advertised.
             self.show_help = false;
             return None;
         }
-        if self.read_only && action.changes_the_server() {
+        // Esc quits only when there is nothing to close.
+        let nothing_open = self.conversation.is_none() && self.search.is_none();
+        let action = if action == Action::Back && nothing_open {
+            Action::Quit
+        } else {
+            action
+        };
+        if self.read_only && !action.allowed_read_only() {
             // The footer already says these keys are off.
             return None;
         }
@@ -425,8 +379,8 @@ impl App {
             }
             Action::ToggleHelp => self.show_help = true,
             Action::Back if self.conversation.is_some() => self.close_conversation(),
-            Action::Back if self.search.is_some() => self.search = None,
-            Action::Back | Action::Quit => self.quit = true,
+            Action::Back => self.search = None,
+            Action::Quit => self.quit = true,
         }
         None
     }
@@ -830,8 +784,8 @@ mod tests {
     }
 
     #[test]
-    fn read_only_refuses_what_would_change_the_server() {
-        let (mut app, _) = with_clients(&[1]);
+    fn read_only_refuses_what_reaches_beyond_the_screen() {
+        let (mut app, _) = with_clients(&[1, 2]);
         app.read_only = true;
         for action in [
             Action::Kick,
@@ -839,12 +793,20 @@ mod tests {
             Action::CycleMode,
             Action::MoreDelay,
             Action::LessDelay,
+            Action::Export,
+            Action::Quit,
         ] {
             assert_eq!(app.update(action), None, "{action:?}");
         }
-        assert_eq!(app.update(Action::Export), Some(Command::Export));
+        app.update(Action::TogglePrivacy);
+        assert!(!app.privacy, "h would show hidden addresses");
+        app.update(Action::Back);
+        assert!(!app.quit, "Esc with nothing open would quit");
+        app.update(Action::OpenConversation);
+        app.update(Action::Back);
+        assert_eq!(app.conversation, None, "Esc still closes a panel");
         app.update(Action::Down);
-        assert_eq!(app.selected, Some(1));
+        assert_eq!(app.selected, Some(2));
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! snapshots through the server's handle on a timer, and the log reaches it through tracing.
 
 pub mod app;
+pub mod bindings;
 pub mod conversation;
 pub mod export;
 pub mod glyphs;
-pub mod keys;
 pub mod theme;
 pub mod view;
 
@@ -165,11 +165,15 @@ where
 /// A key press goes to the search prompt while one is open, else to its action; then whatever
 /// the key asks for is done.
 fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
-    let command = if app.typing() {
+    let command = if bindings::is_interrupt(&key) {
+        // Ctrl-C: like SIGINT, it always quits, read-only or not.
+        app.quit = true;
+        None
+    } else if app.typing() {
         app.type_key(key)
     } else {
         app.notice = None;
-        keys::action(key, &app.custom_keys).and_then(|action| app.update(action))
+        bindings::action(key, &app.custom_keys).and_then(|action| app.update(action))
     };
     match command {
         Some(Command::Export) => {

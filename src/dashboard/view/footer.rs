@@ -1,11 +1,12 @@
-//! The bottom line: the keys (read-only mode says which are off), or the latest notice.
+//! The bottom line: the keys a newcomer needs (read-only mode says which are off), or the latest
+//! notice.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::dashboard::app::App;
-use crate::dashboard::keys::{FOOTER, FooterKey};
+use crate::dashboard::bindings::{BINDINGS, FooterKey};
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -14,10 +15,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" {notice} "), theme.paused));
     }
     if app.read_only {
-        spans.push(Span::styled(" READ-ONLY: k p m +- off ", theme.paused));
+        spans.push(Span::styled(
+            format!(" READ-ONLY: {} off, Ctrl-C quits ", refused_keys()),
+            theme.paused,
+        ));
     }
-    for (key, what, changes_server) in FOOTER {
-        if app.read_only && changes_server {
+    for binding in &BINDINGS {
+        let Some((key, what)) = binding.footer else {
+            continue;
+        };
+        if app.read_only && !binding.action.allowed_read_only() {
             continue;
         }
         let key = match key {
@@ -29,4 +36,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" {what}"), theme.label));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// The first key of every action read-only mode refuses: `k p m + - h e q`.
+fn refused_keys() -> String {
+    let keys = BINDINGS
+        .iter()
+        .filter(|binding| !binding.action.allowed_read_only())
+        .filter_map(|binding| binding.keys.first()?.as_char())
+        .map(String::from);
+    keys.collect::<Vec<_>>().join(" ")
 }

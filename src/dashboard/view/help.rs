@@ -8,25 +8,24 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{centered, panel};
 use crossterm::event::KeyCode;
 
-use crate::cli::config_file::describe_keys;
-use crate::dashboard::app::Action;
-use crate::dashboard::keys::HELP;
+use crate::dashboard::bindings::{self, Action, BINDINGS};
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, custom_keys: &[(KeyCode, Action)], theme: &Theme) {
-    let mut lines: Vec<Line> = HELP
+    let mut lines: Vec<Line> = BINDINGS
         .iter()
+        .filter_map(|binding| binding.help)
         .map(|(keys, what)| {
             Line::from(vec![
                 Span::styled(format!(" {keys:<22}"), theme.key),
-                Span::styled(*what, theme.base),
+                Span::styled(what, theme.base),
             ])
         })
         .collect();
     if !custom_keys.is_empty() {
         lines.push(Line::from(vec![
             Span::styled(format!(" {:<22}", "config file"), theme.key),
-            Span::styled(describe_keys(custom_keys), theme.base),
+            Span::styled(bindings::describe(custom_keys), theme.base),
         ]));
     }
     lines.push(Line::default());
