@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use jamtui::cli::{Command, ParseFailure, one_line_error, parse_with_config};
+use jamtui::cli::{self, Command, ParseFailure, one_line_error, parse_with_config};
+use jamtui::run;
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
@@ -23,22 +24,17 @@ fn main() -> ExitCode {
     // Thousands of clients need thousands of file descriptors; raise the soft limit to the hard one.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let outcome = match cli.command {
-        Some(Command::Client(args)) => run_client(&args),
-        Some(Command::Bench(args)) => run_bench(&args),
+        Some(Command::Client(args)) => run::client(args.options()),
+        Some(Command::Bench(args)) => run::bench(args.options(), args.json),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut jamtui::cli::command(),
-                "jamtui",
-                &mut std::io::stdout(),
-            );
+            clap_complete::generate(shell, &mut cli::command(), "jamtui", &mut std::io::stdout());
             Ok(())
         }
-        Some(Command::Man) => clap_mangen::Man::new(jamtui::cli::command())
+        Some(Command::Man) => clap_mangen::Man::new(cli::command())
             .render(&mut std::io::stdout())
             .map_err(Into::into),
-        None if cli.serve.headless => jamtui::run::headless::run(&cli.serve),
-        None => jamtui::dashboard::run(&cli.serve),
+        None if cli.serve.headless => run::headless(&cli.serve.serve_options()),
+        None => run::with_dashboard(&cli.serve.serve_options(), &cli.serve.dashboard_options()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,32 +51,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn run_client(args: &jamtui::cli::ClientArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let mut signals = jamtui::run::signals::ShutdownSignals::install()?;
-        tokio::select! {
-            outcome = jamtui::client::run(args.options()) => outcome,
-            () = signals.recv() => Ok(()),
-        }
-    })
-}
-
-fn run_bench(args: &jamtui::cli::BenchArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
-    let report = runtime.block_on(jamtui::bench::run(args.options()))?;
-    if args.json {
-        println!("{}", report.to_json());
-    } else {
-        println!("{}", report.to_text());
-    }
-    if report.requests == 0 {
-        anyhow::bail!(
-            "no request was answered: {}",
-            report.first_error.as_deref().unwrap_or("no error seen")
-        );
-    }
-    Ok(())
 }

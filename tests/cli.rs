@@ -440,6 +440,24 @@ async fn privacy_masks_addresses_in_the_log() {
     assert_eq!(server.exit_code().await, Some(0));
 }
 
+#[tokio::test]
+async fn privacy_masks_addresses_in_the_json_log_fields_too() {
+    let mut server = Headless::start(&["--privacy", "--log-format", "json"]).await;
+    let (_, client_port) = ask_time(server.port).await;
+    let line = server.expect_line("sending").await;
+    let object: serde_json::Value = serde_json::from_str(&line).expect("one JSON object");
+    assert_eq!(object["peer"], format!("127.0.x.x:{client_port}"), "{line}");
+    assert!(
+        object["message"]
+            .as_str()
+            .is_some_and(|message| message.ends_with(&format!("to ('127.0.x.x', {client_port})"))),
+        "{line}"
+    );
+    assert!(!line.contains("127.0.0.1:"), "{line}");
+    server.signal("TERM");
+    assert_eq!(server.exit_code().await, Some(0));
+}
+
 fn config_file(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("jamtui-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -2,15 +2,16 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jamtui::client::demo::DemoClients;
 use jamtui::dashboard::app::{App, ClientsView};
 use jamtui::dashboard::theme::ThemeName;
-use jamtui::dashboard::{run_loop, snapshot};
-use jamtui::run::signals::ShutdownSignals;
+use jamtui::dashboard::{Feeds, run_loop, snapshot};
+use jamtui::log::history::LogHistory;
+use jamtui::text::mask::Privacy;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -67,9 +68,11 @@ async fn keys_pause_resume_kick_and_quit() {
 
         keys.send(key(KeyCode::Char('q'))).unwrap();
     };
-    let no_demo = DemoClients::default();
-    let privacy = std::sync::atomic::AtomicBool::new(false);
-    let mut signals = ShutdownSignals::install().unwrap();
+    let feeds = Feeds {
+        history: LogHistory::default(),
+        privacy: Privacy::default(),
+        demo_peers: &HashSet::new,
+    };
     let (shown, ()) = tokio::join!(
         tokio::time::timeout(
             WAIT,
@@ -77,9 +80,8 @@ async fn keys_pause_resume_kick_and_quit() {
                 &mut terminal,
                 input,
                 &handle,
-                &no_demo,
-                &mut signals,
-                &privacy,
+                &feeds,
+                std::future::pending(),
                 &mut app
             )
         ),

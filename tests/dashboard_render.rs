@@ -14,6 +14,7 @@ use jamtui::server::MachineInfo;
 use jamtui::server::Mode;
 use jamtui::server::{ClientInfo, CounterSnapshot};
 use jamtui::server::{Event, GoneReason};
+use jamtui::text::mask::mark;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -21,23 +22,26 @@ use ratatui::backend::TestBackend;
 fn fill_log() {
     static LOG: Once = Once::new();
     LOG.call_once(|| {
+        // Client addresses are marked, as the server's log thread writes them.
+        let client = mark("127.0.0.1:43256".parse().unwrap());
         let lines = [
             (
                 log::Level::Warn,
-                "[SERVER] listening on 0.0.0.0:45000, answering TIME in Asia/Jakarta time",
+                "[SERVER] listening on 0.0.0.0:45000, answering TIME in Asia/Jakarta time"
+                    .to_string(),
             ),
-            (log::Level::Warn, "connection from ('127.0.0.1', 43256)"),
+            (log::Level::Warn, format!("connection from {client}")),
             (
                 log::Level::Warn,
-                r"[SERVER] received b'TIME\r\n' from ('127.0.0.1', 43256)",
+                format!(r"[SERVER] received b'TIME\r\n' from {client}"),
             ),
             (
                 log::Level::Warn,
-                "[SERVER] sending JAM 23:19:50 to ('127.0.0.1', 43256)",
+                format!("[SERVER] sending JAM 23:19:50 to {client}"),
             ),
             (
                 log::Level::Error,
-                "[SERVER] accepting a connection failed: Too many open files; retrying",
+                "[SERVER] accepting a connection failed: Too many open files; retrying".to_string(),
             ),
         ];
         for (level, line) in lines {
@@ -371,6 +375,28 @@ fn the_conversation_panel() {
 }
 
 #[test]
+fn privacy_hides_a_scoped_ipv6_address_in_the_conversation_panel() {
+    let mut app = app(3, false);
+    let peer: SocketAddr = "[fe80::1%4]:42675".parse().unwrap();
+    app.conversations
+        .record(&Event::Connected { id: 2, peer }, "23:19:49.870", None);
+    app.update(Action::Down);
+    app.update(Action::OpenConversation);
+    let shown = draw(&mut app, 100, 30).backend().to_string();
+    assert!(
+        shown.contains("connected from [fe80::1%4]:42675"),
+        "{shown}"
+    );
+    app.update(Action::TogglePrivacy);
+    let hidden = draw(&mut app, 100, 30).backend().to_string();
+    assert!(!hidden.contains("fe80::1"), "{hidden}");
+    assert!(
+        hidden.contains("connected from [fe80:0:x:x:x:x:x:x]:42675"),
+        "{hidden}"
+    );
+}
+
+#[test]
 fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
     let mut app = app(3, false);
     app.update(Action::ToggleClientsView);
@@ -459,7 +485,10 @@ fn a_log_search_shows_its_matches_with_the_query_highlighted() {
         // 23:19:5n in Jakarta.
         at: 1_795_623_590 + i64::from(n),
         level: tracing::Level::WARN,
-        message: format!("[SERVER] closing connection with ('127.0.0.1', 4300{n}) ({reason})"),
+        message: format!(
+            "[SERVER] closing connection with {} ({reason})",
+            mark(SocketAddr::from(([127, 0, 0, 1], 43000 + n)))
+        ),
     };
     app.show_matches(vec![
         line(1, "quit"),

@@ -14,8 +14,10 @@ use ipnet::IpNet;
 use crate::bench::BenchOptions;
 use crate::cli::config_file::{self as config, FileConfig};
 use crate::client::ClientOptions;
+use crate::dashboard;
 use crate::dashboard::theme::ThemeName;
 use crate::log::LogFormat;
+use crate::run::ServeOptions;
 use crate::server::Config;
 use crate::server::Mode;
 use crate::server::Zone;
@@ -152,6 +154,27 @@ impl ServeArgs {
             pool_size: self.pool_size as usize,
             delay: self.delay,
             panic_on: None,
+        }
+    }
+
+    pub fn serve_options(&self) -> ServeOptions {
+        ServeOptions {
+            server: self.server_config(),
+            demo: self.demo,
+            log_format: self.log_format,
+            log_file: self.log_file.clone(),
+            privacy: self.privacy,
+        }
+    }
+
+    pub fn dashboard_options(&self) -> dashboard::Options {
+        dashboard::Options {
+            theme: self.theme,
+            read_only: self.read_only,
+            ascii: self.ascii,
+            mouse: !self.no_mouse,
+            export_on_exit: self.export_on_exit.clone(),
+            keys: self.keys.clone(),
         }
     }
 }

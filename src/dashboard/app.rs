@@ -19,6 +19,7 @@ use crate::server::MachineInfo;
 use crate::server::Mode;
 use crate::server::Zone;
 use crate::server::{ClientInfo, CounterSnapshot};
+use crate::text::mask::Masker;
 
 /// Where a selection at `current` of `count` rows goes on a key; `None` when there are no rows.
 fn moved(current: usize, count: usize, action: Action) -> Option<usize> {
@@ -270,6 +271,11 @@ impl App {
         if self.selected_machine_index().is_none() && !self.snapshot.machines.is_empty() {
             self.selected_machine = self.snapshot.machines.first().map(|m| m.ip);
         }
+    }
+
+    /// How client addresses are shown right now.
+    pub fn masker(&self) -> Masker {
+        Masker::new(self.privacy)
     }
 
     pub fn selected_index(&self) -> Option<usize> {

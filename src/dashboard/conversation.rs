@@ -2,6 +2,7 @@
 //! zooms into one client.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::server::{ClientId, Event, Reply};
@@ -20,6 +21,8 @@ pub struct Exchange {
     pub text: String,
     /// For replies: from reading the request to writing the reply.
     pub latency: Option<Duration>,
+    /// For the note of a connection: the client's address, written after `text` when shown.
+    pub peer: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +52,13 @@ impl Conversations {
     pub fn record(&mut self, event: &Event, at: &str, keep: Option<ClientId>) {
         match event {
             Event::Connected { id, peer } => {
-                self.push(*id, note(at, format!("connected from {peer}")));
+                self.push(
+                    *id,
+                    Exchange {
+                        peer: Some(*peer),
+                        ..note(at, "connected from".into())
+                    },
+                );
             }
             Event::Served {
                 id,
@@ -65,6 +74,7 @@ impl Conversations {
                         direction: Direction::In,
                         text: pyrepr::bytes(request),
                         latency: None,
+                        peer: None,
                     },
                 );
                 let sent = match reply {
@@ -79,6 +89,7 @@ impl Conversations {
                         direction: Direction::Out,
                         text: escaped(sent),
                         latency: Some(*latency),
+                        peer: None,
                     },
                 );
             }
@@ -113,6 +124,7 @@ fn note(at: &str, text: String) -> Exchange {
         direction: Direction::Note,
         text,
         latency: None,
+        peer: None,
     }
 }
 

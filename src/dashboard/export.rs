@@ -9,11 +9,11 @@ use chrono::{DateTime, Local};
 
 use crate::server::ClientInfo;
 use crate::server::MachineInfo;
-use crate::text::mask::{mask_addr, mask_ip};
+use crate::text::mask::Masker;
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
-/// latency. Addresses are masked in privacy mode.
-pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Result<()> {
+/// latency. `masker` writes the addresses.
+pub fn write_csv(path: &Path, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
     let mut writer = csv::Writer::from_path(path)?;
     writer.write_record([
         "address",
@@ -26,13 +26,8 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Resu
     let clock = WallClock::now();
     for client in clients {
         let connected_for = clock.now.saturating_duration_since(client.connected_at);
-        let address = if privacy {
-            mask_addr(client.peer)
-        } else {
-            client.peer.to_string()
-        };
         writer.write_record([
-            address,
+            masker.addr(client.peer),
             clock.timestamp(client.connected_at),
             format!("{:.3}", connected_for.as_secs_f64()),
             client.requests.to_string(),
@@ -46,8 +41,8 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], privacy: bool) -> io::Resu
 }
 
 /// Writes one row per machine: address, connections, open now, requests, errors, first and last
-/// seen, how its last connection ended. Addresses are masked in privacy mode.
-pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], privacy: bool) -> io::Result<()> {
+/// seen, how its last connection ended. `masker` writes the addresses.
+pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], masker: Masker) -> io::Result<()> {
     let mut writer = csv::Writer::from_path(path)?;
     writer.write_record([
         "machine",
@@ -61,13 +56,8 @@ pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], privacy: bool) 
     ])?;
     let clock = WallClock::now();
     for machine in machines {
-        let address = if privacy {
-            mask_ip(machine.ip)
-        } else {
-            machine.ip.to_string()
-        };
         writer.write_record([
-            address,
+            masker.ip(machine.ip),
             machine.connections.to_string(),
             machine.connected.to_string(),
             machine.requests.to_string(),

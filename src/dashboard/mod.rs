@@ -11,34 +11,27 @@ pub mod glyphs;
 pub mod theme;
 pub mod view;
 
-use std::io::IsTerminal;
-use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::bail;
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream, KeyEvent,
-    KeyEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream, KeyCode,
+    KeyEvent, KeyEventKind,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-
-use crate::cli::ServeArgs;
-use crate::server::unix_now;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::client::demo::DemoClients;
 use crate::dashboard::app::{App, ClientsView, Command, Snapshot};
-use crate::log;
+use crate::dashboard::bindings::Action;
+use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
-use crate::run::session;
-use crate::run::signals::ShutdownSignals;
-use crate::server::Event;
-use crate::server::ServerHandle;
+use crate::server::{Event, ServerHandle, unix_now};
+use crate::text::mask::{Masker, Privacy};
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;
@@ -46,61 +39,82 @@ const EVENTS_PER_FRAME: usize = 5000;
 /// How often the screen is refreshed from the server (10 frames/s), besides at once after a key.
 const FRAME_INTERVAL: Duration = Duration::from_millis(100);
 
-pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    if !std::io::stdout().is_terminal() {
-        bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
-    }
-    let history = LogHistory::default();
-    log::init_dashboard(args.log_file.as_deref(), history.clone())?;
-    let privacy = Arc::new(AtomicBool::new(args.privacy));
-    session::run(args, Arc::clone(&privacy), async |handle, demo, signals| {
-        let mut app = App::new(
-            handle.local_addr(),
-            handle.zone(),
-            args.theme,
-            snapshot(handle, ClientsView::Connections),
-        );
-        app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
-        app.pool_size = handle.pool_size();
-        app.privacy = args.privacy;
-        app.read_only = args.read_only;
-        app.ascii = args.ascii;
-        app.export_path = args.export_on_exit.clone();
-        app.history = history;
-        app.custom_keys = args.keys.clone();
+/// How the dashboard looks and what it may do; set from the command line and the config file.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub theme: ThemeName,
+    /// Only what stays on screen: no kick, pause, mode, delay, privacy, export or quit by key.
+    pub read_only: bool,
+    /// Plain-ASCII borders, charts and symbols.
+    pub ascii: bool,
+    /// Click rows and scroll with the wheel (else the terminal keeps the mouse, to copy text).
+    pub mouse: bool,
+    /// Where `e` writes, and where the table is written on quitting.
+    pub export_on_exit: Option<PathBuf>,
+    /// Key bindings from the config file, before the built-in ones.
+    pub keys: Vec<(KeyCode, Action)>,
+}
 
-        // ratatui's init installs a panic hook that restores the terminal before the message.
-        let mut terminal = ratatui::try_init()?;
-        let mouse = !args.no_mouse;
-        let shown = async {
-            if mouse {
-                capture_mouse()?;
-            }
-            run_loop(
-                &mut terminal,
-                EventStream::new(),
-                handle,
-                demo,
-                signals,
-                &privacy,
-                &mut app,
-            )
-            .await
+/// What the dashboard watches besides the server: the log's searchable history, the privacy
+/// switch it shares with the log, and which connections are the built-in demo clients.
+pub struct Feeds<'a> {
+    pub history: LogHistory,
+    pub privacy: Privacy,
+    pub demo_peers: &'a dyn Fn() -> HashSet<SocketAddr>,
+}
+
+/// Shows the dashboard in this terminal (the caller checks there is one) until the user quits or `stop` resolves, then gives the
+/// terminal back (whatever happened) and writes `--export-on-exit`.
+pub async fn run(
+    handle: &ServerHandle,
+    options: &Options,
+    feeds: &Feeds<'_>,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let mut app = App::new(
+        handle.local_addr(),
+        handle.zone(),
+        options.theme,
+        snapshot(handle, ClientsView::Connections),
+    );
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
+    app.pool_size = handle.pool_size();
+    app.privacy = feeds.privacy.masker().hides();
+    app.read_only = options.read_only;
+    app.ascii = options.ascii;
+    app.export_path = options.export_on_exit.clone();
+    app.history = feeds.history.clone();
+    app.custom_keys = options.keys.clone();
+
+    // ratatui's init installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::try_init()?;
+    let shown = async {
+        if options.mouse {
+            capture_mouse()?;
         }
-        .await;
-        // Whatever happened, the terminal is given back.
-        if mouse {
-            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        }
-        ratatui::restore();
-        shown?;
-        if let Some(path) = &args.export_on_exit {
-            export_table(handle, &app, path)
-                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
-        }
-        Ok(())
-    })
+        run_loop(
+            &mut terminal,
+            EventStream::new(),
+            handle,
+            feeds,
+            stop,
+            &mut app,
+        )
+        .await
+    }
+    .await;
+    // Whatever happened, the terminal is given back.
+    if options.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    shown?;
+    if let Some(path) = &options.export_on_exit {
+        export_table(handle, &app, path)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Test hook: `JAMTUI_TEST_PANIC_AFTER=700ms` makes the dashboard panic after that long, so a
@@ -117,9 +131,8 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     mut input: S,
     handle: &ServerHandle,
-    demo: &DemoClients,
-    signals: &mut ShutdownSignals,
-    privacy: &AtomicBool,
+    feeds: &Feeds<'_>,
+    stop: impl Future<Output = ()>,
     app: &mut App,
 ) -> anyhow::Result<()>
 where
@@ -130,18 +143,19 @@ where
     let mut frames = tokio::time::interval(FRAME_INTERVAL);
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut events = handle.subscribe();
+    let mut stop = std::pin::pin!(stop);
     while !app.quit {
         record_events(&mut events, app);
         if !app.frozen {
             terminal.draw(|frame| view::render(frame, app))?;
         }
         tokio::select! {
-            _ = frames.tick() => refresh(app, handle, demo),
+            _ = frames.tick() => refresh(app, handle, feeds),
             event = input.next() => match event {
                 Some(Ok(TerminalEvent::Key(key))) if key.kind == KeyEventKind::Press => {
                     on_key(app, handle, key);
-                    privacy.store(app.privacy, Relaxed);
-                    refresh(app, handle, demo);
+                    feeds.privacy.set(app.privacy);
+                    refresh(app, handle, feeds);
                     // A frozen view is still redrawn after a key, to show the key's effect.
                     terminal.draw(|frame| view::render(frame, app))?;
                 }
@@ -156,7 +170,7 @@ where
                 Some(Err(error)) => return Err(error.into()),
                 None => app.quit = true,
             },
-            _ = signals.recv() => app.quit = true,
+            () = &mut stop => app.quit = true,
         }
     }
     Ok(())
@@ -180,7 +194,7 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
             app.notice = Some(export_now(handle, app));
         }
         Some(Command::Search(query)) => {
-            let matches = app.history.search(&query);
+            let matches = app.history.search(&query, Masker::new(app.privacy));
             app.show_matches(matches);
         }
         Some(command) => apply(handle, command),
@@ -200,9 +214,9 @@ fn capture_mouse() -> std::io::Result<()> {
     Ok(())
 }
 
-fn refresh(app: &mut App, handle: &ServerHandle, demo: &DemoClients) {
+fn refresh(app: &mut App, handle: &ServerHandle, feeds: &Feeds<'_>) {
     app.refresh(snapshot(handle, app.clients_view));
-    app.demo_peers = demo.peers();
+    app.demo_peers = (feeds.demo_peers)();
 }
 
 /// Feeds the conversations with the server's events since the last frame. At most
@@ -262,8 +276,8 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
 
 fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
     match app.clients_view {
-        ClientsView::Connections => export::write_csv(path, &handle.clients(), app.privacy),
-        ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.privacy),
+        ClientsView::Connections => export::write_csv(path, &handle.clients(), app.masker()),
+        ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.masker()),
     }
 }
 

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use tracing::{Level, Subscriber};
 
+use crate::text::mask::Masker;
+
 /// Lines kept (as many as tui-logger's own main buffer).
 const KEPT: usize = 10_000;
 
@@ -14,6 +16,7 @@ pub struct LogLine {
     /// When it was logged, in Unix seconds (shown in the clock's zone).
     pub at: i64,
     pub level: Level,
+    /// Client addresses marked, to be written by a `Masker`.
     pub message: String,
 }
 
@@ -33,15 +36,21 @@ impl LogHistory {
         }
     }
 
-    /// The kept lines that contain `query` (ignoring case), oldest first.
-    pub fn search(&self, query: &str) -> Vec<LogLine> {
+    /// The kept lines that contain `query` (ignoring case) as `masker` writes them, oldest
+    /// first: a hidden address cannot be found by searching for it.
+    pub fn search(&self, query: &str, masker: Masker) -> Vec<LogLine> {
         let query = query.to_ascii_lowercase();
         self.lines
             .lock()
             .map(|lines| {
                 lines
                     .iter()
-                    .filter(|line| line.message.to_ascii_lowercase().contains(&query))
+                    .filter(|line| {
+                        masker
+                            .render(&line.message)
+                            .to_ascii_lowercase()
+                            .contains(&query)
+                    })
                     .cloned()
                     .collect()
             })
@@ -56,7 +65,7 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
         _ctx: tracing_subscriber::layer::Context<'_, S>,
     ) {
         let mut message = String::new();
-        if crate::log::write_message(event, &mut message).is_ok() {
+        if super::format::write_message(event, &mut message).is_ok() {
             self.push(LogLine {
                 at: crate::server::unix_now(),
                 level: *event.metadata().level(),
@@ -86,13 +95,26 @@ mod tests {
         history.push(line(
             "[SERVER] closing connection with ('127.0.0.1', 1) (quit)",
         ));
-        let found = history.search("CONNECTION");
+        let found = history.search("CONNECTION", Masker::SHOW);
         assert_eq!(found.len(), 2);
         assert!(found[0].message.starts_with("connection from"));
         for _ in 0..KEPT {
             history.push(line("filler"));
         }
-        assert!(history.search("connection").is_empty());
-        assert_eq!(history.search("filler").len(), KEPT);
+        assert!(history.search("connection", Masker::SHOW).is_empty());
+        assert_eq!(history.search("filler", Masker::SHOW).len(), KEPT);
+    }
+
+    #[test]
+    fn a_hidden_address_cannot_be_found() {
+        let history = LogHistory::default();
+        let peer = "172.16.16.102:43256".parse().unwrap();
+        history.push(line(&format!(
+            "connection from {}",
+            crate::text::mask::mark(peer)
+        )));
+        assert_eq!(history.search("16.102", Masker::SHOW).len(), 1);
+        assert!(history.search("16.102", Masker::HIDE).is_empty());
+        assert_eq!(history.search("172.16.x.x", Masker::HIDE).len(), 1);
     }
 }

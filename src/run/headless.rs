@@ -1,16 +1,13 @@
 //! `jamtui --headless`: the server with its log on stderr, until Ctrl-C or SIGTERM.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-
-use crate::cli::ServeArgs;
+use super::{ServeOptions, session};
 use crate::log;
-use crate::run::session;
+use crate::text::mask::Privacy;
 
-pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    log::init_stderr(args.log_format, args.log_file.as_deref())?;
-    let privacy = Arc::new(AtomicBool::new(args.privacy));
-    session::run(args, privacy, async |_, _, signals| {
+pub fn run(options: &ServeOptions) -> anyhow::Result<()> {
+    let privacy = Privacy::new(options.privacy);
+    log::init_stderr(options.log_format, options.log_file.as_deref(), &privacy)?;
+    session::run(options, async |_, _, signals| {
         signals.recv().await;
         Ok(())
     })

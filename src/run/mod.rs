@@ -1,6 +1,71 @@
 //! Running jamtui: one session of the server around a front end (the headless log or the
-//! dashboard), and the signals that end it.
+//! dashboard), the client and the bench on a runtime of their own, and the signals that end them.
 
-pub mod headless;
-pub mod session;
+mod headless;
+mod session;
 pub mod signals;
+mod with_dashboard;
+
+use std::path::PathBuf;
+
+use crate::bench::BenchOptions;
+use crate::client::ClientOptions;
+use crate::dashboard;
+use crate::log::LogFormat;
+use crate::server;
+use signals::ShutdownSignals;
+
+/// One run of the server: how it serves, how it logs, and what runs beside it.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub server: server::Config,
+    /// Built-in clients like the assignment's, for a demo.
+    pub demo: usize,
+    pub log_format: LogFormat,
+    pub log_file: Option<PathBuf>,
+    /// Client addresses hidden from the start.
+    pub privacy: bool,
+}
+
+/// The server with its log on stderr, until Ctrl-C or SIGTERM.
+pub fn headless(options: &ServeOptions) -> anyhow::Result<()> {
+    headless::run(options)
+}
+
+/// The server with the dashboard in this terminal.
+pub fn with_dashboard(
+    options: &ServeOptions,
+    dashboard: &dashboard::Options,
+) -> anyhow::Result<()> {
+    with_dashboard::run(options, dashboard)
+}
+
+/// `jamtui client`, until its clients are done or Ctrl-C.
+pub fn client(options: ClientOptions) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let mut signals = ShutdownSignals::install()?;
+        tokio::select! {
+            outcome = crate::client::run(options) => outcome,
+            () = signals.recv() => Ok(()),
+        }
+    })
+}
+
+/// `jamtui bench`: the report on stdout, as text or JSON. Fails when nothing was answered.
+pub fn bench(options: BenchOptions, json: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(crate::bench::run(options))?;
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{}", report.to_text());
+    }
+    if report.requests == 0 {
+        anyhow::bail!(
+            "no request was answered: {}",
+            report.first_error.as_deref().unwrap_or("no error seen")
+        );
+    }
+    Ok(())
+}

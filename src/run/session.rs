@@ -1,25 +1,20 @@
 //! One run of the server with its log around a front end (headless or the dashboard): bind,
 //! serve, log, start the demo clients, and when the front end is done shut down gracefully.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::cli::ServeArgs;
+use super::ServeOptions;
+use super::signals::ShutdownSignals;
 use crate::client::demo::DemoClients;
 use crate::log;
-use crate::run::signals::ShutdownSignals;
-use crate::server::Server;
-use crate::server::ServerHandle;
+use crate::server::{Server, ServerHandle};
 
 /// How long stray connection tasks get after the server has finished shutting down.
 const RUNTIME_STOP_WAIT: Duration = Duration::from_millis(200);
 
-/// Runs the server until `front_end` returns. The log, already set up by the caller, masks
-/// client addresses while `privacy` is set.
+/// Runs the server until `front_end` returns. The caller has set up the log.
 pub fn run(
-    args: &ServeArgs,
-    privacy: Arc<AtomicBool>,
+    options: &ServeOptions,
     front_end: impl AsyncFnOnce(&ServerHandle, &DemoClients, &mut ShutdownSignals) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
@@ -29,12 +24,12 @@ pub fn run(
         ShutdownSignals::install()?
     };
     // Bound before any front end starts, so a busy port is reported on a normal terminal.
-    let server = runtime.block_on(Server::bind(args.server_config()))?;
+    let server = runtime.block_on(Server::bind(options.server.clone()))?;
     let handle = server.handle();
-    let log = log::spawn_event_log(&handle, privacy)?;
+    let log = log::spawn_event_log(&handle)?;
     let outcome = runtime.block_on(async {
         let served = tokio::spawn(server.run());
-        let demo = DemoClients::start(handle.local_addr(), args.demo);
+        let demo = DemoClients::start(handle.local_addr(), options.demo);
         let shown = front_end(&handle, &demo, &mut signals).await;
         drop(demo);
         handle.shutdown();

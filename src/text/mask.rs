@@ -1,97 +1,203 @@
-//! Privacy mode for projectors: client addresses are masked everywhere they are shown, keeping
-//! the network part and the port (`172.16.x.x:43256`), so students' addresses are not projected.
+//! Privacy mode for projectors: client addresses are masked wherever they are shown, keeping the
+//! network part and the port (`172.16.x.x:43256`), so students' addresses are not projected.
+//!
+//! Addresses travel as `SocketAddr` and `IpAddr` up to the point where they are drawn or
+//! written, and one [`Masker`] writes them there. Inside a log message, which is text by the time
+//! it reaches the log panel, a client's address travels as a [`mark`]: the address set apart by
+//! two private-use characters, which each sink turns into its Python form as it writes or draws
+//! the line, masked or not as privacy is at that moment.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::LazyLock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use regex::Regex;
+use super::pyrepr;
 
-/// An IP address with its host part masked: `172.16.x.x`, `2001:db8:x:x:x:x:x:x`.
-pub fn mask_ip(ip: IpAddr) -> String {
-    match ip.to_canonical() {
-        IpAddr::V4(v4) => {
-            let [a, b, _, _] = v4.octets();
-            format!("{a}.{b}.x.x")
+/// Writes client addresses in full, or with their host part hidden.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Masker {
+    hide: bool,
+}
+
+impl Masker {
+    /// Addresses in full.
+    pub const SHOW: Masker = Masker { hide: false };
+    /// Addresses with their host part hidden.
+    pub const HIDE: Masker = Masker { hide: true };
+
+    pub fn new(hide: bool) -> Masker {
+        Masker { hide }
+    }
+
+    pub fn hides(self) -> bool {
+        self.hide
+    }
+
+    /// `172.16.16.102`, or `172.16.x.x`; `2001:db8:x:x:x:x:x:x` for IPv6.
+    pub fn ip(self, ip: IpAddr) -> String {
+        if !self.hide {
+            return ip.to_string();
         }
-        IpAddr::V6(v6) => {
-            let segments = v6.segments();
-            format!("{:x}:{:x}:x:x:x:x:x:x", segments[0], segments[1])
+        match ip.to_canonical() {
+            IpAddr::V4(v4) => {
+                let [a, b, _, _] = v4.octets();
+                format!("{a}.{b}.x.x")
+            }
+            IpAddr::V6(v6) => {
+                let segments = v6.segments();
+                format!("{:x}:{:x}:x:x:x:x:x:x", segments[0], segments[1])
+            }
         }
+    }
+
+    /// `172.16.16.102:43256`, or `172.16.x.x:43256`; `[2001:db8:x:x:x:x:x:x]:43256` for IPv6
+    /// (the scope id goes with the host part).
+    pub fn addr(self, addr: SocketAddr) -> String {
+        if !self.hide {
+            return addr.to_string();
+        }
+        match addr.ip().to_canonical() {
+            IpAddr::V4(_) => format!("{}:{}", self.ip(addr.ip()), addr.port()),
+            IpAddr::V6(_) => format!("[{}]:{}", self.ip(addr.ip()), addr.port()),
+        }
+    }
+
+    /// As Python's `socket.accept()` gives it: `('127.0.0.1', 43256)`, or `('127.0.x.x', 43256)`.
+    pub fn python(self, addr: SocketAddr) -> String {
+        if !self.hide {
+            return pyrepr::addr(addr);
+        }
+        match addr {
+            SocketAddr::V4(v4) => format!("('{}', {})", self.ip(addr.ip()), v4.port()),
+            SocketAddr::V6(v6) => format!(
+                "('{}', {}, {}, {})",
+                self.ip(addr.ip()),
+                v6.port(),
+                v6.flowinfo(),
+                v6.scope_id()
+            ),
+        }
+    }
+
+    /// A log message with every [`mark`]ed address written in its Python form.
+    pub fn render(self, marked: &str) -> Cow<'_, str> {
+        if !marked.contains(MARK_START) {
+            return Cow::Borrowed(marked);
+        }
+        let mut out = String::with_capacity(marked.len());
+        let mut rest = marked;
+        while let Some(start) = rest.find(MARK_START) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + MARK_START.len_utf8()..];
+            let Some(end) = after.find(MARK_END) else {
+                // Not a mark of ours; dropped rather than shown raw.
+                rest = after;
+                continue;
+            };
+            match after[..end].parse::<SocketAddr>() {
+                Ok(addr) => out.push_str(&self.python(addr)),
+                Err(_) => out.push_str("(?)"),
+            }
+            rest = &after[end + MARK_END.len_utf8()..];
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
     }
 }
 
-/// A socket address with its host part masked: `172.16.x.x:43256`, `[2001:db8:x:x:x:x:x:x]:43256`.
-pub fn mask_addr(addr: SocketAddr) -> String {
-    match addr.ip().to_canonical() {
-        IpAddr::V4(_) => format!("{}:{}", mask_ip(addr.ip()), addr.port()),
-        IpAddr::V6(_) => format!("[{}]:{}", mask_ip(addr.ip()), addr.port()),
-    }
+const MARK_START: char = '\u{E000}';
+const MARK_END: char = '\u{E001}';
+
+/// A client's address inside a log message, for [`Masker::render`] to write.
+pub fn mark(addr: SocketAddr) -> String {
+    format!("{MARK_START}{addr}{MARK_END}")
 }
 
-/// Masks every address in a line of text: IPv4 addresses anywhere, and IPv6 addresses in the
-/// forms jamtui writes them (`('::1', 43256, 0, 0)` and `[::1]:43256`).
-pub fn mask_text(text: &str) -> String {
-    static V4: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}\b").expect("valid regex")
-    });
-    static V6: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(\(')([0-9a-fA-F:]*:[0-9a-fA-F:.]*)('|\])|(\[)([0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\])",
-        )
-        .expect("valid regex")
-    });
-    let masked = V4.replace_all(text, "$1.$2.x.x");
-    V6.replace_all(&masked, |captures: &regex::Captures| {
-        let (open, ip, close) = match captures.get(2) {
-            Some(ip) => (&captures[1], ip.as_str(), &captures[3]),
-            None => (&captures[4], &captures[5], &captures[6]),
-        };
-        match ip.parse::<IpAddr>() {
-            Ok(ip) => format!("{open}{}{close}", mask_ip(ip)),
-            Err(_) => captures[0].to_string(),
-        }
-    })
-    .into_owned()
+/// Whether addresses are hidden, shared by the dashboard's `h` key and every log sink.
+#[derive(Debug, Clone, Default)]
+pub struct Privacy(Arc<AtomicBool>);
+
+impl Privacy {
+    pub fn new(on: bool) -> Privacy {
+        Privacy(Arc::new(AtomicBool::new(on)))
+    }
+
+    pub fn set(&self, on: bool) {
+        self.0.store(on, Relaxed);
+    }
+
+    /// How to write addresses right now.
+    pub fn masker(&self) -> Masker {
+        Masker::new(self.0.load(Relaxed))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn addr(text: &str) -> SocketAddr {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn addresses_keep_network_and_port() {
+        let hide = Masker::HIDE;
+        assert_eq!(hide.addr(addr("172.16.16.102:43256")), "172.16.x.x:43256");
+        assert_eq!(hide.addr(addr("127.0.0.1:43256")), "127.0.x.x:43256");
         assert_eq!(
-            mask_addr("172.16.16.102:43256".parse().unwrap()),
-            "172.16.x.x:43256"
-        );
-        assert_eq!(
-            mask_addr("127.0.0.1:43256".parse().unwrap()),
-            "127.0.x.x:43256"
-        );
-        assert_eq!(
-            mask_addr("[2001:db8::5]:43256".parse().unwrap()),
+            hide.addr(addr("[2001:db8::5]:43256")),
             "[2001:db8:x:x:x:x:x:x]:43256"
         );
+        assert_eq!(hide.addr(addr("[::ffff:10.1.2.3]:9")), "10.1.x.x:9");
         assert_eq!(
-            mask_addr("[::ffff:10.1.2.3]:9".parse().unwrap()),
-            "10.1.x.x:9"
+            hide.addr(addr("[fe80::1%4]:42675")),
+            "[fe80:0:x:x:x:x:x:x]:42675"
+        );
+        assert_eq!(hide.ip("172.16.16.102".parse().unwrap()), "172.16.x.x");
+        assert_eq!(
+            Masker::SHOW.addr(addr("[fe80::1%4]:42675")),
+            "[fe80::1%4]:42675"
         );
     }
 
     #[test]
-    fn log_lines_are_masked_but_times_are_not() {
+    fn python_forms_match_the_assignment_log() {
+        let peer = addr("172.16.16.102:43256");
+        assert_eq!(Masker::SHOW.python(peer), "('172.16.16.102', 43256)");
+        assert_eq!(Masker::HIDE.python(peer), "('172.16.x.x', 43256)");
         assert_eq!(
-            mask_text("[SERVER] sending JAM 23:19:50 to ('172.16.16.102', 43256)"),
-            "[SERVER] sending JAM 23:19:50 to ('172.16.x.x', 43256)"
+            Masker::HIDE.python(addr("[fe80::1%4]:42675")),
+            "('fe80:0:x:x:x:x:x:x', 42675, 0, 4)"
+        );
+    }
+
+    #[test]
+    fn marked_messages_are_written_as_privacy_is_when_they_are_shown() {
+        let message = format!(
+            "[SERVER] sending JAM 23:19:50 to {}",
+            mark(addr("[fe80::1%4]:42675"))
         );
         assert_eq!(
-            mask_text("connection from ('::1', 43256, 0, 0)"),
-            "connection from ('0:0:x:x:x:x:x:x', 43256, 0, 0)"
+            Masker::SHOW.render(&message),
+            "[SERVER] sending JAM 23:19:50 to ('fe80::1', 42675, 0, 4)"
         );
         assert_eq!(
-            mask_text("listening on [::]:45000"),
-            "listening on [0:0:x:x:x:x:x:x]:45000"
+            Masker::HIDE.render(&message),
+            "[SERVER] sending JAM 23:19:50 to ('fe80:0:x:x:x:x:x:x', 42675, 0, 4)"
         );
-        assert_eq!(mask_text("no address here 12:30"), "no address here 12:30");
+        let two = format!("{} {}", mark(addr("10.0.0.1:1")), mark(addr("10.0.0.2:2")));
+        assert_eq!(Masker::HIDE.render(&two), "('10.0.x.x', 1) ('10.0.x.x', 2)");
+        assert_eq!(Masker::HIDE.render("no address 12:30"), "no address 12:30");
+        assert_eq!(Masker::HIDE.render("broken \u{E000}mark"), "broken mark");
+    }
+
+    #[test]
+    fn privacy_is_shared() {
+        let privacy = Privacy::new(false);
+        let seen_by_the_log = privacy.clone();
+        privacy.set(true);
+        assert_eq!(seen_by_the_log.masker(), Masker::HIDE);
     }
 }

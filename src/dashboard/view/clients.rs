@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{clients_panel, format, shown_addr};
+use super::{clients_panel, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::ClientInfo;
@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let clients = &app.snapshot.clients;
     let rows = clients.iter().map(|client| {
         let (state, style) = state(client, now, theme);
-        let mut address = shown_addr(app, client.peer);
+        let mut address = app.masker().addr(client.peer);
         if app.demo_peers.contains(&client.peer) {
             address.push_str(" demo");
         }
@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let address_width = clients
         .iter()
         .map(|client| {
-            shown_addr(app, client.peer).len() as u16
+            app.masker().addr(client.peer).len() as u16
                 + 5 * u16::from(app.demo_peers.contains(&client.peer))
         })
         .max()

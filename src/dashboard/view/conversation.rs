@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Clear, Row, Table};
 
-use super::{centered, format, panel, shown_addr};
+use super::{centered, format, panel};
 use crate::dashboard::app::App;
 use crate::dashboard::conversation::Direction;
 use crate::dashboard::theme::Theme;
@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .find(|client| client.id == id)
         .map_or_else(
             || "a client that left".to_string(),
-            |client| shown_addr(app, client.peer),
+            |client| app.masker().addr(client.peer),
         );
     let popup = centered(
         area,
@@ -50,10 +50,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Direction::Out => (glyphs.to_client, theme.clock),
                 Direction::Note => (glyphs.note, theme.label),
             };
-            let text = if app.privacy {
-                crate::text::mask::mask_text(&exchange.text)
-            } else {
-                exchange.text.clone()
+            let text = match exchange.peer {
+                Some(peer) => format!("{} {}", exchange.text, app.masker().addr(peer)),
+                None => exchange.text.clone(),
             };
             Row::new(vec![
                 Cell::from(exchange.at.clone()),

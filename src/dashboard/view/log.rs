@@ -12,7 +12,7 @@ use super::{is_focused, panel};
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
 use crate::server::Zone;
-use crate::text::mask::mask_text;
+use crate::text::mask::Masker;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = match &app.search {
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme,
         ))
         .formatter(Box::new(PanelFormatter {
-            privacy: app.privacy,
+            masker: app.masker(),
             zone: app.clock_zone,
             theme: *theme,
         }))
@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// `hh:mm:ss L message`, wrapped under the message, in the level's style; the time in `zone`.
 struct PanelFormatter {
-    privacy: bool,
+    masker: Masker,
     zone: Zone,
     theme: Theme,
 }
@@ -66,11 +66,7 @@ impl LogFormatter for PanelFormatter {
             log::Level::Info => (self.theme.log_info, "I"),
             log::Level::Debug | log::Level::Trace => (self.theme.log_info, "D"),
         };
-        let message = if self.privacy {
-            mask_text(record.msg())
-        } else {
-            record.msg().to_string()
-        };
+        let message = self.masker.render(record.msg());
         let logged_at = record.timestamp.timestamp().as_second();
         let prefix = format!("{} {letter} ", self.zone.hms(logged_at));
         let room = width.saturating_sub(prefix.len()).max(1);
@@ -119,11 +115,7 @@ fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, the
         .skip(first)
         .take(rows)
         .map(|(index, line)| {
-            let message = if app.privacy {
-                mask_text(&line.message)
-            } else {
-                line.message.clone()
-            };
+            let message = app.masker().render(&line.message);
             let marker = if index == search.current { ">" } else { " " };
             let at = app.clock_zone.hms(line.at);
             let mut spans = vec![Span::styled(format!("{marker}{at} "), theme.label)];

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{clients_panel, format, shown_ip};
+use super::{clients_panel, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 
@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         };
         Row::new(vec![
             Cell::from((index + 1).to_string()),
-            Cell::from(shown_ip(app, machine.ip)),
+            Cell::from(app.masker().ip(machine.ip)),
             Cell::from(machine.connected.to_string()),
             Cell::from(format::count(machine.connections)),
             Cell::from(format::count(machine.requests)),
@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     );
     let ip_width = machines
         .iter()
-        .map(|machine| shown_ip(app, machine.ip).len() as u16)
+        .map(|machine| app.masker().ip(machine.ip).len() as u16)
         .max()
         .unwrap_or(0)
         .max("machine".len() as u16);

@@ -88,24 +88,6 @@ fn is_focused(app: &App, focus: Focus) -> bool {
     app.focus == focus
 }
 
-/// A client's address as it may be shown: masked in privacy mode.
-fn shown_addr(app: &App, addr: std::net::SocketAddr) -> String {
-    if app.privacy {
-        crate::text::mask::mask_addr(addr)
-    } else {
-        addr.to_string()
-    }
-}
-
-/// A machine's address as it may be shown: masked in privacy mode.
-fn shown_ip(app: &App, ip: std::net::IpAddr) -> String {
-    if app.privacy {
-        crate::text::mask::mask_ip(ip)
-    } else {
-        ip.to_string()
-    }
-}
-
 /// The clients panel (either table): its title, and the selected row's place (` 2/5 `) at the
 /// bottom right.
 fn clients_panel<'a>(

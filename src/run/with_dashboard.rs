@@ -1,0 +1,29 @@
+//! `jamtui`: the server with the live dashboard in this terminal, its log in the log panel.
+
+use std::io::IsTerminal;
+
+use anyhow::bail;
+
+use super::{ServeOptions, session};
+use crate::dashboard::{self, Feeds};
+use crate::log;
+use crate::log::history::LogHistory;
+use crate::text::mask::Privacy;
+
+pub fn run(options: &ServeOptions, dashboard: &dashboard::Options) -> anyhow::Result<()> {
+    // Before the server binds, so nothing is started for a screen that cannot be shown.
+    if !std::io::stdout().is_terminal() {
+        bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
+    }
+    let history = LogHistory::default();
+    let privacy = Privacy::new(options.privacy);
+    log::init_dashboard(options.log_file.as_deref(), history.clone(), &privacy)?;
+    session::run(options, async |handle, demo, signals| {
+        let feeds = Feeds {
+            history,
+            privacy,
+            demo_peers: &|| demo.peers(),
+        };
+        dashboard::run(handle, dashboard, &feeds, signals.recv()).await
+    })
+}
