@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use bytes::{Buf, BytesMut};
 use hdrhistogram::Histogram;
 use regex::Regex;
@@ -18,7 +18,7 @@ use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
-use crate::client::reject_self_connection;
+use crate::client::ask;
 use crate::protocol::check_time_reply;
 
 #[derive(Debug, Clone)]
@@ -260,7 +260,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
     let request = format!("{}\r\n", options.request).into_bytes();
 
     let rss_before_hold = options.server_pid.and_then(procstat::rss_kib);
-    let held = open_held(&options, &target).await;
+    let held = open_held(&options).await;
     let held_opened = held.len();
     let rss_after_hold = options.server_pid.and_then(procstat::rss_kib);
 
@@ -275,7 +275,6 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
     let mut workers = JoinSet::new();
     let worker = Arc::new(Worker {
         options: options.clone(),
-        target: target.clone(),
         request: request.clone(),
         check: Arc::clone(&check),
         deadline,
@@ -324,20 +323,9 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
     })
 }
 
-async fn connect(target: &str, limit: Duration) -> anyhow::Result<TcpStream> {
-    let stream = timeout(limit, TcpStream::connect(target))
-        .await
-        .map_err(|_| anyhow!("cannot reach {target}: no answer within {limit:?}"))?
-        .with_context(|| format!("cannot reach {target}; is a server listening there?"))?;
-    reject_self_connection(&stream, target)?;
-    let _ = stream.set_nodelay(true);
-    Ok(stream)
-}
-
 /// What every connection's loop shares.
 struct Worker {
     options: BenchOptions,
-    target: String,
     request: Vec<u8>,
     check: Arc<Check>,
     deadline: Instant,
@@ -362,7 +350,7 @@ impl Worker {
     /// Keeps `pipeline` requests in flight on one connection until the deadline.
     async fn pipelined(&self, tally: &mut Tally) -> anyhow::Result<()> {
         let (options, request, deadline) = (&self.options, &self.request, self.deadline);
-        let mut stream = connect(&self.target, options.timeout).await?;
+        let mut stream = ask::connect(&options.host, options.port, options.timeout).await?;
         let window = request.repeat(options.pipeline);
         let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
         let mut input = BytesMut::with_capacity(64 * 1024);
@@ -406,7 +394,7 @@ impl Worker {
         let mut input = BytesMut::with_capacity(1024);
         while Instant::now() < self.deadline {
             let started = Instant::now();
-            let mut stream = connect(&self.target, options.timeout).await?;
+            let mut stream = ask::connect(&options.host, options.port, options.timeout).await?;
             stream.write_all(&self.request).await?;
             input.clear();
             let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
@@ -428,7 +416,7 @@ impl Worker {
 
 /// Tries to open the idle connections to hold, a few hundred at a time; returns those that
 /// opened (a weak server may refuse or drop many).
-async fn open_held(options: &BenchOptions, target: &str) -> Vec<TcpStream> {
+async fn open_held(options: &BenchOptions) -> Vec<TcpStream> {
     let mut held = Vec::with_capacity(options.hold);
     let mut tried = 0;
     while tried < options.hold {
@@ -436,9 +424,8 @@ async fn open_held(options: &BenchOptions, target: &str) -> Vec<TcpStream> {
         tried += batch;
         let mut opening = JoinSet::new();
         for _ in 0..batch {
-            let target = target.to_string();
-            let limit = options.timeout;
-            opening.spawn(async move { connect(&target, limit).await });
+            let (host, port, limit) = (options.host.clone(), options.port, options.timeout);
+            opening.spawn(async move { ask::connect(&host, port, limit).await });
         }
         while let Some(stream) = opening.join_next().await {
             if let Ok(Ok(stream)) = stream {
@@ -473,23 +460,15 @@ async fn ask_held(
     answered
 }
 
-/// Reads until `input` holds a whole line; returns the index of its LF.
+/// Reads one reply line into `input`, giving up after `limit`; returns the index of its LF.
 async fn read_line(
     stream: &mut TcpStream,
     input: &mut BytesMut,
     limit: Duration,
 ) -> anyhow::Result<usize> {
-    loop {
-        if let Some(end) = memchr::memchr(b'\n', input) {
-            return Ok(end);
-        }
-        let read = timeout(limit, stream.read_buf(input))
-            .await
-            .map_err(|_| anyhow!("no reply within {limit:?}"))??;
-        if read == 0 {
-            bail!("the server closed the connection without a reply");
-        }
-    }
+    timeout(limit, ask::read_line(stream, input))
+        .await
+        .map_err(|_| anyhow!("no reply within {limit:?}"))?
 }
 
 /// A progress bar on stderr while the bench runs (hidden when stderr is not a terminal).

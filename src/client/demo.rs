@@ -7,9 +7,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
+
+use super::ask::TimeConnection;
+
+/// How long a demo client waits to connect, or for a reply, before trying again next second.
+const ASK_LIMIT: Duration = Duration::from_secs(5);
 
 /// The demo clients; dropping this stops them.
 #[derive(Default)]
@@ -64,32 +67,26 @@ fn reachable(server: SocketAddr) -> SocketAddr {
 
 async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<HashSet<SocketAddr>>>) {
     tokio::time::sleep(offset).await;
+    let host = target.ip().to_string();
     let mut every_second = tokio::time::interval(Duration::from_secs(1));
     loop {
         every_second.tick().await;
-        let Ok(stream) = TcpStream::connect(target).await else {
+        let Ok(mut connection) = TimeConnection::open(&host, target.port(), ASK_LIMIT).await else {
             continue;
         };
-        let Ok(local) = stream.local_addr() else {
+        let Some(local) = connection.local_addr() else {
             continue;
         };
         if let Ok(mut set) = peers.lock() {
             set.insert(local);
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), ask_time(stream)).await;
+        if connection.ask(Some(ASK_LIMIT)).await.is_ok() {
+            let _ = connection.quit().await;
+        }
         if let Ok(mut set) = peers.lock() {
             set.remove(&local);
         }
     }
-}
-
-async fn ask_time(stream: TcpStream) -> std::io::Result<()> {
-    let mut stream = BufReader::new(stream);
-    stream.get_mut().write_all(b"TIME\r\n").await?;
-    let mut reply = Vec::new();
-    stream.read_until(b'\n', &mut reply).await?;
-    stream.get_mut().write_all(b"QUIT\r\n").await?;
-    stream.get_mut().shutdown().await
 }
 
 #[cfg(test)]

@@ -1,0 +1,179 @@
+//! The one way jamtui asks a server for the time: connect (bounded in time, never to itself),
+//! send `TIME`, read one reply line (bounded in time and length), check it against the protocol,
+//! and end with `QUIT`. `jamtui client`, the `--demo` clients and `jamtui bench` all go through
+//! here.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use crate::protocol::check_time_reply;
+
+/// Longest reply line read before giving up on it.
+pub const MAX_REPLY: usize = 1024;
+
+/// A connection to a time server, with the bytes read but not yet taken as replies.
+pub struct TimeConnection {
+    stream: TcpStream,
+    input: BytesMut,
+}
+
+impl TimeConnection {
+    /// Connects to `host:port`, giving up after `limit`.
+    pub async fn open(host: &str, port: u16, limit: Duration) -> anyhow::Result<TimeConnection> {
+        Ok(TimeConnection {
+            stream: connect(host, port, limit).await?,
+            input: BytesMut::with_capacity(256),
+        })
+    }
+
+    /// This end's address, as the server sees it.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.stream.local_addr().ok()
+    }
+
+    /// Sends `TIME` and returns the checked reply without CR LF (`JAM hh:mm:ss`). `limit`
+    /// bounds the wait for the reply; `None` waits as long as the server takes.
+    pub async fn ask(&mut self, limit: Option<Duration>) -> anyhow::Result<String> {
+        self.stream
+            .write_all(b"TIME\r\n")
+            .await
+            .context("sending TIME failed")?;
+        let end = match limit {
+            Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
+                .await
+                .map_err(|_| {
+                    anyhow!(
+                        "no reply to TIME within {}",
+                        humantime::format_duration(limit)
+                    )
+                })??,
+            None => read_line(&mut self.stream, &mut self.input).await?,
+        };
+        let reply = check_time_reply(&self.input[..=end])?.to_string();
+        self.input.advance(end + 1);
+        Ok(reply)
+    }
+
+    /// Says QUIT and closes, as the assignment's client does.
+    pub async fn quit(mut self) -> anyhow::Result<()> {
+        self.stream
+            .write_all(b"QUIT\r\n")
+            .await
+            .context("sending QUIT failed")?;
+        let _ = self.stream.shutdown().await;
+        Ok(())
+    }
+}
+
+/// Connects to `host:port` with no delay on small writes, giving up after `limit`.
+pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
+    let target = format!("{host}:{port}");
+    let stream = match timeout(limit, TcpStream::connect((host, port))).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(error)) => bail!(
+            "cannot reach {target}: {error}; is a server listening there? (check the host and --port)"
+        ),
+        Err(_) => bail!(
+            "cannot reach {target}: no answer within {}; check the host, --port and any firewall",
+            humantime::format_duration(limit)
+        ),
+    };
+    reject_self_connection(&stream, &target)?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
+
+/// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to itself
+/// (TCP simultaneous open); it would then read back its own `TIME`.
+fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
+    let local: Option<SocketAddr> = stream.local_addr().ok();
+    if local.is_some() && local == stream.peer_addr().ok() {
+        bail!("no server listening on {target} (the connection reached itself)");
+    }
+    Ok(())
+}
+
+/// Reads until `input` holds a whole line; returns the index of its LF. A line longer than
+/// `MAX_REPLY` is an error, not a reason to keep reading.
+pub async fn read_line(stream: &mut TcpStream, input: &mut BytesMut) -> anyhow::Result<usize> {
+    loop {
+        if let Some(end) = memchr::memchr(b'\n', input) {
+            return Ok(end);
+        }
+        if input.len() > MAX_REPLY {
+            bail!("the reply is longer than {MAX_REPLY} bytes with no line end");
+        }
+        input.reserve(MAX_REPLY);
+        let read = stream
+            .read_buf(input)
+            .await
+            .context("reading the reply failed")?;
+        if read == 0 {
+            bail!("the server closed the connection without replying");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_socket_connected_to_itself_is_reported_as_no_server() {
+        // Bound to a port and connected to that same port, a socket meets itself (TCP
+        // simultaneous open), as a client of an unused ephemeral port occasionally does.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let own = socket.local_addr().unwrap();
+        let stream = socket.connect(own).await.unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), own);
+        let error = reject_self_connection(&stream, &own.to_string()).unwrap_err();
+        assert!(error.to_string().contains("no server listening"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_normal_connection_passes() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        assert!(reject_self_connection(&stream, "server").is_ok());
+    }
+
+    /// A server that answers one connection with `reply` to whatever it reads first.
+    async fn answering(reply: &'static [u8]) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 64];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(reply).await;
+        });
+        addr
+    }
+
+    async fn ask(reply: &'static [u8]) -> anyhow::Result<String> {
+        let addr = answering(reply).await;
+        let limit = Duration::from_secs(5);
+        let mut connection = TimeConnection::open("127.0.0.1", addr.port(), limit).await?;
+        connection.ask(Some(limit)).await
+    }
+
+    #[tokio::test]
+    async fn a_good_reply_is_returned_and_a_bad_one_is_named() {
+        assert_eq!(ask(b"JAM 23:19:50\r\n").await.unwrap(), "JAM 23:19:50");
+        let bad = ask(b"JAM 23:19\r\n").await.unwrap_err().to_string();
+        assert!(bad.contains("malformed reply"), "{bad}");
+        let closed = ask(b"").await.unwrap_err().to_string();
+        assert!(closed.contains("closed the connection"), "{closed}");
+        let endless = ask(&[b'x'; 4096]).await.unwrap_err().to_string();
+        assert!(endless.contains("longer than 1024 bytes"), "{endless}");
+    }
+}
