@@ -135,7 +135,7 @@ async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_ord
     before.expect_silence(Duration::from_millis(300)).await;
     during.expect_silence(Duration::from_millis(100)).await;
     assert_eq!(server.handle.counters().connections, 1);
-    assert!(server.handle.clients()[0].waiting);
+    assert!(server.handle.clients()[0].held_by_pause);
 
     server.handle.resume();
     assert_time_reply(&before.line().await);
@@ -143,7 +143,7 @@ async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_ord
     assert_time_reply(&before.line().await);
     assert_time_reply(&during.line().await);
     wait_event(&mut events, |e| matches!(e, Event::Resumed)).await;
-    assert!(!server.handle.clients()[0].waiting);
+    assert!(!server.handle.clients()[0].held_by_pause);
     assert_eq!(server.handle.counters().connections, 2);
 }
 

@@ -57,14 +57,14 @@ fn fill_log() {
     });
 }
 
-fn client(id: u64, at: Instant, requests: u64, waiting: bool) -> ClientInfo {
+fn client(id: u64, at: Instant, requests: u64, held_by_pause: bool) -> ClientInfo {
     ClientInfo {
         id,
         peer: SocketAddr::from(([127, 0, 0, 1], 43_000 + id as u16)),
         connected_at: at - Duration::from_secs(5 * id + 3),
         requests,
         last_request_at: Some(at - Duration::from_millis(300 * id)),
-        waiting,
+        held_by_pause,
         queued: false,
         errors: id % 2,
         last_latency: Some(Duration::from_micros(180 + 37 * id)),

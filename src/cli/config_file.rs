@@ -27,7 +27,7 @@ use crate::dashboard::bindings::{self, Action};
 
 /// What a config file says.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct FileConfig {
+pub struct ConfigFile {
     /// The file's settings as command-line arguments, to go before the user's own.
     pub args: Vec<String>,
     /// Extra key bindings, consulted before the built-in ones.
@@ -48,11 +48,11 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 /// Reads and checks a config file. A missing file is an empty config unless `must_exist`.
-pub fn load(path: &Path, must_exist: bool) -> anyhow::Result<FileConfig> {
+pub fn load(path: &Path, must_exist: bool) -> anyhow::Result<ConfigFile> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(parse(&text, path)?),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-            Ok(FileConfig::default())
+            Ok(ConfigFile::default())
         }
         Err(error) => Err(anyhow::anyhow!(
             "cannot read the config file {}: {error}",
@@ -64,7 +64,7 @@ pub fn load(path: &Path, must_exist: bool) -> anyhow::Result<FileConfig> {
 /// The keys a config file may set: every server flag but these.
 const NOT_IN_CONFIG: [&str; 3] = ["config", "help", "version"];
 
-pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
     let fail = |at: usize, message: String| ConfigError {
         path: path.to_path_buf(),
         line: text[..at.min(text.len())].matches('\n').count() + 1,
@@ -76,7 +76,7 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
             fail(at, error.message().trim().to_string())
         })?;
     let command = Cli::command();
-    let mut config = FileConfig::default();
+    let mut config = ConfigFile::default();
     for (key, value) in table {
         let at = key.span().start;
         let (key, value) = (key.into_inner(), value.into_inner());
@@ -169,7 +169,7 @@ fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, String> {
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> Result<FileConfig, ConfigError> {
+    fn parsed(text: &str) -> Result<ConfigFile, ConfigError> {
         parse(text, Path::new("/etc/jamtui.toml"))
     }
 
@@ -266,7 +266,7 @@ mod tests {
     #[test]
     fn a_missing_default_file_is_no_config_but_a_missing_named_one_is_an_error() {
         let missing = Path::new("/nonexistent/jamtui/config.toml");
-        assert_eq!(load(missing, false).unwrap(), FileConfig::default());
+        assert_eq!(load(missing, false).unwrap(), ConfigFile::default());
         assert!(
             load(missing, true)
                 .unwrap_err()

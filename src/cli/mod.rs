@@ -6,13 +6,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 
 use crate::bench::BenchOptions;
-use crate::cli::config_file::{self as config, FileConfig};
+use crate::cli::config_file::{self as config, ConfigFile};
 use crate::client::ClientOptions;
 use crate::dashboard;
 use crate::dashboard::theme::ThemeName;
@@ -297,11 +297,10 @@ impl BenchArgs {
 /// win), parsed. The config file is the one `--config` names, or the default one if it exists;
 /// it applies to the server, not to the subcommands.
 pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
-    let runs_subcommand = args.get(1).is_some_and(|first| {
-        ["client", "bench", "completions", "man", "help"]
-            .map(OsStr::new)
-            .contains(&first.as_os_str())
-    });
+    let runs_subcommand = args
+        .get(1)
+        .and_then(|first| first.to_str())
+        .is_some_and(|first| subcommand_names().any(|name| name == first));
     let named = args
         .iter()
         .position(|arg| arg == "--config")
@@ -313,11 +312,11 @@ pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
                 .map(PathBuf::from)
         });
     let file = match (&named, runs_subcommand) {
-        (_, true) => FileConfig::default(),
+        (_, true) => ConfigFile::default(),
         (Some(path), false) => config::load(path, true).map_err(ParseFailure::Config)?,
         (None, false) => match config::default_path() {
             Some(path) => config::load(&path, false).map_err(ParseFailure::Config)?,
-            None => FileConfig::default(),
+            None => ConfigFile::default(),
         },
     };
     let full: Vec<OsString> = args
@@ -353,6 +352,17 @@ pub fn command() -> clap::Command {
     ))
 }
 
+/// The subcommands' names, as clap knows them (`help` included).
+fn subcommand_names() -> impl Iterator<Item = String> {
+    let mut command = Cli::command();
+    command.build();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|subcommand| subcommand.get_name().to_string())
+        .collect();
+    names.into_iter()
+}
+
 /// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`).
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
@@ -385,12 +395,12 @@ pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]
             parts.push(line);
         }
     }
-    let help = match args.iter().find(|arg| {
-        ["client", "bench", "completions"]
-            .map(std::ffi::OsStr::new)
-            .contains(&arg.as_ref())
-    }) {
-        Some(command) => format!("jamtui {} --help", command.as_ref().to_string_lossy()),
+    let subcommand = args
+        .iter()
+        .filter_map(|arg| arg.as_ref().to_str())
+        .find(|arg| subcommand_names().any(|name| name == *arg));
+    let help = match subcommand {
+        Some(name) => format!("jamtui {name} --help"),
         None => "jamtui --help".to_string(),
     };
     format!("{}; see '{help}'", parts.join("; "))
@@ -472,11 +482,22 @@ mod tests {
         assert!(message.contains("'many'"), "{message}");
         assert!(message.ends_with("see 'jamtui client --help'"), "{message}");
 
+        let message = error_line(&["man", "--bogus"]);
+        assert!(message.ends_with("see 'jamtui man --help'"), "{message}");
+
         let message = error_line(&["--tz", "Mars/Olympus"]);
         assert!(
             message.contains("unknown time zone 'Mars/Olympus'"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn subcommands_are_known_by_their_clap_names() {
+        let names: Vec<String> = subcommand_names().collect();
+        for name in ["client", "bench", "completions", "man", "help"] {
+            assert!(names.iter().any(|known| known == name), "{name}: {names:?}");
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub struct Snapshot {
 
 /// What the dashboard asks of the server (or of its surroundings: the log, the disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum Effect {
     Kick(ClientId),
     /// Every connection of one machine.
     KickMachine(IpAddr),
@@ -289,7 +289,7 @@ impl App {
     }
 
     /// Applies a key's action; returns what the server must do, if anything.
-    pub fn update(&mut self, action: Action) -> Option<Command> {
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
         if self.show_help && action != Action::Quit {
             // Any key closes the help; only `?` or Esc are advertised.
             self.show_help = false;
@@ -319,15 +319,15 @@ impl App {
             },
             Action::Kick => {
                 return match self.clients_view {
-                    ClientsView::Connections => self.selected.map(Command::Kick),
-                    ClientsView::Machines => self.selected_machine.map(Command::KickMachine),
+                    ClientsView::Connections => self.selected.map(Effect::Kick),
+                    ClientsView::Machines => self.selected_machine.map(Effect::KickMachine),
                 };
             }
             Action::TogglePause => {
                 return Some(if self.snapshot.paused {
-                    Command::Resume
+                    Effect::Resume
                 } else {
-                    Command::Pause
+                    Effect::Pause
                 });
             }
             Action::ToggleFocus => {
@@ -345,24 +345,24 @@ impl App {
             }
             Action::CycleTheme => self.theme = self.theme.next(),
             Action::CycleMode => {
-                return Some(Command::SetMode(self.snapshot.mode.next(self.pool_size)));
+                return Some(Effect::SetMode(self.snapshot.mode.next(self.pool_size)));
             }
             Action::MoreDelay => {
                 let current = self.snapshot.delay;
                 let next = DELAY_STEPS.iter().find(|&&step| step > current);
-                return Some(Command::SetDelay(*next.unwrap_or(&DELAY_STEPS[5])));
+                return Some(Effect::SetDelay(*next.unwrap_or(&DELAY_STEPS[5])));
             }
             Action::LessDelay => {
                 let current = self.snapshot.delay;
                 let next = DELAY_STEPS.iter().rev().find(|&&step| step < current);
-                return Some(Command::SetDelay(*next.unwrap_or(&Duration::ZERO)));
+                return Some(Effect::SetDelay(*next.unwrap_or(&Duration::ZERO)));
             }
             // A conversation is one connection's.
             Action::OpenConversation if self.clients_view == ClientsView::Machines => {}
             Action::OpenConversation => self.conversation = self.selected,
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
-            Action::Export => return Some(Command::Export),
+            Action::Export => return Some(Effect::Export),
             Action::StartSearch => {
                 self.search = Some(Search {
                     typing: true,
@@ -397,12 +397,12 @@ impl App {
     }
 
     /// A key typed into the search prompt. Enter asks for the search.
-    pub fn type_key(&mut self, key: KeyEvent) -> Option<Command> {
+    pub fn type_key(&mut self, key: KeyEvent) -> Option<Effect> {
         let search = self.search.as_mut()?;
         match key.code {
             KeyCode::Enter if !search.query.is_empty() => {
                 search.typing = false;
-                return Some(Command::Search(search.query.clone()));
+                return Some(Effect::Search(search.query.clone()));
             }
             KeyCode::Esc | KeyCode::Enter => self.search = None,
             KeyCode::Backspace => {
@@ -560,7 +560,7 @@ mod tests {
             connected_at: at,
             requests: 0,
             last_request_at: None,
-            waiting: false,
+            held_by_pause: false,
             queued: false,
             errors: 0,
             last_latency: None,
@@ -661,7 +661,7 @@ mod tests {
     fn kick_names_the_selected_client() {
         let (mut app, _) = with_clients(&[5, 6]);
         app.update(Action::Down);
-        assert_eq!(app.update(Action::Kick), Some(Command::Kick(6)));
+        assert_eq!(app.update(Action::Kick), Some(Effect::Kick(6)));
         let (mut empty, _) = with_clients(&[]);
         assert_eq!(empty.update(Action::Kick), None);
     }
@@ -683,12 +683,12 @@ mod tests {
         assert_eq!(app.selected, Some(1), "the connections' selection stays");
         assert_eq!(
             app.update(Action::Kick),
-            Some(Command::KickMachine(IpAddr::from([10, 0, 0, 3])))
+            Some(Effect::KickMachine(IpAddr::from([10, 0, 0, 3])))
         );
         app.update(Action::OpenConversation);
         assert_eq!(app.conversation, None, "conversations are per connection");
         app.update(Action::ToggleClientsView);
-        assert_eq!(app.update(Action::Kick), Some(Command::Kick(1)));
+        assert_eq!(app.update(Action::Kick), Some(Effect::Kick(1)));
         // The connections view's snapshots list no machines; the machine selection waits.
         let mut without_machines = snapshot(at, 0, &[1, 2, 3]);
         without_machines.machines.clear();
@@ -699,11 +699,11 @@ mod tests {
     #[test]
     fn pause_toggles_with_the_server_state() {
         let (mut app, at) = with_clients(&[]);
-        assert_eq!(app.update(Action::TogglePause), Some(Command::Pause));
+        assert_eq!(app.update(Action::TogglePause), Some(Effect::Pause));
         let mut paused = snapshot(at, 0, &[]);
         paused.paused = true;
         app.refresh(paused);
-        assert_eq!(app.update(Action::TogglePause), Some(Command::Resume));
+        assert_eq!(app.update(Action::TogglePause), Some(Effect::Resume));
     }
 
     #[test]
@@ -745,7 +745,7 @@ mod tests {
         app.pool_size = 3;
         assert_eq!(
             app.update(Action::CycleMode),
-            Some(Command::SetMode(Mode::Sequential))
+            Some(Effect::SetMode(Mode::Sequential))
         );
         let mut next = snapshot(at, 0, &[]);
         next.mode = Mode::Sequential;
@@ -753,27 +753,27 @@ mod tests {
         app.refresh(next.clone());
         assert_eq!(
             app.update(Action::CycleMode),
-            Some(Command::SetMode(Mode::Pool(3)))
+            Some(Effect::SetMode(Mode::Pool(3)))
         );
         assert_eq!(
             app.update(Action::MoreDelay),
-            Some(Command::SetDelay(Duration::from_millis(500)))
+            Some(Effect::SetDelay(Duration::from_millis(500)))
         );
         assert_eq!(
             app.update(Action::LessDelay),
-            Some(Command::SetDelay(Duration::from_millis(100)))
+            Some(Effect::SetDelay(Duration::from_millis(100)))
         );
         next.delay = Duration::from_secs(2);
         app.refresh(next.clone());
         assert_eq!(
             app.update(Action::MoreDelay),
-            Some(Command::SetDelay(Duration::from_secs(2)))
+            Some(Effect::SetDelay(Duration::from_secs(2)))
         );
         next.delay = Duration::ZERO;
         app.refresh(next);
         assert_eq!(
             app.update(Action::LessDelay),
-            Some(Command::SetDelay(Duration::ZERO))
+            Some(Effect::SetDelay(Duration::ZERO))
         );
     }
 
@@ -866,7 +866,7 @@ mod tests {
             assert_eq!(app.type_key(KeyEvent::new(key, KeyModifiers::NONE)), None);
         }
         let asked = app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-        assert_eq!(asked, Some(Command::Search("tI".into())));
+        assert_eq!(asked, Some(Effect::Search("tI".into())));
         let line = |message: &str| LogLine {
             at: 1_795_648_790,
             level: tracing::Level::WARN,

@@ -25,7 +25,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::dashboard::app::{App, ClientsView, Command, Snapshot};
+use crate::dashboard::app::{App, ClientsView, Effect, Snapshot};
 use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
@@ -179,7 +179,7 @@ where
 /// A key press goes to the search prompt while one is open, else to its action; then whatever
 /// the key asks for is done.
 fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
-    let command = if bindings::is_interrupt(&key) {
+    let effect = if bindings::is_interrupt(&key) {
         // Ctrl-C: like SIGINT, it always quits, read-only or not.
         app.quit = true;
         None
@@ -189,15 +189,15 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
         app.notice = None;
         bindings::action(key, &app.custom_keys).and_then(|action| app.update(action))
     };
-    match command {
-        Some(Command::Export) => {
+    match effect {
+        Some(Effect::Export) => {
             app.notice = Some(export_now(handle, app));
         }
-        Some(Command::Search(query)) => {
+        Some(Effect::Search(query)) => {
             let matches = app.history.search(&query, Masker::new(app.privacy));
             app.show_matches(matches);
         }
-        Some(command) => apply(handle, command),
+        Some(effect) => apply(handle, effect),
         None => {}
     }
 }
@@ -240,20 +240,20 @@ fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
     }
 }
 
-fn apply(handle: &ServerHandle, command: Command) {
-    match command {
-        Command::Kick(id) => {
+fn apply(handle: &ServerHandle, effect: Effect) {
+    match effect {
+        Effect::Kick(id) => {
             handle.kick(id);
         }
-        Command::KickMachine(ip) => {
+        Effect::KickMachine(ip) => {
             handle.kick_machine(ip);
         }
-        Command::Pause => handle.pause(),
-        Command::Resume => handle.resume(),
-        Command::SetMode(mode) => handle.set_mode(mode),
-        Command::SetDelay(delay) => handle.set_delay(delay),
+        Effect::Pause => handle.pause(),
+        Effect::Resume => handle.resume(),
+        Effect::SetMode(mode) => handle.set_mode(mode),
+        Effect::SetDelay(delay) => handle.set_delay(delay),
         // Not for the server: the loop handles these.
-        Command::Export | Command::Search(_) => {}
+        Effect::Export | Effect::Search(_) => {}
     }
 }
 

@@ -1,9 +1,9 @@
-//! Line framing over a byte stream, with no I/O: given the bytes buffered so far, say whether a
+//! LineSpan framing over a byte stream, with no I/O: given the bytes buffered so far, say whether a
 //! complete line is there. Lines end in LF, optionally preceded by CR.
 
 /// A complete line at the front of a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Line {
+pub struct LineSpan {
     /// Length of the line's content, without its CR LF or LF.
     pub content_len: usize,
     /// Bytes to consume from the buffer: content plus terminator.
@@ -19,7 +19,7 @@ pub struct LineTooLong;
 /// A line's content may be at most `max_line` bytes. Only the first `max_line + 2` bytes are
 /// scanned, so an over-long line is reported as soon as enough of it has arrived, without waiting
 /// for its end.
-pub fn next_line(buf: &[u8], max_line: usize) -> Result<Option<Line>, LineTooLong> {
+pub fn next_line(buf: &[u8], max_line: usize) -> Result<Option<LineSpan>, LineTooLong> {
     let window = &buf[..buf.len().min(max_line.saturating_add(2))];
     match memchr::memchr(b'\n', window) {
         Some(lf) => {
@@ -31,7 +31,7 @@ pub fn next_line(buf: &[u8], max_line: usize) -> Result<Option<Line>, LineTooLon
             if content_len > max_line {
                 return Err(LineTooLong);
             }
-            Ok(Some(Line {
+            Ok(Some(LineSpan {
                 content_len,
                 frame_len: lf + 1,
             }))
@@ -55,8 +55,8 @@ pub fn next_line(buf: &[u8], max_line: usize) -> Result<Option<Line>, LineTooLon
 mod tests {
     use super::*;
 
-    fn line(content_len: usize, frame_len: usize) -> Result<Option<Line>, LineTooLong> {
-        Ok(Some(Line {
+    fn line(content_len: usize, frame_len: usize) -> Result<Option<LineSpan>, LineTooLong> {
+        Ok(Some(LineSpan {
             content_len,
             frame_len,
         }))

@@ -29,7 +29,7 @@ pub(crate) struct Connection {
 }
 
 /// One request taken off the input.
-pub(crate) struct Frame {
+pub(crate) struct Received {
     pub(crate) request: Request,
     /// The line as received, terminator included, when the caller asked for it.
     pub(crate) raw: Option<Bytes>,
@@ -51,7 +51,7 @@ impl Connection {
     }
 
     /// Takes the next complete request off the input; `Ok(None)` when more bytes are needed.
-    pub(crate) fn next_frame(&mut self, keep_raw: bool) -> Result<Option<Frame>, LineTooLong> {
+    pub(crate) fn next_request(&mut self, keep_raw: bool) -> Result<Option<Received>, LineTooLong> {
         let Some(line) = framing::next_line(&self.input, self.max_line)? else {
             return Ok(None);
         };
@@ -70,7 +70,7 @@ impl Connection {
             .arrivals
             .front()
             .map_or_else(Instant::now, |&(_, at)| at);
-        Ok(Some(Frame {
+        Ok(Some(Received {
             request,
             raw,
             arrived,

@@ -43,7 +43,7 @@ pub struct ClientInfo {
     pub requests: u64,
     pub last_request_at: Option<Instant>,
     /// A request of this client is held back by the pause.
-    pub waiting: bool,
+    pub held_by_pause: bool,
     /// Waiting for its turn (sequential or pool mode).
     pub queued: bool,
     /// Error replies it got.
@@ -99,7 +99,7 @@ impl ServerHandle {
                 connected_at: entry.connected_at,
                 requests: entry.stats.requests.load(Relaxed),
                 last_request_at: entry.last_request_at(),
-                waiting: entry.stats.waiting.load(Relaxed),
+                held_by_pause: entry.stats.held_by_pause.load(Relaxed),
                 queued: entry.stats.queued.load(Relaxed),
                 errors: entry.stats.errors.load(Relaxed),
                 last_latency: match entry.stats.last_latency_us.load(Relaxed) {

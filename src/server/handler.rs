@@ -12,7 +12,10 @@ use tokio::sync::watch;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
+use tokio::net::TcpStream;
+
 use super::clock::ReplyClock;
+use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, GoneReason, Reply};
 use super::gate::Admission;
@@ -30,46 +33,71 @@ const LINGER_MAX_BYTES: usize = 8 << 20;
 /// After shutdown, how long a client that does not read may hold up its last replies.
 const SHUTDOWN_FLUSH_GRACE: Duration = Duration::from_millis(1000);
 
-pub(crate) struct Handler {
-    pub(crate) conn: Connection,
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) client: Registration,
-    pub(crate) clock: ReplyClock,
-    pub(crate) paused_changes: watch::Receiver<bool>,
+pub(super) struct Handler {
+    conn: Connection,
+    shared: Arc<Shared>,
+    client: Registration,
+    clock: ReplyClock,
+    paused_changes: watch::Receiver<bool>,
     /// Resolve on kick and on shutdown. Made once per connection and kept: a fresh `cancelled()`
     /// future per loop would take the token's lock every time, and the shutdown token is shared
     /// by every connection.
-    pub(crate) kicked: Pin<Box<WaitForCancellationFutureOwned>>,
-    pub(crate) stopping: Pin<Box<WaitForCancellationFutureOwned>>,
-    pub(crate) idle: Option<IdleTimer>,
-    pub(crate) shutting_down: bool,
+    kicked: Pin<Box<WaitForCancellationFutureOwned>>,
+    stopping: Pin<Box<WaitForCancellationFutureOwned>>,
+    idle: Option<IdleTimer>,
+    shutting_down: bool,
     /// The client has closed its sending side (or reset).
-    pub(crate) input_closed: bool,
+    input_closed: bool,
     /// Requests answered since the counters were last updated.
-    pub(crate) unreported: u64,
+    unreported: u64,
     /// When the last answered request arrived, for its latency once the reply is written.
-    pub(crate) last_arrival: Option<std::time::Instant>,
+    last_arrival: Option<std::time::Instant>,
     /// Request events waiting for their reply to be written (to carry its latency).
-    pub(crate) unpublished: Vec<Unpublished>,
+    unpublished: Vec<Unpublished>,
     /// Test hook: a request line equal to this (terminator included) panics this task.
-    pub(crate) panic_on: Option<Vec<u8>>,
+    panic_on: Option<Vec<u8>>,
 }
 
 /// An answered request whose event goes out once its reply is written.
-pub(crate) struct Unpublished {
+struct Unpublished {
     request: bytes::Bytes,
     reply: Reply,
     arrived: std::time::Instant,
 }
 
 /// Ends a connection as `GoneReason`; used with `?` to leave the serving loop.
-type Served<T = ()> = Result<T, GoneReason>;
+type OrGone<T = ()> = Result<T, GoneReason>;
 
 /// While a client waits for its turn, its requests are read (so their latency counts the wait)
 /// up to this many bytes.
 const QUEUED_READ_LIMIT: usize = 64 * 1024;
 
 impl Handler {
+    /// The task for a client just accepted and registered.
+    pub(crate) fn new(
+        stream: TcpStream,
+        client: Registration,
+        shared: Arc<Shared>,
+        config: &Config,
+    ) -> Handler {
+        Handler {
+            conn: Connection::new(stream, config.max_line),
+            kicked: Box::pin(client.kick.clone().cancelled_owned()),
+            stopping: Box::pin(shared.shutdown.clone().cancelled_owned()),
+            clock: ReplyClock::new(config.zone),
+            paused_changes: shared.paused_changes.subscribe(),
+            idle: config.idle_timeout.map(IdleTimer::new),
+            shutting_down: false,
+            input_closed: false,
+            unreported: 0,
+            last_arrival: None,
+            unpublished: Vec::new(),
+            panic_on: config.panic_on.clone(),
+            client,
+            shared,
+        }
+    }
+
     pub(crate) async fn run(mut self) {
         let reason = match self.wait_for_turn().await {
             Ok(admission) => {
@@ -103,7 +131,7 @@ impl Handler {
 
     /// In sequential and pool modes, waits for this client's turn; requests sent meanwhile are
     /// read but not answered. `None` at shutdown: the requests already read are still answered.
-    async fn wait_for_turn(&mut self) -> Served<Option<Admission>> {
+    async fn wait_for_turn(&mut self) -> OrGone<Option<Admission>> {
         if let Some(admission) = self.shared.gate.try_enter() {
             return Ok(Some(admission));
         }
@@ -136,7 +164,7 @@ impl Handler {
         outcome
     }
 
-    async fn serve(&mut self) -> Served<std::convert::Infallible> {
+    async fn serve(&mut self) -> OrGone<std::convert::Infallible> {
         loop {
             self.answer_buffered().await?;
             self.flush().await?;
@@ -165,13 +193,13 @@ impl Handler {
     }
 
     /// Answers every complete request in the input, in order.
-    async fn answer_buffered(&mut self) -> Served {
+    async fn answer_buffered(&mut self) -> OrGone {
         let events = self.shared.request_events_for_batch();
         let keep_raw = events == RequestEvents::Publish || self.panic_on.is_some();
         let mut answered = 0;
         self.clock.tick();
         loop {
-            let frame = match self.conn.next_frame(keep_raw) {
+            let frame = match self.conn.next_request(keep_raw) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => {
                     self.shared.count_request_events(events, answered);
@@ -248,7 +276,7 @@ impl Handler {
     /// Writes the queued replies. While the client does not read them, nothing more is read from
     /// it either; only a kick, the idle timeout or the end of the shutdown grace period stop the
     /// wait.
-    async fn flush(&mut self) -> Served {
+    async fn flush(&mut self) -> OrGone {
         self.report_requests();
         // Usually the socket takes everything at once, with no need to wait on anything.
         let written_at_once = self
@@ -290,7 +318,7 @@ impl Handler {
 
     /// The processing delay before a reply (teaching: it makes queueing visible). The replies
     /// already made go out first.
-    async fn wait_delay(&mut self) -> Served {
+    async fn wait_delay(&mut self) -> OrGone {
         let delay = self.shared.delay();
         if delay.is_zero() || self.shutting_down {
             return Ok(());
@@ -310,12 +338,12 @@ impl Handler {
     }
 
     /// Holds the next request while the server is paused. The replies already made go out first.
-    async fn wait_while_paused(&mut self) -> Served {
+    async fn wait_while_paused(&mut self) -> OrGone {
         if self.shutting_down || !self.shared.paused.load(Relaxed) {
             return Ok(());
         }
         self.flush().await?;
-        self.client.stats.waiting.store(true, Relaxed);
+        self.client.stats.held_by_pause.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
             _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
@@ -325,7 +353,7 @@ impl Handler {
             }
             _ = self.paused_changes.wait_for(|paused| !paused) => Ok(()),
         };
-        self.client.stats.waiting.store(false, Relaxed);
+        self.client.stats.held_by_pause.store(false, Relaxed);
         // Waiting for the operator is not the client's silence.
         touch(&mut self.idle, std::time::Instant::now());
         self.clock.tick();
@@ -335,14 +363,14 @@ impl Handler {
 
 /// Closes connections that send nothing for `timeout`. The timer is re-armed lazily, when it
 /// fires, rather than on every read.
-pub(crate) struct IdleTimer {
+struct IdleTimer {
     timeout: Duration,
     last_input: Instant,
     sleep: Pin<Box<Sleep>>,
 }
 
 impl IdleTimer {
-    pub(crate) fn new(timeout: Duration) -> IdleTimer {
+    fn new(timeout: Duration) -> IdleTimer {
         let now = Instant::now();
         IdleTimer {
             timeout,

@@ -13,12 +13,10 @@ use tokio::sync::Semaphore;
 use tokio::time::{sleep, timeout};
 use tokio_util::task::TaskTracker;
 
-use super::clock::ReplyClock;
 use super::config::Config;
-use super::connection::Connection;
 use super::control::ServerHandle;
 use super::event::{Event, Refusal};
-use super::handler::{Handler, IdleTimer};
+use super::handler::Handler;
 use super::shared::Shared;
 use crate::protocol::ErrorReply;
 
@@ -135,22 +133,7 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let client = shared.register(peer);
-            let handler = Handler {
-                conn: Connection::new(stream, config.max_line),
-                kicked: Box::pin(client.kick.clone().cancelled_owned()),
-                stopping: Box::pin(shared.shutdown.clone().cancelled_owned()),
-                client,
-                shared: Arc::clone(&shared),
-                clock: ReplyClock::new(config.zone),
-                paused_changes: shared.paused_changes.subscribe(),
-                idle: config.idle_timeout.map(IdleTimer::new),
-                shutting_down: false,
-                input_closed: false,
-                unreported: 0,
-                last_arrival: None,
-                unpublished: Vec::new(),
-                panic_on: config.panic_on.clone(),
-            };
+            let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
             tracker.spawn(async move {
                 handler.run().await;
                 drop(permit);

@@ -95,7 +95,7 @@ pub(crate) struct ClientStats {
     pub(crate) requests: AtomicU64,
     /// Milliseconds after `connected_at` of the last request, plus one (0: none yet).
     pub(crate) last_request_ms: AtomicU64,
-    pub(crate) waiting: AtomicBool,
+    pub(crate) held_by_pause: AtomicBool,
     pub(crate) queued: AtomicBool,
     pub(crate) errors: AtomicU64,
     /// Microseconds, plus one (0: none yet).

@@ -102,7 +102,7 @@ fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String
             format!("queued {}", format::duration(waited)),
             theme.waiting,
         )
-    } else if client.waiting {
+    } else if client.held_by_pause {
         ("waiting".into(), theme.waiting)
     } else if client
         .last_request_at
