@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jamtui::dashboard::app::{App, ClientsView};
-use jamtui::dashboard::theme::ThemeName;
-use jamtui::dashboard::{Feeds, run_loop, snapshot};
+use jamtui::dashboard::app::{App, ClientsView, ServerInfo};
+use jamtui::dashboard::{Feeds, Options, run_loop, snapshot};
 use jamtui::log::history::LogHistory;
 use jamtui::text::mask::Privacy;
 use ratatui::Terminal;
@@ -36,9 +35,8 @@ async fn keys_pause_resume_kick_and_quit() {
     let server = TestServer::start(config()).await;
     let handle = server.handle.clone();
     let mut app = App::new(
-        handle.local_addr(),
-        "UTC".parse().unwrap(),
-        ThemeName::Dark,
+        ServerInfo::of(&handle),
+        Options::default(),
         snapshot(&handle, ClientsView::Connections),
     );
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

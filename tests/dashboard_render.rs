@@ -5,7 +5,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use jamtui::dashboard::app::{App, Snapshot};
+use jamtui::dashboard::Options;
+use jamtui::dashboard::app::{App, ServerInfo, Snapshot};
 use jamtui::dashboard::bindings::Action;
 use jamtui::dashboard::theme::ThemeName;
 use jamtui::dashboard::view;
@@ -126,9 +127,12 @@ fn app(clients: u64, paused: bool) -> App {
         delay: Duration::ZERO,
     };
     let mut app = App::new(
-        "0.0.0.0:45000".parse().unwrap(),
-        "Asia/Jakarta".parse().unwrap(),
-        ThemeName::Dark,
+        ServerInfo::new(
+            "0.0.0.0:45000".parse().unwrap(),
+            "Asia/Jakarta".parse().unwrap(),
+            4,
+        ),
+        Options::default(),
         snapshot_at(0, 0),
     );
     let mut requests = 0;
@@ -142,7 +146,7 @@ fn app(clients: u64, paused: bool) -> App {
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     fill_log();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| view::render(frame, app)).unwrap();
+    view::draw(&mut terminal, app).unwrap();
     terminal
 }
 
@@ -198,7 +202,7 @@ fn help_overlay() {
 fn the_help_lists_the_config_files_bindings_too() {
     use crossterm::event::KeyCode;
     let mut app = app(3, false);
-    app.custom_keys = vec![
+    app.options.keys = vec![
         (KeyCode::Char('x'), Action::Kick),
         (KeyCode::Enter, Action::Quit),
     ];
@@ -251,7 +255,7 @@ fn theme_light() {
 #[test]
 fn theme_high_contrast() {
     let mut app = app(2, true);
-    app.theme = ThemeName::HighContrast;
+    app.options.theme = ThemeName::HighContrast;
     assert_styled_screen!("theme_high_contrast", draw(&mut app, 80, 24));
 }
 
@@ -339,7 +343,7 @@ fn the_conversation_panel() {
         id: 2,
         peer: "127.0.0.1:43002".parse().unwrap(),
     };
-    app.conversations.record(&connected, "23:19:49.870", None);
+    app.conversations.record(&connected, "23:19:49.870");
     app.conversations.record(
         &served(
             b"TIME\r\n",
@@ -347,7 +351,6 @@ fn the_conversation_panel() {
             312,
         ),
         "23:19:50.002",
-        None,
     );
     app.conversations.record(
         &served(
@@ -356,12 +359,10 @@ fn the_conversation_panel() {
             95,
         ),
         "23:19:50.517",
-        None,
     );
     app.conversations.record(
         &served(b"QUIT\r\n", jamtui::server::Reply::Nothing, 40),
         "23:19:51.003",
-        None,
     );
     app.update(Action::Down);
     app.update(Action::OpenConversation);
@@ -379,7 +380,7 @@ fn privacy_hides_a_scoped_ipv6_address_in_the_conversation_panel() {
     let mut app = app(3, false);
     let peer: SocketAddr = "[fe80::1%4]:42675".parse().unwrap();
     app.conversations
-        .record(&Event::Connected { id: 2, peer }, "23:19:49.870", None);
+        .record(&Event::Connected { id: 2, peer }, "23:19:49.870");
     app.update(Action::Down);
     app.update(Action::OpenConversation);
     let shown = draw(&mut app, 100, 30).backend().to_string();
@@ -431,7 +432,7 @@ fn privacy_masks_every_address_on_screen() {
 #[test]
 fn frozen_and_read_only_are_labelled() {
     let mut app = app(3, true);
-    app.read_only = true;
+    app.options.read_only = true;
     app.update(Action::ToggleFreeze);
     app.update(Action::Kick);
     let terminal = draw(&mut app, 100, 30);
@@ -447,7 +448,7 @@ fn frozen_and_read_only_are_labelled() {
 #[test]
 fn ascii_mode_draws_with_plain_characters() {
     let mut app = app(3, false);
-    app.ascii = true;
+    app.options.ascii = true;
     let terminal = draw(&mut app, 80, 24);
     let screen = terminal.backend().to_string();
     let log_free: String = screen

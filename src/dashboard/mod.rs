@@ -5,7 +5,6 @@
 
 pub mod app;
 pub mod bindings;
-pub mod conversation;
 pub mod export;
 pub mod glyphs;
 pub mod theme;
@@ -25,13 +24,13 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::dashboard::app::{App, ClientsView, Effect, Snapshot};
+use crate::dashboard::app::{App, ClientsView, Effect, ServerInfo, Snapshot};
 use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
 use crate::server::{Event, ServerHandle, unix_now};
-use crate::text::mask::{Masker, Privacy};
+use crate::text::mask::Privacy;
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;
@@ -55,6 +54,19 @@ pub struct Options {
     pub keys: Vec<(KeyCode, Action)>,
 }
 
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            theme: ThemeName::Dark,
+            read_only: false,
+            ascii: false,
+            mouse: true,
+            export_on_exit: None,
+            keys: Vec::new(),
+        }
+    }
+}
+
 /// What the dashboard watches besides the server: the log's searchable history, the privacy
 /// switch it shares with the log, and which connections are the built-in demo clients.
 pub struct Feeds<'a> {
@@ -72,20 +84,14 @@ pub async fn run(
     stop: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let mut app = App::new(
-        handle.local_addr(),
-        handle.zone(),
-        options.theme,
+        ServerInfo::of(handle),
+        options.clone(),
         snapshot(handle, ClientsView::Connections),
     );
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
-    app.pool_size = handle.pool_size();
     app.privacy = feeds.privacy.masker().hides();
-    app.read_only = options.read_only;
-    app.ascii = options.ascii;
-    app.export_path = options.export_on_exit.clone();
-    app.history = feeds.history.clone();
-    app.custom_keys = options.keys.clone();
+    app.log.history = feeds.history.clone();
 
     // ratatui's init installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init()?;
@@ -147,7 +153,7 @@ where
     while !app.quit {
         record_events(&mut events, app);
         if !app.frozen {
-            terminal.draw(|frame| view::render(frame, app))?;
+            view::draw(terminal, app)?;
         }
         tokio::select! {
             _ = frames.tick() => refresh(app, handle, feeds),
@@ -157,14 +163,14 @@ where
                     feeds.privacy.set(app.privacy);
                     refresh(app, handle, feeds);
                     // A frozen view is still redrawn after a key, to show the key's effect.
-                    terminal.draw(|frame| view::render(frame, app))?;
+                    view::draw(terminal, app)?;
                 }
                 Some(Ok(TerminalEvent::Mouse(mouse))) => {
                     app.mouse(mouse);
-                    terminal.draw(|frame| view::render(frame, app))?;
+                    view::draw(terminal, app)?;
                 }
                 Some(Ok(TerminalEvent::Resize(..))) => {
-                    terminal.draw(|frame| view::render(frame, app))?;
+                    view::draw(terminal, app)?;
                 }
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error.into()),
@@ -187,14 +193,14 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
         app.type_key(key)
     } else {
         app.notice = None;
-        bindings::action(key, &app.custom_keys).and_then(|action| app.update(action))
+        bindings::action(key, &app.options.keys).and_then(|action| app.update(action))
     };
     match effect {
         Some(Effect::Export) => {
             app.notice = Some(export_now(handle, app));
         }
         Some(Effect::Search(query)) => {
-            let matches = app.history.search(&query, Masker::new(app.privacy));
+            let matches = app.log.history.search(&query, app.masker());
             app.show_matches(matches);
         }
         Some(effect) => apply(handle, effect),
@@ -228,12 +234,12 @@ fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
         .unwrap_or_default();
     let at = format!(
         "{}.{:03}",
-        app.clock_zone.hms(now.as_secs() as i64),
+        app.server.zone.hms(now.as_secs() as i64),
         now.subsec_millis()
     );
     for _ in 0..EVENTS_PER_FRAME {
         match events.try_recv() {
-            Ok(event) => app.conversations.record(&event, &at, app.conversation),
+            Ok(event) => app.conversations.record(&event, &at),
             Err(TryRecvError::Lagged(missed)) => app.conversations.skipped += missed,
             Err(_) => break,
         }
@@ -265,7 +271,8 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
         ClientsView::Machines => "machines",
     };
     let path = app
-        .export_path
+        .options
+        .export_on_exit
         .clone()
         .unwrap_or_else(|| export::default_path(table));
     match export_table(handle, app, &path) {

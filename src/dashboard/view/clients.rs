@@ -6,9 +6,9 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, TableState};
 
-use super::{clients_panel, format};
+use super::{ClientsTable, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::ClientInfo;
@@ -16,7 +16,7 @@ use crate::server::ClientInfo;
 /// A client whose last request is more recent than this is shown as active.
 pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
 
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
     let clients = &app.snapshot.clients;
     let rows = clients.iter().map(|client| {
@@ -55,15 +55,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         "last request",
         "latency",
         "state",
-    ])
-    .style(theme.table_header);
-    let block = clients_panel(
-        format!(" clients ({})  v: machines ", clients.len()),
-        app.selected_index(),
-        clients.len(),
-        app,
-        theme,
-    );
+    ]);
     // As wide as the longest address (IPv6 ones are long), the spare room at the end.
     let address_width = clients
         .iter()
@@ -74,24 +66,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         .max()
         .unwrap_or(0)
         .max("address".len() as u16);
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(6),
-            Constraint::Length(address_width),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(12),
-            Constraint::Length(9),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(theme.selected);
-    app.table.select(app.selected_index());
-    app.clients_area = area;
-    frame.render_stateful_widget(table, area, &mut app.table);
+    let widths = vec![
+        Constraint::Length(6),
+        Constraint::Length(address_width),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+    ];
+    let title = format!(" clients ({})  v: machines ", clients.len());
+    ClientsTable {
+        title,
+        header,
+        rows: rows.collect(),
+        widths,
+    }
+    .render(frame, area, app, theme)
 }
 
 fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String, Style) {

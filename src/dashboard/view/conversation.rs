@@ -8,11 +8,11 @@ use ratatui::widgets::{Cell, Clear, Row, Table};
 
 use super::{centered, format, panel};
 use crate::dashboard::app::App;
-use crate::dashboard::conversation::Direction;
+use crate::dashboard::app::conversation::Direction;
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(id) = app.conversation else {
+    let Some(id) = app.conversations.shown else {
         return;
     };
     let peer = app

@@ -14,7 +14,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(notice) = &app.notice {
         spans.push(Span::styled(format!(" {notice} "), theme.paused));
     }
-    if app.read_only {
+    if app.options.read_only {
         spans.push(Span::styled(
             format!(" READ-ONLY: {} off, Ctrl-C quits ", refused_keys()),
             theme.paused,
@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let Some((key, what)) = binding.footer else {
             continue;
         };
-        if app.read_only && !binding.action.allowed_read_only() {
+        if app.options.read_only && !binding.action.allowed_read_only() {
             continue;
         }
         let key = match key {

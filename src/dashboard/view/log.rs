@@ -15,7 +15,7 @@ use crate::server::Zone;
 use crate::text::mask::Masker;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let title = match &app.search {
+    let title = match &app.log.search {
         Some(search) if !search.typing => return render_matches(frame, area, app, search, theme),
         Some(search) => format!(
             " search the log: {}_   (Enter finds, Esc cancels) ",
@@ -23,27 +23,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         None => format!(
             " log ({}, levels: {}) ",
-            if app.log_scrolled {
+            if app.log.scrolled {
                 "scrolled: End follows"
             } else {
                 "following"
             },
-            app.log_level.label()
+            app.log.level.label()
         ),
     };
     let widget = TuiLoggerWidget::default()
         .block(panel(
             title,
-            is_focused(app, Focus::Log) || app.search.is_some(),
+            is_focused(app, Focus::Log) || app.log.search.is_some(),
             theme,
         ))
         .formatter(Box::new(PanelFormatter {
             masker: app.masker(),
-            zone: app.clock_zone,
+            zone: app.server.zone,
             theme: *theme,
         }))
         .style(theme.base)
-        .state(&app.log);
+        .state(&app.log.widget);
     frame.render_widget(widget, area);
 }
 
@@ -117,7 +117,7 @@ fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, the
         .map(|(index, line)| {
             let message = app.masker().render(&line.message);
             let marker = if index == search.current { ">" } else { " " };
-            let at = app.clock_zone.hms(line.at);
+            let at = app.server.zone.hms(line.at);
             let mut spans = vec![Span::styled(format!("{marker}{at} "), theme.label)];
             spans.extend(highlighted(&message, &search.query, theme));
             Line::from(spans)

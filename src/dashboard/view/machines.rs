@@ -4,14 +4,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, TableState};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{clients_panel, format};
+use super::{ClientsTable, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
     let machines = &app.snapshot.machines;
     let rows = machines.iter().enumerate().map(|(index, machine)| {
@@ -47,42 +47,33 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
         "errors",
         "last seen",
         "last closed",
-    ])
-    .style(theme.table_header);
+    ]);
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
-    let block = clients_panel(
-        format!(
-            " machines ({}, {open} open)  v: connections ",
-            machines.len()
-        ),
-        app.selected_machine_index(),
-        machines.len(),
-        app,
-        theme,
-    );
     let ip_width = machines
         .iter()
         .map(|machine| app.masker().ip(machine.ip).len() as u16)
         .max()
         .unwrap_or(0)
         .max("machine".len() as u16);
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(4),
-            Constraint::Length(ip_width),
-            Constraint::Length(4),
-            Constraint::Length(11),
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(theme.selected);
-    app.machines_table.select(app.selected_machine_index());
-    app.clients_area = area;
-    frame.render_stateful_widget(table, area, &mut app.machines_table);
+    let widths = vec![
+        Constraint::Length(4),
+        Constraint::Length(ip_width),
+        Constraint::Length(4),
+        Constraint::Length(11),
+        Constraint::Length(8),
+        Constraint::Length(6),
+        Constraint::Length(10),
+        Constraint::Fill(1),
+    ];
+    let title = format!(
+        " machines ({}, {open} open)  v: connections ",
+        machines.len()
+    );
+    ClientsTable {
+        title,
+        header,
+        rows: rows.collect(),
+        widths,
+    }
+    .render(frame, area, app, theme)
 }

@@ -13,25 +13,39 @@ mod rate_chart;
 mod stats;
 mod too_small;
 
-use ratatui::Frame;
+use ratatui::backend::Backend;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Row, Table, TableState};
+use ratatui::{Frame, Terminal};
 
-use crate::dashboard::app::{App, ClientsView, Focus};
+use crate::dashboard::app::{App, ClientsView, Drawn, Focus};
 use crate::dashboard::theme::Theme;
 
 /// The smallest terminal the full layout fits in.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-pub fn render(frame: &mut Frame, app: &mut App) {
-    let theme = Theme::new(app.theme, app.no_color, app.ascii);
+/// Draws one frame on `terminal` and records what was drawn where in `app`.
+pub fn draw<B>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error>
+where
+    B: Backend,
+{
+    let mut drawn = Drawn::default();
+    terminal.draw(|frame| drawn = render(frame, app))?;
+    app.record_drawn(drawn);
+    Ok(())
+}
+
+/// Draws the dashboard; returns what it drew where (the shown table's scroll offset, the panes'
+/// places), for the caller to record.
+pub fn render(frame: &mut Frame, app: &App) -> Drawn {
+    let theme = Theme::new(app.options.theme, app.no_color, app.options.ascii);
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small::render(frame, area, app, &theme);
-        return;
+        return Drawn::default();
     }
     let chart_height = match area.height {
         34.. => 8,
@@ -54,18 +68,22 @@ pub fn render(frame: &mut Frame, app: &mut App) {
     clock::render(frame, clock_area, app, &theme);
     stats::render(frame, stats_area, app, &theme);
     rate_chart::render(frame, chart, app, &theme);
-    match app.clients_view {
+    let table = match app.clients_view {
         ClientsView::Connections => clients::render(frame, clients_area, app, &theme),
         ClientsView::Machines => machines::render(frame, clients_area, app, &theme),
-    }
+    };
     log::render(frame, log_area, app, &theme);
-    app.log_area = log_area;
     footer::render(frame, footer_area, app, &theme);
-    if app.conversation.is_some() {
+    if app.conversations.shown.is_some() {
         conversation::render(frame, area, app, &theme);
     }
     if app.show_help {
-        help::render(frame, area, &app.custom_keys, &theme);
+        help::render(frame, area, &app.options.keys, &theme);
+    }
+    Drawn {
+        table,
+        clients_area,
+        log_area,
     }
 }
 
@@ -88,21 +106,34 @@ fn is_focused(app: &App, focus: Focus) -> bool {
     app.focus == focus
 }
 
-/// The clients panel (either table): its title, and the selected row's place (` 2/5 `) at the
-/// bottom right.
-fn clients_panel<'a>(
+/// One of the clients tables (connections or machines): the rows under their header, in a
+/// panel with the title and the selected row's place (` 2/5 `), scrolled on from where it was.
+struct ClientsTable<'a> {
     title: String,
-    selected: Option<usize>,
-    rows: usize,
-    app: &App,
-    theme: &Theme,
-) -> Block<'a> {
-    let position = match selected {
-        Some(index) => format!(" {}/{rows} ", index + 1),
-        None => String::new(),
-    };
-    panel(title, is_focused(app, Focus::Clients), theme)
-        .title_bottom(Line::from(position).right_aligned())
+    header: Row<'a>,
+    rows: Vec<Row<'a>>,
+    widths: Vec<Constraint>,
+}
+
+impl ClientsTable<'_> {
+    /// Draws the table; returns its scroll state.
+    fn render(self, frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
+        let selected = app.selected_row();
+        let position = match selected {
+            Some(index) => format!(" {}/{} ", index + 1, self.rows.len()),
+            None => String::new(),
+        };
+        let block = panel(self.title, is_focused(app, Focus::Clients), theme)
+            .title_bottom(Line::from(position).right_aligned());
+        let table = Table::new(self.rows, self.widths)
+            .header(self.header.style(theme.table_header))
+            .block(block)
+            .row_highlight_style(theme.selected);
+        let mut state = app.table_state();
+        state.select(selected);
+        frame.render_stateful_widget(table, area, &mut state);
+        state
+    }
 }
 
 /// A rectangle of the given size centred in `area` (clipped to it).

@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lines = vec![
         Line::from(vec![
             state,
-            Span::styled(format!(" {}", app.listen_addr), theme.value),
+            Span::styled(format!(" {}", app.server.listen_addr), theme.value),
         ]),
         Line::default(),
         Line::styled(

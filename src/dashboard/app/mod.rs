@@ -1,45 +1,31 @@
 //! The dashboard's state and how it changes: snapshots of the server come in every tick, actions
-//! come in from keys, and commands for the server go out. No I/O here.
+//! come in from keys, and effects for the server (or the disk, or the log search) go out. No I/O
+//! here. The state is split by pane, as the view is: the two table panes, the log pane, the
+//! conversations, the request rates.
 
-use std::collections::{HashSet, VecDeque};
+pub mod conversation;
+mod log_pane;
+mod rates;
+mod table;
+
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
-use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
+pub use conversation::Conversations;
+pub use log_pane::{LogLevel, LogPane, Search};
+pub use rates::{RATE_HISTORY, Rates};
+pub use table::TablePane;
+
+use crate::dashboard::Options;
 use crate::dashboard::bindings::Action;
-use crate::dashboard::conversation::Conversations;
-use crate::dashboard::theme::ThemeName;
-use crate::log::history::{LogHistory, LogLine};
-use crate::server::ClientId;
-use crate::server::MachineInfo;
-use crate::server::Mode;
-use crate::server::Zone;
-use crate::server::{ClientInfo, CounterSnapshot};
+use crate::log::history::LogLine;
+use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle, Zone};
 use crate::text::mask::Masker;
-
-/// Where a selection at `current` of `count` rows goes on a key; `None` when there are no rows.
-fn moved(current: usize, count: usize, action: Action) -> Option<usize> {
-    let last = count.checked_sub(1)?;
-    Some(match action {
-        Action::Up => current.saturating_sub(1),
-        Action::Down => (current + 1).min(last),
-        Action::PageUp => current.saturating_sub(PAGE),
-        Action::PageDown => (current + PAGE).min(last),
-        Action::Home => 0,
-        Action::End => last,
-        _ => current,
-    })
-}
-
-/// Seconds of requests/s history the chart shows.
-pub const RATE_HISTORY: usize = 60;
-
-/// Rows moved by PageUp/PageDown in the clients table.
-const PAGE: usize = 10;
 
 /// What the server looks like at one moment.
 #[derive(Debug, Clone)]
@@ -74,51 +60,6 @@ pub enum Effect {
     Search(String),
 }
 
-/// The log panel's level filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    All,
-    InfoAndUp,
-    WarningsAndUp,
-}
-
-impl LogLevel {
-    fn next(self) -> LogLevel {
-        match self {
-            LogLevel::All => LogLevel::WarningsAndUp,
-            LogLevel::WarningsAndUp => LogLevel::InfoAndUp,
-            LogLevel::InfoAndUp => LogLevel::All,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            LogLevel::All => "all",
-            LogLevel::InfoAndUp => "INFO+",
-            LogLevel::WarningsAndUp => "WARN+",
-        }
-    }
-
-    fn filter(self) -> tui_logger::LevelFilter {
-        match self {
-            LogLevel::All => tui_logger::LevelFilter::Trace,
-            LogLevel::InfoAndUp => tui_logger::LevelFilter::Info,
-            LogLevel::WarningsAndUp => tui_logger::LevelFilter::Warn,
-        }
-    }
-}
-
-/// A log search: the query being typed, then its matches.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub query: String,
-    /// Still typing the query (Enter searches, Esc cancels).
-    pub typing: bool,
-    pub matches: Vec<LogLine>,
-    /// The match shown, an index into `matches`.
-    pub current: usize,
-}
-
 /// The delays `+` and `-` step through.
 pub const DELAY_STEPS: [Duration; 6] = [
     Duration::ZERO,
@@ -145,104 +86,99 @@ pub enum ClientsView {
     Machines,
 }
 
-pub struct App {
+/// What the dashboard knows of the server it shows, for good.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
     pub listen_addr: SocketAddr,
     /// The zone of the clock and of TIME replies; the log and the conversations show their times
     /// in it too.
-    pub clock_zone: Zone,
-    /// `clock_zone`'s name, looked up once (the local zone's name is read from the system).
+    pub zone: Zone,
+    /// `zone`'s name, looked up once (the local zone's name is read from the system).
     pub zone_name: String,
-    pub snapshot: Snapshot,
-    pub rates: Rates,
-    /// The selected client, by id, so it stays selected while rows come and go.
-    pub selected: Option<ClientId>,
-    pub table: TableState,
-    pub clients_view: ClientsView,
-    /// The selected machine in the machines view.
-    pub selected_machine: Option<IpAddr>,
-    pub machines_table: TableState,
-    pub focus: Focus,
-    pub theme: ThemeName,
-    /// NO_COLOR: styles keep bold/reverse but drop every colour.
-    pub no_color: bool,
-    pub show_help: bool,
-    /// The log panel shows older lines instead of following the newest.
-    pub log_scrolled: bool,
-    pub log: TuiWidgetState,
     /// The pool size `m` switches to.
     pub pool_size: usize,
-    /// The client whose conversation is on screen.
-    pub conversation: Option<ClientId>,
+}
+
+impl ServerInfo {
+    pub fn new(listen_addr: SocketAddr, zone: Zone, pool_size: usize) -> ServerInfo {
+        ServerInfo {
+            listen_addr,
+            zone,
+            zone_name: zone.name(),
+            pool_size,
+        }
+    }
+
+    pub fn of(handle: &ServerHandle) -> ServerInfo {
+        ServerInfo::new(handle.local_addr(), handle.zone(), handle.pool_size())
+    }
+}
+
+/// What the view drew where, written back after each frame: the shown table's scroll offset,
+/// and the panes' places on screen (for mouse clicks).
+#[derive(Debug, Default, Clone)]
+pub struct Drawn {
+    pub table: TableState,
+    pub clients_area: Rect,
+    pub log_area: Rect,
+}
+
+pub struct App {
+    pub server: ServerInfo,
+    /// The options it was started with; `t` changes the theme here.
+    pub options: Options,
+    pub snapshot: Snapshot,
+    pub rates: Rates,
+    pub clients: TablePane<ClientId>,
+    pub machines: TablePane<IpAddr>,
+    pub clients_view: ClientsView,
+    pub focus: Focus,
+    pub log: LogPane,
     pub conversations: Conversations,
     /// Addresses of the built-in demo clients (`--demo`), marked in the table.
     pub demo_peers: HashSet<SocketAddr>,
-    /// The view stops updating; the server does not.
-    pub frozen: bool,
+    /// NO_COLOR: styles keep bold/reverse but drop every colour.
+    pub no_color: bool,
     /// Client addresses are masked wherever they are shown.
     pub privacy: bool,
-    /// Kick, pause, mode and delay are disabled (`--read-only`).
-    pub read_only: bool,
-    /// Plain-ASCII borders, charts and symbols (`--ascii`).
-    pub ascii: bool,
+    pub show_help: bool,
+    /// The view stops updating; the server does not.
+    pub frozen: bool,
     /// The last thing worth telling in the footer (an export's file name).
     pub notice: Option<String>,
-    pub search: Option<Search>,
-    /// Key bindings from the config file, before the built-in ones.
-    pub custom_keys: Vec<(KeyCode, Action)>,
-    /// The recent log lines that `/` searches.
-    pub history: LogHistory,
-    pub log_level: LogLevel,
-    /// Where the clients table and the log were last drawn, for mouse clicks.
-    pub clients_area: Rect,
-    pub log_area: Rect,
-    /// Where `e` exports to (`--export-on-exit`); `None`: a new file in the current directory.
-    pub export_path: Option<std::path::PathBuf>,
+    /// Where the panes were last drawn.
+    pub drawn: Drawn,
     pub quit: bool,
     /// Test hook (`JAMTUI_TEST_PANIC_AFTER`): the dashboard panics at this moment.
     pub panic_at: Option<Instant>,
 }
 
 impl App {
-    pub fn new(listen_addr: SocketAddr, zone: Zone, theme: ThemeName, snapshot: Snapshot) -> App {
+    pub fn new(server: ServerInfo, options: Options, snapshot: Snapshot) -> App {
         App {
-            listen_addr,
-            clock_zone: zone,
-            zone_name: zone.name(),
+            server,
+            options,
             rates: Rates::new(&snapshot),
             snapshot,
-            selected: None,
-            table: TableState::default(),
+            clients: TablePane::default(),
+            machines: TablePane::default(),
             clients_view: ClientsView::Connections,
-            selected_machine: None,
-            machines_table: TableState::default(),
             focus: Focus::Clients,
-            theme,
-            no_color: false,
-            show_help: false,
-            log_scrolled: false,
-            log: TuiWidgetState::new(),
-            pool_size: 4,
-            conversation: None,
+            log: LogPane::default(),
             conversations: Conversations::default(),
             demo_peers: HashSet::new(),
-            frozen: false,
+            no_color: false,
             privacy: false,
-            read_only: false,
-            ascii: false,
+            show_help: false,
+            frozen: false,
             notice: None,
-            export_path: None,
-            search: None,
-            custom_keys: Vec::new(),
-            history: LogHistory::default(),
-            log_level: LogLevel::All,
-            clients_area: Rect::default(),
-            log_area: Rect::default(),
+            drawn: Drawn::default(),
             quit: false,
             panic_at: None,
         }
     }
 
-    /// Takes a new snapshot of the server. The selection stays on the same client; if that client
+    /// Takes a new snapshot of the server. Each table's selection stays on its row; if that row
     /// left, it moves to the row that took its place.
     pub fn refresh(&mut self, snapshot: Snapshot) {
         if self.panic_at.is_some_and(|at| snapshot.at >= at) {
@@ -251,25 +187,41 @@ impl App {
         if self.frozen {
             return;
         }
-        let old_index = self.selected_index();
+        let old_client = self.clients.index(&self.client_ids());
+        let old_machine = self.machines.index(&self.machine_ips());
         self.rates.record(&snapshot);
         self.snapshot = snapshot;
-        let still_there = self
-            .selected
-            .is_some_and(|id| self.snapshot.clients.iter().any(|c| c.id == id));
-        if !still_there {
-            let clients = &self.snapshot.clients;
-            self.selected = match old_index {
-                Some(index) if !clients.is_empty() => {
-                    Some(clients[index.min(clients.len() - 1)].id)
-                }
-                _ => clients.first().map(|c| c.id),
-            };
+        self.clients.follow(old_client, &self.client_ids());
+        // Machines are listed only while their view is shown: without a list, the selection
+        // waits.
+        if !self.snapshot.machines.is_empty() {
+            self.machines.follow(old_machine, &self.machine_ips());
         }
-        // Machines are listed only while their view is shown, and forgotten only when thousands
-        // were seen; when the selected one is not in a list, the first is selected.
-        if self.selected_machine_index().is_none() && !self.snapshot.machines.is_empty() {
-            self.selected_machine = self.snapshot.machines.first().map(|m| m.ip);
+    }
+
+    /// The clients' ids, in the table's order.
+    pub fn client_ids(&self) -> Vec<ClientId> {
+        self.snapshot
+            .clients
+            .iter()
+            .map(|client| client.id)
+            .collect()
+    }
+
+    /// The machines' addresses, in the table's order.
+    pub fn machine_ips(&self) -> Vec<IpAddr> {
+        self.snapshot
+            .machines
+            .iter()
+            .map(|machine| machine.ip)
+            .collect()
+    }
+
+    /// Where the selected row of the table on screen is.
+    pub fn selected_row(&self) -> Option<usize> {
+        match self.clients_view {
+            ClientsView::Connections => self.clients.index(&self.client_ids()),
+            ClientsView::Machines => self.machines.index(&self.machine_ips()),
         }
     }
 
@@ -278,17 +230,24 @@ impl App {
         Masker::new(self.privacy)
     }
 
-    pub fn selected_index(&self) -> Option<usize> {
-        let id = self.selected?;
-        self.snapshot.clients.iter().position(|c| c.id == id)
+    /// Takes what the view drew: the shown table's scroll offset and where the panes are.
+    pub fn record_drawn(&mut self, drawn: Drawn) {
+        match self.clients_view {
+            ClientsView::Connections => self.clients.state = drawn.table,
+            ClientsView::Machines => self.machines.state = drawn.table,
+        }
+        self.drawn = drawn;
     }
 
-    pub fn selected_machine_index(&self) -> Option<usize> {
-        let ip = self.selected_machine?;
-        self.snapshot.machines.iter().position(|m| m.ip == ip)
+    /// The table state the view starts from for the shown table.
+    pub fn table_state(&self) -> TableState {
+        match self.clients_view {
+            ClientsView::Connections => self.clients.state,
+            ClientsView::Machines => self.machines.state,
+        }
     }
 
-    /// Applies a key's action; returns what the server must do, if anything.
+    /// Applies a key's action; returns what must be done beyond the state, if anything.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         if self.show_help && action != Action::Quit {
             // Any key closes the help; only `?` or Esc are advertised.
@@ -296,13 +255,13 @@ impl App {
             return None;
         }
         // Esc quits only when there is nothing to close.
-        let nothing_open = self.conversation.is_none() && self.search.is_none();
+        let nothing_open = self.conversations.shown.is_none() && self.log.search.is_none();
         let action = if action == Action::Back && nothing_open {
             Action::Quit
         } else {
             action
         };
-        if self.read_only && !action.allowed_read_only() {
+        if self.options.read_only && !action.allowed_read_only() {
             // The footer already says these keys are off.
             return None;
         }
@@ -313,14 +272,20 @@ impl App {
             | Action::PageDown
             | Action::Home
             | Action::End => match (self.focus, self.clients_view) {
-                (Focus::Clients, ClientsView::Connections) => self.move_selection(action),
-                (Focus::Clients, ClientsView::Machines) => self.move_machine_selection(action),
-                (Focus::Log, _) => self.scroll_log(action),
+                (Focus::Clients, ClientsView::Connections) => {
+                    let ids = self.client_ids();
+                    self.clients.step(action, &ids);
+                }
+                (Focus::Clients, ClientsView::Machines) => {
+                    let ips = self.machine_ips();
+                    self.machines.step(action, &ips);
+                }
+                (Focus::Log, _) => self.log.scroll(action),
             },
             Action::Kick => {
                 return match self.clients_view {
-                    ClientsView::Connections => self.selected.map(Effect::Kick),
-                    ClientsView::Machines => self.selected_machine.map(Effect::KickMachine),
+                    ClientsView::Connections => self.clients.selected.map(Effect::Kick),
+                    ClientsView::Machines => self.machines.selected.map(Effect::KickMachine),
                 };
             }
             Action::TogglePause => {
@@ -343,9 +308,10 @@ impl App {
                 };
                 self.focus = Focus::Clients;
             }
-            Action::CycleTheme => self.theme = self.theme.next(),
+            Action::CycleTheme => self.options.theme = self.options.theme.next(),
             Action::CycleMode => {
-                return Some(Effect::SetMode(self.snapshot.mode.next(self.pool_size)));
+                let next = self.snapshot.mode.next(self.server.pool_size);
+                return Some(Effect::SetMode(next));
             }
             Action::MoreDelay => {
                 let current = self.snapshot.delay;
@@ -359,33 +325,21 @@ impl App {
             }
             // A conversation is one connection's.
             Action::OpenConversation if self.clients_view == ClientsView::Machines => {}
-            Action::OpenConversation => self.conversation = self.selected,
+            Action::OpenConversation => self.conversations.shown = self.clients.selected,
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
             Action::Export => return Some(Effect::Export),
             Action::StartSearch => {
-                self.search = Some(Search {
+                self.log.search = Some(Search {
                     typing: true,
                     ..Search::default()
                 });
             }
-            Action::NextMatch | Action::PreviousMatch => {
-                if let Some(search) = self.search.as_mut().filter(|s| !s.matches.is_empty()) {
-                    let last = search.matches.len() - 1;
-                    search.current = match action {
-                        Action::NextMatch => (search.current + 1).min(last),
-                        _ => search.current.saturating_sub(1),
-                    };
-                }
-            }
-            Action::CycleLogLevel => {
-                self.log_level = self.log_level.next();
-                self.log = TuiWidgetState::new().set_default_display_level(self.log_level.filter());
-                self.log_scrolled = false;
-            }
+            Action::NextMatch | Action::PreviousMatch => self.log.step_match(action),
+            Action::CycleLogLevel => self.log.cycle_level(),
             Action::ToggleHelp => self.show_help = true,
-            Action::Back if self.conversation.is_some() => self.close_conversation(),
-            Action::Back => self.search = None,
+            Action::Back if self.conversations.shown.is_some() => self.close_conversation(),
+            Action::Back => self.log.search = None,
             Action::Quit => self.quit = true,
         }
         None
@@ -393,18 +347,18 @@ impl App {
 
     /// Whether keys go to the search prompt rather than to actions.
     pub fn typing(&self) -> bool {
-        self.search.as_ref().is_some_and(|search| search.typing)
+        self.log.typing()
     }
 
     /// A key typed into the search prompt. Enter asks for the search.
     pub fn type_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let search = self.search.as_mut()?;
+        let search = self.log.search.as_mut()?;
         match key.code {
             KeyCode::Enter if !search.query.is_empty() => {
                 search.typing = false;
                 return Some(Effect::Search(search.query.clone()));
             }
-            KeyCode::Esc | KeyCode::Enter => self.search = None,
+            KeyCode::Esc | KeyCode::Enter => self.log.search = None,
             KeyCode::Backspace => {
                 search.query.pop();
             }
@@ -419,35 +373,32 @@ impl App {
 
     /// The search's results arrive; the newest match is shown first.
     pub fn show_matches(&mut self, matches: Vec<LogLine>) {
-        if let Some(search) = self.search.as_mut() {
+        if let Some(search) = self.log.search.as_mut() {
             search.current = matches.len().saturating_sub(1);
             search.matches = matches;
         }
     }
 
-    /// A mouse event: a click on a client row selects it; the wheel scrolls the pane under it.
+    /// A mouse event: a click on a table row selects it; the wheel scrolls the pane under it.
     pub fn mouse(&mut self, event: MouseEvent) {
         let at = Position::new(event.column, event.row);
-        let over_log = self.log_area.contains(at);
+        let over_log = self.drawn.log_area.contains(at);
+        let clients_area = self.drawn.clients_area;
         match event.kind {
-            MouseEventKind::Down(MouseButton::Left) if self.clients_area.contains(at) => {
+            MouseEventKind::Down(MouseButton::Left) if clients_area.contains(at) => {
                 self.focus = Focus::Clients;
                 // Below the top border and the header row.
-                let first_row = self.clients_area.y + 2;
+                let first_row = clients_area.y + 2;
                 if at.y >= first_row {
                     let row = usize::from(at.y - first_row);
                     match self.clients_view {
                         ClientsView::Connections => {
-                            let index = row + self.table.offset();
-                            if let Some(client) = self.snapshot.clients.get(index) {
-                                self.selected = Some(client.id);
-                            }
+                            let ids = self.client_ids();
+                            self.clients.click(row, &ids);
                         }
                         ClientsView::Machines => {
-                            let index = row + self.machines_table.offset();
-                            if let Some(machine) = self.snapshot.machines.get(index) {
-                                self.selected_machine = Some(machine.ip);
-                            }
+                            let ips = self.machine_ips();
+                            self.machines.click(row, &ips);
                         }
                     }
                 }
@@ -467,91 +418,18 @@ impl App {
     }
 
     fn close_conversation(&mut self) {
-        if let Some(id) = self.conversation.take()
+        if let Some(id) = self.conversations.shown.take()
             && !self.snapshot.clients.iter().any(|client| client.id == id)
         {
             self.conversations.forget(id);
         }
-    }
-
-    fn move_selection(&mut self, action: Action) {
-        let current = self.selected_index().unwrap_or(0);
-        if let Some(index) = moved(current, self.snapshot.clients.len(), action) {
-            self.selected = Some(self.snapshot.clients[index].id);
-        }
-    }
-
-    fn move_machine_selection(&mut self, action: Action) {
-        let current = self.selected_machine_index().unwrap_or(0);
-        if let Some(index) = moved(current, self.snapshot.machines.len(), action) {
-            self.selected_machine = Some(self.snapshot.machines[index].ip);
-        }
-    }
-
-    fn scroll_log(&mut self, action: Action) {
-        // tui-logger scrolls by pages; End goes back to following the newest line.
-        let event = match action {
-            Action::Up | Action::PageUp | Action::Home => TuiWidgetEvent::PrevPageKey,
-            Action::Down | Action::PageDown => TuiWidgetEvent::NextPageKey,
-            _ => TuiWidgetEvent::EscapeKey,
-        };
-        self.log.transition(event);
-        self.log_scrolled = event != TuiWidgetEvent::EscapeKey;
-    }
-}
-
-/// Requests per second, one sample per whole second, and the peak.
-#[derive(Debug, Clone)]
-pub struct Rates {
-    /// Oldest first; at most `RATE_HISTORY`.
-    pub per_second: VecDeque<u64>,
-    pub peak: u64,
-    second_started: Instant,
-    requests_at_second_start: u64,
-}
-
-impl Rates {
-    fn new(snapshot: &Snapshot) -> Rates {
-        Rates {
-            per_second: VecDeque::with_capacity(RATE_HISTORY),
-            peak: 0,
-            second_started: snapshot.at,
-            requests_at_second_start: snapshot.counters.requests,
-        }
-    }
-
-    /// Requests/s over the last whole second.
-    pub fn now(&self) -> u64 {
-        self.per_second.back().copied().unwrap_or(0)
-    }
-
-    fn record(&mut self, snapshot: &Snapshot) {
-        let elapsed = snapshot.at.saturating_duration_since(self.second_started);
-        let seconds = elapsed.as_secs();
-        if seconds == 0 {
-            return;
-        }
-        let requests = snapshot
-            .counters
-            .requests
-            .saturating_sub(self.requests_at_second_start);
-        // A late tick covering several seconds spreads its requests over them evenly.
-        let rate = requests / seconds;
-        for _ in 0..seconds.min(RATE_HISTORY as u64) {
-            if self.per_second.len() == RATE_HISTORY {
-                self.per_second.pop_front();
-            }
-            self.per_second.push_back(rate);
-        }
-        self.peak = self.peak.max(rate);
-        self.second_started += Duration::from_secs(seconds);
-        self.requests_at_second_start = snapshot.counters.requests;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dashboard::theme::ThemeName;
 
     fn client(id: ClientId, at: Instant) -> ClientInfo {
         ClientInfo {
@@ -602,9 +480,12 @@ mod tests {
     fn with_clients(ids: &[ClientId]) -> (App, Instant) {
         let start = Instant::now();
         let mut app = App::new(
-            "127.0.0.1:45000".parse().unwrap(),
-            "UTC".parse().unwrap(),
-            ThemeName::Dark,
+            ServerInfo::new(
+                "127.0.0.1:45000".parse().unwrap(),
+                "UTC".parse().unwrap(),
+                4,
+            ),
+            Options::default(),
             snapshot(start, 0, &[]),
         );
         app.refresh(snapshot(start, 0, ids));
@@ -614,9 +495,9 @@ mod tests {
     #[test]
     fn clients_appear_and_the_first_is_selected() {
         let (app, _) = with_clients(&[]);
-        assert_eq!(app.selected, None);
+        assert_eq!(app.clients.selected, None);
         let (app, _) = with_clients(&[4, 7]);
-        assert_eq!(app.selected, Some(4));
+        assert_eq!(app.clients.selected, Some(4));
         assert_eq!(app.snapshot.counters.active, 2);
     }
 
@@ -624,19 +505,22 @@ mod tests {
     fn the_selection_follows_its_client_while_rows_come_and_go() {
         let (mut app, at) = with_clients(&[1, 2, 3]);
         app.update(Action::Down);
-        assert_eq!(app.selected, Some(2));
+        assert_eq!(app.clients.selected, Some(2));
         // Client 1 leaves and 4 arrives: 2 stays selected though its row moved up.
         app.refresh(snapshot(at, 0, &[2, 3, 4]));
-        assert_eq!((app.selected, app.selected_index()), (Some(2), Some(0)));
+        assert_eq!(
+            (app.clients.selected, app.clients.index(&app.client_ids())),
+            (Some(2), Some(0))
+        );
         // Client 2 leaves: the row that took its place is selected.
         app.refresh(snapshot(at, 0, &[3, 4]));
-        assert_eq!(app.selected, Some(3));
+        assert_eq!(app.clients.selected, Some(3));
         // The last row leaves: the new last row is selected.
         app.update(Action::End);
         app.refresh(snapshot(at, 0, &[3]));
-        assert_eq!(app.selected, Some(3));
+        assert_eq!(app.clients.selected, Some(3));
         app.refresh(snapshot(at, 0, &[]));
-        assert_eq!(app.selected, None);
+        assert_eq!(app.clients.selected, None);
     }
 
     #[test]
@@ -644,17 +528,17 @@ mod tests {
         let ids: Vec<ClientId> = (1..=25).collect();
         let (mut app, _) = with_clients(&ids);
         app.update(Action::Up);
-        assert_eq!(app.selected, Some(1));
+        assert_eq!(app.clients.selected, Some(1));
         app.update(Action::PageDown);
-        assert_eq!(app.selected, Some(11));
+        assert_eq!(app.clients.selected, Some(11));
         app.update(Action::End);
-        assert_eq!(app.selected, Some(25));
+        assert_eq!(app.clients.selected, Some(25));
         app.update(Action::Down);
-        assert_eq!(app.selected, Some(25));
+        assert_eq!(app.clients.selected, Some(25));
         app.update(Action::PageUp);
-        assert_eq!(app.selected, Some(15));
+        assert_eq!(app.clients.selected, Some(15));
         app.update(Action::Home);
-        assert_eq!(app.selected, Some(1));
+        assert_eq!(app.clients.selected, Some(1));
     }
 
     #[test]
@@ -669,7 +553,7 @@ mod tests {
     #[test]
     fn in_the_machines_view_keys_select_and_kick_machines() {
         let (mut app, at) = with_clients(&[1, 2, 3]);
-        assert_eq!(app.selected_machine, Some(IpAddr::from([10, 0, 0, 1])));
+        assert_eq!(app.machines.selected, Some(IpAddr::from([10, 0, 0, 1])));
         app.update(Action::ToggleFocus);
         app.update(Action::ToggleClientsView);
         assert_eq!(app.clients_view, ClientsView::Machines);
@@ -679,21 +563,28 @@ mod tests {
             "the table it switches shows is focused"
         );
         app.update(Action::End);
-        assert_eq!(app.selected_machine_index(), Some(2));
-        assert_eq!(app.selected, Some(1), "the connections' selection stays");
+        assert_eq!(app.machines.index(&app.machine_ips()), Some(2));
+        assert_eq!(
+            app.clients.selected,
+            Some(1),
+            "the connections' selection stays"
+        );
         assert_eq!(
             app.update(Action::Kick),
             Some(Effect::KickMachine(IpAddr::from([10, 0, 0, 3])))
         );
         app.update(Action::OpenConversation);
-        assert_eq!(app.conversation, None, "conversations are per connection");
+        assert_eq!(
+            app.conversations.shown, None,
+            "conversations are per connection"
+        );
         app.update(Action::ToggleClientsView);
         assert_eq!(app.update(Action::Kick), Some(Effect::Kick(1)));
         // The connections view's snapshots list no machines; the machine selection waits.
         let mut without_machines = snapshot(at, 0, &[1, 2, 3]);
         without_machines.machines.clear();
         app.refresh(without_machines);
-        assert_eq!(app.selected_machine, Some(IpAddr::from([10, 0, 0, 3])));
+        assert_eq!(app.machines.selected, Some(IpAddr::from([10, 0, 0, 3])));
     }
 
     #[test]
@@ -713,14 +604,14 @@ mod tests {
         assert_eq!(app.focus, Focus::Log);
         app.update(Action::Down);
         assert_eq!(
-            app.selected,
+            app.clients.selected,
             Some(1),
             "arrows scroll the log, not the table"
         );
         app.update(Action::PageUp);
-        assert!(app.log_scrolled);
+        assert!(app.log.scrolled);
         app.update(Action::End);
-        assert!(!app.log_scrolled);
+        assert!(!app.log.scrolled);
         app.update(Action::ToggleFocus);
         assert_eq!(app.focus, Focus::Clients);
     }
@@ -742,7 +633,7 @@ mod tests {
     #[test]
     fn mode_and_delay_keys_ask_the_server_for_the_next_step() {
         let (mut app, at) = with_clients(&[]);
-        app.pool_size = 3;
+        app.server.pool_size = 3;
         assert_eq!(
             app.update(Action::CycleMode),
             Some(Effect::SetMode(Mode::Sequential))
@@ -781,9 +672,9 @@ mod tests {
     fn enter_opens_the_selected_conversation_and_esc_closes_it_before_quitting() {
         let (mut app, _) = with_clients(&[7]);
         app.update(Action::OpenConversation);
-        assert_eq!(app.conversation, Some(7));
+        assert_eq!(app.conversations.shown, Some(7));
         app.update(Action::Back);
-        assert_eq!(app.conversation, None);
+        assert_eq!(app.conversations.shown, None);
         assert!(!app.quit);
         app.update(Action::Back);
         assert!(app.quit);
@@ -792,7 +683,7 @@ mod tests {
     #[test]
     fn read_only_refuses_what_reaches_beyond_the_screen() {
         let (mut app, _) = with_clients(&[1, 2]);
-        app.read_only = true;
+        app.options.read_only = true;
         for action in [
             Action::Kick,
             Action::TogglePause,
@@ -810,9 +701,9 @@ mod tests {
         assert!(!app.quit, "Esc with nothing open would quit");
         app.update(Action::OpenConversation);
         app.update(Action::Back);
-        assert_eq!(app.conversation, None, "Esc still closes a panel");
+        assert_eq!(app.conversations.shown, None, "Esc still closes a panel");
         app.update(Action::Down);
-        assert_eq!(app.selected, Some(2));
+        assert_eq!(app.clients.selected, Some(2));
     }
 
     #[test]
@@ -829,8 +720,8 @@ mod tests {
     #[test]
     fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
         let (mut app, _) = with_clients(&[4, 5, 6]);
-        app.clients_area = Rect::new(0, 10, 80, 8);
-        app.log_area = Rect::new(0, 18, 80, 6);
+        app.drawn.clients_area = Rect::new(0, 10, 80, 8);
+        app.drawn.log_area = Rect::new(0, 18, 80, 6);
         let mouse = |kind, row| MouseEvent {
             kind,
             column: 5,
@@ -839,17 +730,21 @@ mod tests {
         };
         app.mouse(mouse(MouseEventKind::Down(MouseButton::Left), 13));
         assert_eq!(
-            app.selected,
+            app.clients.selected,
             Some(5),
             "row 13 is the second client (border, header)"
         );
         app.mouse(mouse(MouseEventKind::Down(MouseButton::Left), 11));
-        assert_eq!(app.selected, Some(5), "the header row selects nothing");
+        assert_eq!(
+            app.clients.selected,
+            Some(5),
+            "the header row selects nothing"
+        );
         app.mouse(mouse(MouseEventKind::ScrollDown, 12));
-        assert_eq!(app.selected, Some(6));
+        assert_eq!(app.clients.selected, Some(6));
         app.mouse(mouse(MouseEventKind::ScrollUp, 20));
         assert_eq!(app.focus, Focus::Log);
-        assert!(app.log_scrolled);
+        assert!(app.log.scrolled);
     }
 
     #[test]
@@ -873,16 +768,20 @@ mod tests {
             message: message.into(),
         };
         app.show_matches(vec![line("a TIME"), line("b TIME"), line("c TIME")]);
-        assert_eq!(app.search.as_ref().unwrap().current, 2, "the newest first");
+        assert_eq!(
+            app.log.search.as_ref().unwrap().current,
+            2,
+            "the newest first"
+        );
         app.update(Action::PreviousMatch);
         app.update(Action::PreviousMatch);
         app.update(Action::PreviousMatch);
-        assert_eq!(app.search.as_ref().unwrap().current, 0);
+        assert_eq!(app.log.search.as_ref().unwrap().current, 0);
         app.update(Action::NextMatch);
-        assert_eq!(app.search.as_ref().unwrap().current, 1);
+        assert_eq!(app.log.search.as_ref().unwrap().current, 1);
         app.update(Action::Back);
         assert!(
-            app.search.is_none() && !app.quit,
+            app.log.search.is_none() && !app.quit,
             "Esc closes the search first"
         );
     }
@@ -893,7 +792,7 @@ mod tests {
         let seen: Vec<&str> = (0..3)
             .map(|_| {
                 app.update(Action::CycleLogLevel);
-                app.log_level.label()
+                app.log.level.label()
             })
             .collect();
         assert_eq!(seen, ["WARN+", "INFO+", "all"]);
@@ -905,7 +804,7 @@ mod tests {
         let seen: Vec<ThemeName> = (0..3)
             .map(|_| {
                 app.update(Action::CycleTheme);
-                app.theme
+                app.options.theme
             })
             .collect();
         assert_eq!(

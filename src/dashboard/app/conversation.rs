@@ -37,6 +37,8 @@ pub enum Direction {
 
 #[derive(Debug, Default)]
 pub struct Conversations {
+    /// The client whose conversation is on screen: it outlives the connection.
+    pub shown: Option<ClientId>,
     by_client: HashMap<ClientId, VecDeque<Exchange>>,
     /// Events the dashboard did not see (it fell behind); conversations may have gaps.
     pub skipped: u64,
@@ -47,9 +49,8 @@ impl Conversations {
         self.by_client.get(&id)
     }
 
-    /// Takes one server event. `at` is the wall-clock time to show; `keep` is a client whose
-    /// conversation must outlive its connection (the one on screen).
-    pub fn record(&mut self, event: &Event, at: &str, keep: Option<ClientId>) {
+    /// Takes one server event. `at` is the wall-clock time to show.
+    pub fn record(&mut self, event: &Event, at: &str) {
         match event {
             Event::Connected { id, peer } => {
                 self.push(
@@ -94,7 +95,7 @@ impl Conversations {
                 );
             }
             Event::Gone { id, reason, .. } => {
-                if keep == Some(*id) {
+                if self.shown == Some(*id) {
                     self.push(*id, note(at, format!("connection closed ({reason})")));
                 } else {
                     self.by_client.remove(id);
@@ -158,18 +159,12 @@ mod tests {
         conversations.record(
             &served(1, b"TIME\r\n", Reply::Time(time_reply(23, 19, 50))),
             "23:19:50.000",
-            None,
         );
         conversations.record(
             &served(1, b"HELLO\r\n", Reply::Error(ErrorReply::UnknownRequest)),
             "23:19:51.000",
-            None,
         );
-        conversations.record(
-            &served(1, b"QUIT\r\n", Reply::Nothing),
-            "23:19:52.000",
-            None,
-        );
+        conversations.record(&served(1, b"QUIT\r\n", Reply::Nothing), "23:19:52.000");
         let texts: Vec<(Direction, &str)> = conversations
             .of(1)
             .unwrap()
@@ -202,12 +197,10 @@ mod tests {
             conversations.record(
                 &served(1, b"TIME\r\n", Reply::Time(time_reply(0, 0, 0))),
                 "t",
-                None,
             );
             conversations.record(
                 &served(2, b"TIME\r\n", Reply::Time(time_reply(0, 0, 0))),
                 "t",
-                None,
             );
         }
         assert_eq!(conversations.of(1).unwrap().len(), KEPT);
@@ -216,8 +209,9 @@ mod tests {
             peer: "127.0.0.1:1".parse().unwrap(),
             reason: GoneReason::Quit,
         };
-        conversations.record(&gone(1), "t", Some(1));
-        conversations.record(&gone(2), "t", Some(1));
+        conversations.shown = Some(1);
+        conversations.record(&gone(1), "t");
+        conversations.record(&gone(2), "t");
         assert!(
             conversations
                 .of(1)

@@ -1,0 +1,109 @@
+//! The log pane: tui-logger's scroll state, the level filter, and a search of the log history.
+
+use tui_logger::{TuiWidgetEvent, TuiWidgetState};
+
+use crate::dashboard::bindings::Action;
+use crate::log::history::{LogHistory, LogLine};
+
+/// The log pane's state.
+pub struct LogPane {
+    /// tui-logger's own state (one for the pane's life: a new one per frame loses scrolling).
+    pub widget: TuiWidgetState,
+    /// Showing older lines instead of following the newest.
+    pub scrolled: bool,
+    pub level: LogLevel,
+    pub search: Option<Search>,
+    /// The recent log lines that `/` searches.
+    pub history: LogHistory,
+}
+
+impl Default for LogPane {
+    fn default() -> LogPane {
+        LogPane {
+            widget: TuiWidgetState::new(),
+            scrolled: false,
+            level: LogLevel::All,
+            search: None,
+            history: LogHistory::default(),
+        }
+    }
+}
+
+impl LogPane {
+    pub(super) fn scroll(&mut self, action: Action) {
+        // tui-logger scrolls by pages; End goes back to following the newest line.
+        let event = match action {
+            Action::Up | Action::PageUp | Action::Home => TuiWidgetEvent::PrevPageKey,
+            Action::Down | Action::PageDown => TuiWidgetEvent::NextPageKey,
+            _ => TuiWidgetEvent::EscapeKey,
+        };
+        self.widget.transition(event);
+        self.scrolled = event != TuiWidgetEvent::EscapeKey;
+    }
+
+    pub(super) fn cycle_level(&mut self) {
+        self.level = self.level.next();
+        self.widget = TuiWidgetState::new().set_default_display_level(self.level.filter());
+        self.scrolled = false;
+    }
+
+    /// Whether keys go to the search prompt rather than to actions.
+    pub fn typing(&self) -> bool {
+        self.search.as_ref().is_some_and(|search| search.typing)
+    }
+
+    pub(super) fn step_match(&mut self, action: Action) {
+        if let Some(search) = self.search.as_mut().filter(|s| !s.matches.is_empty()) {
+            let last = search.matches.len() - 1;
+            search.current = match action {
+                Action::NextMatch => (search.current + 1).min(last),
+                _ => search.current.saturating_sub(1),
+            };
+        }
+    }
+}
+
+/// The log panel's level filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    All,
+    InfoAndUp,
+    WarningsAndUp,
+}
+
+impl LogLevel {
+    fn next(self) -> LogLevel {
+        match self {
+            LogLevel::All => LogLevel::WarningsAndUp,
+            LogLevel::WarningsAndUp => LogLevel::InfoAndUp,
+            LogLevel::InfoAndUp => LogLevel::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LogLevel::All => "all",
+            LogLevel::InfoAndUp => "INFO+",
+            LogLevel::WarningsAndUp => "WARN+",
+        }
+    }
+
+    fn filter(self) -> tui_logger::LevelFilter {
+        match self {
+            LogLevel::All => tui_logger::LevelFilter::Trace,
+            LogLevel::InfoAndUp => tui_logger::LevelFilter::Info,
+            LogLevel::WarningsAndUp => tui_logger::LevelFilter::Warn,
+        }
+    }
+}
+
+/// A log search: the query being typed, then its matches.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub query: String,
+    /// Still typing the query (Enter searches, Esc cancels).
+    pub typing: bool,
+    pub matches: Vec<LogLine>,
+    /// The match shown, an index into `matches`.
+    pub current: usize,
+}
