@@ -6,11 +6,24 @@ use std::net::SocketAddr;
 
 use tracing::field::{Field, Visit};
 use tracing::{Level, Subscriber};
-use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::format::{DefaultFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::registry::LookupSpan;
 
 use crate::text::mask::Privacy;
+
+/// A layer that writes each event in `format` to `writer`, without terminal colours.
+pub(super) fn layer<S, W, F>(format: F, writer: W) -> impl tracing_subscriber::Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    F: FormatEvent<S, DefaultFields> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt::layer()
+        .event_format(format)
+        .with_ansi(false)
+        .with_writer(writer)
+}
 
 /// Python logging's default format, `LEVEL:root:message`, with no timestamp.
 pub(super) struct Classic {
@@ -18,17 +31,10 @@ pub(super) struct Classic {
 }
 
 impl Classic {
-    pub(super) fn layer<S, W>(writer: W, privacy: &Privacy) -> impl tracing_subscriber::Layer<S>
-    where
-        S: Subscriber + for<'a> LookupSpan<'a>,
-        W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-    {
-        tracing_subscriber::fmt::layer()
-            .event_format(Classic {
-                privacy: privacy.clone(),
-            })
-            .with_ansi(false)
-            .with_writer(writer)
+    pub(super) fn new(privacy: &Privacy) -> Classic {
+        Classic {
+            privacy: privacy.clone(),
+        }
     }
 }
 
@@ -65,17 +71,10 @@ pub(super) struct Json {
 }
 
 impl Json {
-    pub(super) fn layer<S, W>(writer: W, privacy: &Privacy) -> impl tracing_subscriber::Layer<S>
-    where
-        S: Subscriber + for<'a> LookupSpan<'a>,
-        W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-    {
-        tracing_subscriber::fmt::layer()
-            .event_format(Json {
-                privacy: privacy.clone(),
-            })
-            .with_ansi(false)
-            .with_writer(writer)
+    pub(super) fn new(privacy: &Privacy) -> Json {
+        Json {
+            privacy: privacy.clone(),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 pub use lines::{REQUEST_TARGET, SERVER_TARGET, spawn_event_log};
 
 use crate::text::mask::Privacy;
-use format::{Classic, Json};
+use format::{Classic, Json, layer};
 use history::LogHistory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,12 +42,12 @@ pub fn init_stderr(
     let registry = tracing_subscriber::registry().with(filter());
     match format {
         LogFormat::Classic => registry
-            .with(Classic::layer(io::stderr, privacy))
-            .with(file.map(|file| Classic::layer(Mutex::new(file), privacy)))
+            .with(layer(Classic::new(privacy), io::stderr))
+            .with(file.map(|file| layer(Classic::new(privacy), Mutex::new(file))))
             .try_init()?,
         LogFormat::Json => registry
-            .with(Json::layer(io::stderr, privacy))
-            .with(file.map(|file| Json::layer(Mutex::new(file), privacy)))
+            .with(layer(Json::new(privacy), io::stderr))
+            .with(file.map(|file| layer(Json::new(privacy), Mutex::new(file))))
             .try_init()?,
     }
     Ok(())
@@ -66,7 +66,7 @@ pub fn init_dashboard(
         .with(filter())
         .with(panel::LogPanel)
         .with(history)
-        .with(file.map(|file| Classic::layer(Mutex::new(file), privacy)))
+        .with(file.map(|file| layer(Classic::new(privacy), Mutex::new(file))))
         .try_init()?;
     Ok(())
 }
