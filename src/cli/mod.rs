@@ -1,4 +1,5 @@
-//! Command-line flags, and errors about them in one line.
+//! Command-line flags and the config file, turned into each module's own options; errors about
+//! them in one line.
 
 pub mod config_file;
 

@@ -1,4 +1,6 @@
-//! `jamtui`: the server with a live dashboard in the terminal.
+//! The live dashboard in the terminal: state (`app`), keys (`bindings`) and view (`view`) apart,
+//! joined by the loop here, which takes terminal events, drains the server's events once per
+//! frame and redraws.
 //!
 //! The server runs on its own tasks and never waits for the screen: the dashboard reads
 //! snapshots through the server's handle on a timer, and the log reaches it through tracing.
