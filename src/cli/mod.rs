@@ -1,7 +1,7 @@
 //! Command-line flags and the config file, turned into each module's own options; errors about
 //! them in one line.
 
-pub mod config_file;
+mod config_file;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! breaks the protocol, or a server that cannot be reached, ends the run with an error.
 
 pub mod ask;
-pub mod demo;
+pub(crate) mod demo;
 
 use std::io::Write;
 use std::time::Duration;

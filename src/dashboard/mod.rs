@@ -7,8 +7,8 @@
 
 pub mod app;
 pub mod bindings;
-pub mod export;
-pub mod glyphs;
+mod export;
+mod glyphs;
 pub mod theme;
 pub mod view;
 

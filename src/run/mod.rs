@@ -3,7 +3,7 @@
 
 mod headless;
 mod session;
-pub mod signals;
+mod signals;
 mod with_dashboard;
 
 use std::path::PathBuf;

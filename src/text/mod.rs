@@ -1,4 +1,4 @@
 //! Text for people: Python's `repr` of bytes and addresses, and address masking.
 
 pub mod mask;
-pub mod pyrepr;
+pub(crate) mod pyrepr;
