@@ -2,50 +2,19 @@
 
 mod common;
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
-use common::{TestServer, WAIT, config};
+use common::{TestServer, WAIT, assert_one_line_error, config, finish, jamtui, stderr};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::net::TcpListener;
-use tokio::process::{Child, ChildStderr, Command};
+use tokio::process::{Child, ChildStderr};
 use tokio::time::timeout;
-
-fn jamtui() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jamtui"));
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-async fn finish(command: &mut Command) -> Output {
-    timeout(WAIT, command.output())
-        .await
-        .expect("the command ends in time")
-        .expect("the binary runs")
-}
 
 /// `jamtui client --port PORT ARGS...`, run to its end.
 async fn run_client(port: u16, args: &[&str]) -> Output {
     let port = port.to_string();
     finish(jamtui().args(["client", "--port", &port]).args(args)).await
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Asserts a failure with exactly one line of explanation and no panic.
-fn assert_one_line_error(output: &Output, needle: &str) {
-    let text = stderr(output);
-    assert!(!output.status.success(), "should fail: {text}");
-    assert_eq!(text.lines().count(), 1, "one line expected: {text:?}");
-    assert!(text.starts_with("error: "), "{text}");
-    assert!(text.contains(needle), "{text:?} should mention {needle:?}");
-    assert!(!text.contains("panicked"), "{text}");
 }
 
 #[tokio::test]

@@ -8,12 +8,12 @@ use std::time::Duration;
 use common::{Client, WAIT, assert_time_reply};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::time::timeout;
 
 /// `jamtui --headless --quiet` on an ephemeral loopback port.
 async fn start_server() -> (Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jamtui"))
+    let mut child = common::jamtui()
         .args([
             "--headless",
             "--quiet",
@@ -22,9 +22,7 @@ async fn start_server() -> (Child, u16) {
             "--port",
             "0",
         ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
+        .stdout(Stdio::null())
         .spawn()
         .unwrap();
     let mut log = BufReader::new(child.stderr.take().unwrap()).lines();

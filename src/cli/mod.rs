@@ -2,6 +2,7 @@
 //! them in one line.
 
 mod config_file;
+mod values;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
+use values::duration_within;
 
 use crate::bench::BenchOptions;
 use crate::cli::config_file::{self as config, ConfigFile};
@@ -71,33 +73,36 @@ pub struct ServeArgs {
     pub tz: Option<Zone>,
     /// Longest request line in bytes; a longer one gets `ERR line too long` and is closed
     #[arg(long, value_name = "BYTES", default_value_t = 1024,
-          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+          value_parser = clap::value_parser!(u64).range(values::MAX_LINE))]
     pub max_line: u64,
     /// Most clients served at once; one more gets `ERR server busy, try again later`
     #[arg(long, value_name = "N", default_value_t = 10_000,
-          value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+          value_parser = clap::value_parser!(u64).range(values::MAX_CLIENTS))]
     pub max_clients: u64,
     /// Close a connection that completes no request for this long: seconds, or with a unit
     /// (500ms, 5m); 0 = never
-    #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_seconds)]
+    #[arg(long, value_name = "DURATION", default_value = "300",
+          value_parser = duration_within(values::IDLE_TIMEOUT))]
     pub idle_timeout: Duration,
     /// Accept connections only from this network (CIDR such as 172.16.16.0/24, or one address);
     /// repeat for more. Default: everyone
-    #[arg(long, value_name = "CIDR", value_parser = parse_network)]
+    #[arg(long, value_name = "CIDR", value_parser = values::parse_network)]
     pub allow: Vec<IpNet>,
     /// Serve every client at once, one at a time, or a pool of --pool-size at once (key: m)
     #[arg(long, value_enum, default_value_t = ModeName::Concurrent)]
     pub mode: ModeName,
     /// Clients served at once in pool mode
     #[arg(long, value_name = "N", default_value_t = 4,
-          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+          value_parser = clap::value_parser!(u64).range(values::POOL_SIZE))]
     pub pool_size: u64,
     /// A pause before each reply, to make queueing visible (100ms, 1s; keys: + and -)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_seconds)]
+    #[arg(long, value_name = "DURATION", default_value = "0",
+          value_parser = duration_within(values::DELAY))]
     pub delay: Duration,
     /// Also run N built-in clients like the assignment's (TIME every second), for a demo
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub demo: usize,
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(values::DEMO_CLIENTS))]
+    pub demo: u64,
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
@@ -161,7 +166,7 @@ impl ServeArgs {
     pub fn serve_options(&self) -> ServeOptions {
         ServeOptions {
             server: self.server_config(),
-            demo: self.demo,
+            demo: self.demo as usize,
             log_format: self.log_format,
             log_file: self.log_file.clone(),
             privacy: self.privacy,
@@ -200,20 +205,21 @@ pub struct ClientArgs {
     pub port: u16,
     /// Clients running at once
     #[arg(long, short, value_name = "K", default_value_t = 1,
-          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+          value_parser = clap::value_parser!(u64).range(values::CLIENTS))]
     pub clients: u64,
     /// Requests per client, then exit [default: until Ctrl-C]
     #[arg(long, short = 'n', value_name = "N")]
     pub count: Option<u64>,
     /// Time between one client's requests (1s, 500ms, 0)
     #[arg(long, short, value_name = "DURATION", default_value = "1s",
-          value_parser = humantime::parse_duration)]
+          value_parser = duration_within(values::INTERVAL))]
     pub interval: Duration,
     /// Keep one connection per client instead of connecting for every request
     #[arg(long)]
     pub keep_open: bool,
     /// Give up on connecting or on a reply after this long
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s",
+          value_parser = duration_within(values::TIMEOUT))]
     pub timeout: Duration,
 }
 
@@ -241,15 +247,15 @@ pub struct BenchArgs {
     pub port: u16,
     /// Connections, each keeping --pipeline requests in flight
     #[arg(long, short, value_name = "C", default_value_t = 50,
-          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+          value_parser = clap::value_parser!(u64).range(values::CONNECTIONS))]
     pub connections: u64,
     /// Requests in flight per connection
     #[arg(long, short = 'P', value_name = "P", default_value_t = 1,
-          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+          value_parser = clap::value_parser!(u64).range(values::PIPELINE))]
     pub pipeline: u64,
     /// How long to run (10s, 500ms)
     #[arg(long, short, value_name = "DURATION", default_value = "10s",
-          value_parser = humantime::parse_duration)]
+          value_parser = duration_within(values::BENCH_DURATION))]
     pub duration: Duration,
     /// Open a connection per request (TIME, read, QUIT, close), like the assignment's client
     #[arg(long, conflicts_with = "pipeline")]
@@ -262,8 +268,9 @@ pub struct BenchArgs {
     #[arg(long, value_name = "REGEX")]
     pub expect: Option<regex::Regex>,
     /// Idle connections to open first and hold through the run; each asks once at the end
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub hold: usize,
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(values::HELD_CONNECTIONS))]
+    pub hold: u64,
     /// The server's process id, to report its CPU time per request and memory per held connection
     #[arg(long, value_name = "PID")]
     pub server_pid: Option<u32>,
@@ -271,7 +278,8 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Give up on connecting or on a reply after this long
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s",
+          value_parser = duration_within(values::TIMEOUT))]
     pub timeout: Duration,
 }
 
@@ -286,7 +294,7 @@ impl BenchArgs {
             connect_per_request: self.connect_per_request,
             request: self.request.clone(),
             expect: self.expect.clone(),
-            hold: self.hold,
+            hold: self.hold as usize,
             server_pid: self.server_pid,
             timeout: self.timeout,
             progress: !self.json,
@@ -362,24 +370,6 @@ fn subcommand_names() -> impl Iterator<Item = String> {
         .map(|subcommand| subcommand.get_name().to_string())
         .collect();
     names.into_iter()
-}
-
-/// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`).
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(seconds) => Duration::try_from_secs_f64(seconds)
-            .map_err(|_| format!("'{text}' is not a duration in seconds")),
-        Err(_) => humantime::parse_duration(text).map_err(|error| {
-            format!("'{text}' is not a duration ({error}); write seconds, or 500ms, 5m")
-        }),
-    }
-}
-
-/// A network in CIDR notation, or a single address.
-fn parse_network(text: &str) -> Result<IpNet, String> {
-    text.parse::<IpNet>()
-        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-        .map_err(|_| format!("'{text}' is not a network: write it like 172.16.16.0/24 or 10.0.0.5"))
 }
 
 /// clap's message in one line: the error, its tip, and where to read more. `args` are the

@@ -184,7 +184,7 @@ impl ServerHandle {
     }
 
     pub fn set_delay(&self, delay: Duration) {
-        let micros = delay.as_micros() as u64;
+        let micros = u64::try_from(delay.as_micros()).unwrap_or(u64::MAX);
         if self.shared.delay_micros.swap(micros, Relaxed) != micros {
             self.shared.publish(Event::DelayChanged { delay });
         }

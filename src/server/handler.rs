@@ -375,7 +375,7 @@ impl IdleTimer {
         IdleTimer {
             timeout,
             last_input: now,
-            sleep: Box::pin(sleep_until(now + timeout)),
+            sleep: Box::pin(sleep_until(after(now, timeout))),
         }
     }
 }
@@ -394,12 +394,21 @@ async fn expired(idle: &mut Option<IdleTimer>) {
     };
     loop {
         timer.sleep.as_mut().await;
-        let deadline = timer.last_input + timer.timeout;
+        let deadline = after(timer.last_input, timer.timeout);
         if deadline <= Instant::now() {
             return;
         }
         timer.sleep.as_mut().reset(deadline);
     }
+}
+
+/// `from + wait`, or a year from `from` when that would overflow (an idle timeout of any
+/// length is only ever "not yet").
+fn after(from: Instant, wait: Duration) -> Instant {
+    const YEAR: Duration = Duration::from_secs(365 * 86_400);
+    from.checked_add(wait)
+        .or_else(|| from.checked_add(YEAR))
+        .unwrap_or(from)
 }
 
 async fn grace_after(shutdown: Pin<&mut WaitForCancellationFutureOwned>) {

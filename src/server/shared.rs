@@ -168,7 +168,9 @@ impl Shared {
             event_budget: EventBudget::default(),
             gate: Arc::new(Gate::new(config.mode)),
             pool_size: config.pool_size,
-            delay_micros: AtomicU64::new(config.delay.as_micros() as u64),
+            delay_micros: AtomicU64::new(
+                u64::try_from(config.delay.as_micros()).unwrap_or(u64::MAX),
+            ),
             clients: Mutex::new(HashMap::new()),
             machines: Mutex::default(),
             next_id: AtomicU64::new(1),

@@ -2,12 +2,15 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use jamtui::server::ServerHandle;
 use jamtui::server::{Config, Server};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio::process::Command;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
@@ -134,4 +137,47 @@ pub fn assert_time_reply(line: &str) {
         jamtui::protocol::check_time_reply(line.as_bytes()).is_ok(),
         "not a TIME reply: {line:?}"
     );
+}
+
+/// An empty directory to stand for the user's config directory, so that no test reads the
+/// developer's own `~/.config/jamtui/config.toml`.
+pub fn no_user_config() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jamtui-test-home-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// The real binary, its output captured, with no user config file.
+pub fn jamtui() -> Command {
+    let home = no_user_config();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jamtui"));
+    command
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+pub async fn finish(command: &mut Command) -> Output {
+    timeout(WAIT, command.output())
+        .await
+        .expect("the command ends in time")
+        .expect("the binary runs")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A failure told in one line naming `needle`, never a panic.
+pub fn assert_one_line_error(output: &Output, needle: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert_eq!(text.lines().count(), 1, "one line expected: {text:?}");
+    assert!(text.starts_with("error: "), "{text}");
+    assert!(text.contains(needle), "{text:?} should mention {needle:?}");
+    assert!(!text.contains("panicked"), "{text}");
 }

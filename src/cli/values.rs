@@ -1,0 +1,100 @@
+//! How flag values are read, and the range each may take: every duration and count flag names
+//! its limits here, once, and a value outside them is a one-line error naming the range.
+
+use std::net::IpAddr;
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+const MINUTE: Duration = Duration::from_secs(60);
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// `--idle-timeout`: never (0) up to a week.
+pub const IDLE_TIMEOUT: (Duration, Duration) = (Duration::ZERO, Duration::from_secs(7 * 86_400));
+/// `--delay`: up to a minute before each reply.
+pub const DELAY: (Duration, Duration) = (Duration::ZERO, MINUTE);
+/// `jamtui client --interval`: up to a day between requests.
+pub const INTERVAL: (Duration, Duration) = (Duration::ZERO, DAY);
+/// `--timeout` of the client and the bench: from a millisecond to a day.
+pub const TIMEOUT: (Duration, Duration) = (Duration::from_millis(1), DAY);
+/// `jamtui bench --duration`: from a millisecond to a day.
+pub const BENCH_DURATION: (Duration, Duration) = (Duration::from_millis(1), DAY);
+
+/// `--max-line`: bytes in a request line.
+pub const MAX_LINE: RangeInclusive<u64> = 1..=1 << 20;
+/// `--max-clients`: clients served at once.
+pub const MAX_CLIENTS: RangeInclusive<u64> = 1..=1 << 24;
+/// `--pool-size`: clients served at once in pool mode.
+pub const POOL_SIZE: RangeInclusive<u64> = 1..=100_000;
+/// `--demo`: built-in clients.
+pub const DEMO_CLIENTS: RangeInclusive<u64> = 0..=1000;
+/// `jamtui client --clients`: clients running at once.
+pub const CLIENTS: RangeInclusive<u64> = 1..=100_000;
+/// `jamtui bench --connections`.
+pub const CONNECTIONS: RangeInclusive<u64> = 1..=100_000;
+/// `jamtui bench --pipeline`: requests in flight per connection.
+pub const PIPELINE: RangeInclusive<u64> = 1..=10_000;
+/// `jamtui bench --hold`: idle connections held.
+pub const HELD_CONNECTIONS: RangeInclusive<u64> = 0..=100_000;
+
+/// A duration given as plain seconds (`300`, `0.5`) or with a unit (`500ms`, `5m`), within
+/// `range` (both ends included).
+pub fn duration_within(
+    (min, max): (Duration, Duration),
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    move |text| {
+        let duration = parse_duration(text)?;
+        if duration < min || duration > max {
+            return Err(format!(
+                "'{text}' is out of range: write {} to {}",
+                humantime::format_duration(min),
+                humantime::format_duration(max)
+            ));
+        }
+        Ok(duration)
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) => Duration::try_from_secs_f64(seconds)
+            .map_err(|_| format!("'{text}' is not a duration in seconds")),
+        Err(_) => humantime::parse_duration(text).map_err(|error| {
+            format!("'{text}' is not a duration ({error}); write seconds, or 500ms, 5m")
+        }),
+    }
+}
+
+/// A network in CIDR notation, or a single address.
+pub fn parse_network(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("'{text}' is not a network: write it like 172.16.16.0/24 or 10.0.0.5"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_seconds_or_units_within_their_range() {
+        let parse = duration_within(IDLE_TIMEOUT);
+        assert_eq!(parse("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("0.25"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse("5m"), Ok(Duration::from_secs(300)));
+        for bad in [
+            "1e19",
+            "8days",
+            "400000000000years",
+            "-1",
+            "soon",
+            "NaN",
+            "inf",
+        ] {
+            let error = parse(bad).unwrap_err();
+            assert!(error.contains(&format!("'{bad}'")), "{error}");
+        }
+        assert!(parse("1e19").unwrap_err().contains("0s to 7days"));
+    }
+}
