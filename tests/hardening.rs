@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use common::{TestServer, assert_one_line_error, assert_time_reply, config, finish, jamtui};
 use jamtui::server::Config;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
 
 #[tokio::test]
 async fn durations_and_counts_out_of_range_are_one_line_errors_not_panics() {
@@ -48,4 +50,74 @@ async fn a_server_built_with_the_longest_idle_timeout_still_serves() {
     let mut second = server.client().await;
     second.send(b"TIME\r\n").await;
     assert_time_reply(&second.line().await);
+}
+
+/// A server that answers every connection with `reply`, then waits a little.
+async fn answering_with(reply: &'static [u8]) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = stream.write_all(reply).await;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_servers_error_text_never_reaches_the_terminal_raw() {
+    // Retitles the terminal and clears it, if printed raw.
+    let hostile = b"ERR \x1b]0;pwned\x07\x1b[2J\r\n";
+    let port = answering_with(hostile).await.to_string();
+    let client = finish(jamtui().args(["client", "--port", &port, "--count", "1"])).await;
+    assert_one_line_error(&client, r"\x1b]0;pwned\x07\x1b[2J");
+    let bench = finish(jamtui().args([
+        "bench",
+        "--port",
+        &port,
+        "--connections",
+        "1",
+        "--duration",
+        "200ms",
+    ]))
+    .await;
+    for output in [&client.stdout, &client.stderr, &bench.stdout, &bench.stderr] {
+        assert!(
+            !output.contains(&0x1b),
+            "{}",
+            String::from_utf8_lossy(output)
+        );
+    }
+    assert!(
+        String::from_utf8_lossy(&bench.stdout).contains(r"\x1b[2J"),
+        "{bench:?}"
+    );
+}
+
+#[tokio::test]
+async fn bench_gives_up_on_a_server_that_never_ends_a_line() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let endless = [b'x'; 64 * 1024];
+                while stream.write_all(&endless).await.is_ok() {}
+            });
+        }
+    });
+    let output = finish(jamtui().args([
+        "bench",
+        "--port",
+        &port,
+        "--connections",
+        "1",
+        "--duration",
+        "500ms",
+    ]))
+    .await;
+    assert_one_line_error(&output, "no line end");
 }

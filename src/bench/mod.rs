@@ -259,6 +259,12 @@ impl Worker {
                 input.advance(end + 1);
                 to_send += 1;
             }
+            if input.len() > ask::MAX_REPLY {
+                bail!(
+                    "the server sent more than {} bytes with no line end; is it a line protocol server?",
+                    ask::MAX_REPLY
+                );
+            }
             self.done.fetch_add(to_send as u64, Relaxed);
         }
     }

@@ -3,6 +3,8 @@
 
 pub mod framing;
 
+use crate::text::pyrepr;
+
 /// What one request line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
@@ -97,7 +99,7 @@ impl std::error::Error for ReplyError {}
 pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
     let malformed = |why: String| Err(ReplyError::Malformed(why));
     // Only an error shows the line: a good reply costs no allocation (the bench checks millions).
-    let shown = || crate::text::pyrepr::bytes(line);
+    let shown = || pyrepr::bytes(line);
     let Ok(text) = std::str::from_utf8(line) else {
         return malformed(format!("{} is not UTF-8", shown()));
     };
@@ -112,7 +114,8 @@ pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
         };
     };
     if let Some(error) = text.strip_prefix("ERR ") {
-        return Err(ReplyError::Server(error.to_string()));
+        // Escaped: a student's server must not drive the user's terminal.
+        return Err(ReplyError::Server(pyrepr::escaped(error.as_bytes())));
     }
     let Some(clock) = text.strip_prefix("JAM ") else {
         return malformed(format!("{} does not start with 'JAM '", shown()));
@@ -231,6 +234,10 @@ mod tests {
         assert_eq!(
             check_time_reply(b"ERR server busy, try again later\r\n"),
             Err(ReplyError::Server("server busy, try again later".into()))
+        );
+        assert_eq!(
+            check_time_reply(b"ERR \x1b[2J\r\n"),
+            Err(ReplyError::Server(r"\x1b[2J".into()))
         );
     }
 }

@@ -35,6 +35,13 @@ pub fn bytes(data: &[u8]) -> String {
     out
 }
 
+/// Bytes as Python writes them inside `b'...'`, without the quotes: `JAM 23:19:50\r\n`. Control
+/// characters (an escape sequence from an untrusted server, say) come out as `\x1b`, never raw.
+pub fn escaped(data: &[u8]) -> String {
+    let quoted = bytes(data);
+    quoted[2..quoted.len() - 1].to_string()
+}
+
 /// A peer address as Python's `socket.accept()` returns it: `('127.0.0.1', 43256)`, or
 /// `('::1', 43256, 0, 0)` for IPv6.
 pub fn addr(addr: SocketAddr) -> String {
@@ -63,6 +70,12 @@ mod tests {
         assert_eq!(bytes(b"\x00\xff\x7f"), r"b'\x00\xff\x7f'");
         assert_eq!(bytes(b"it's"), r#"b"it's""#);
         assert_eq!(bytes(b"it's \"x\""), r#"b'it\'s "x"'"#);
+    }
+
+    #[test]
+    fn escaped_text_has_no_control_characters() {
+        assert_eq!(escaped(b"JAM 23:19:50\r\n"), r"JAM 23:19:50\r\n");
+        assert_eq!(escaped(b"\x1b]0;x\x07"), r"\x1b]0;x\x07");
     }
 
     #[test]

@@ -88,7 +88,7 @@ impl Conversations {
                     Exchange {
                         at: at.to_string(),
                         direction: Direction::Out,
-                        text: escaped(sent),
+                        text: pyrepr::escaped(sent),
                         latency: Some(*latency),
                         peer: None,
                     },
@@ -127,12 +127,6 @@ fn note(at: &str, text: String) -> Exchange {
         latency: None,
         peer: None,
     }
-}
-
-/// Bytes as Python would show them inside `b'...'`, without the quotes: `JAM 23:19:50\r\n`.
-fn escaped(bytes: &[u8]) -> String {
-    let quoted = pyrepr::bytes(bytes);
-    quoted[2..quoted.len() - 1].to_string()
 }
 
 #[cfg(test)]
