@@ -107,7 +107,8 @@ fn app(clients: u64, paused: bool) -> App {
             connections: clients + 17,
             requests,
             errors: 3,
-            refused: 1,
+            busy: 1,
+            not_allowed: 2,
         },
         clients: (1..=clients)
             .map(|id| {

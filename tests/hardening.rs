@@ -5,10 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestServer, assert_one_line_error, assert_time_reply, config, finish, jamtui};
-use jamtui::server::Config;
+use common::{
+    Client, TestServer, WAIT, assert_one_line_error, assert_time_reply, config, finish, jamtui,
+};
+use jamtui::server::{Config, Event, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::timeout;
 
 #[tokio::test]
 async fn durations_and_counts_out_of_range_are_one_line_errors_not_panics() {
@@ -120,4 +124,110 @@ async fn bench_gives_up_on_a_server_that_never_ends_a_line() {
     ]))
     .await;
     assert_one_line_error(&output, "no line end");
+}
+
+/// Counts the request events a watcher sees (or is told it missed) while `flood` runs, and how
+/// long the flood took, in whole seconds rounded up.
+async fn request_events_during(
+    server: &TestServer,
+    flood: impl Future<Output = ()>,
+) -> (u64, u64, u64) {
+    let mut events = server.handle.subscribe();
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let watcher = tokio::spawn(async move {
+        let (mut served, mut missed) = (0, 0);
+        loop {
+            let event = tokio::select! {
+                biased;
+                _ = &mut stopped => break,
+                event = events.recv() => event,
+            };
+            match event {
+                Ok(Event::Served { .. }) => served += 1,
+                Err(RecvError::Lagged(n)) => missed += n,
+                Err(RecvError::Closed) => break,
+                Ok(_) => {}
+            }
+        }
+        (served, missed)
+    });
+    let started = std::time::Instant::now();
+    flood.await;
+    let seconds = started.elapsed().as_secs() + 1;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.send(()).unwrap();
+    let (served, missed) = timeout(WAIT, watcher).await.unwrap().unwrap();
+    (served, missed, seconds)
+}
+
+#[tokio::test]
+async fn the_request_event_budget_holds_for_batches_ending_in_quit_and_for_empty_lines() {
+    let server = TestServer::start(config()).await;
+    let addr = server.addr();
+    let quitting = async {
+        let mut clients = Vec::new();
+        for _ in 0..100 {
+            clients.push(tokio::spawn(async move {
+                let mut client = Client::connect(addr).await;
+                let mut burst = b"TIME\n".repeat(800);
+                burst.extend_from_slice(b"QUIT\n");
+                client.send(&burst).await;
+                client.expect_closed_after_lines(800).await;
+            }));
+        }
+        for client in clients {
+            client.await.unwrap();
+        }
+    };
+    let (served, missed, seconds) = request_events_during(&server, quitting).await;
+    // A budget second may begin just before the flood and end just after it.
+    let most = REQUEST_EVENTS_PER_SECOND * (seconds + 1);
+    assert!(
+        served + missed <= most,
+        "{served} + {missed} events in {seconds} s"
+    );
+    assert_eq!(missed, 0, "the log would have fallen behind");
+
+    let empty_lines = async {
+        let mut client = server.client().await;
+        client.send(&b"\n".repeat(100_000)).await;
+        client.send(b"TIME\n").await;
+        assert_time_reply(&client.line().await);
+    };
+    let (served, missed, seconds) = request_events_during(&server, empty_lines).await;
+    let most = REQUEST_EVENTS_PER_SECOND * (seconds + 1);
+    assert!(
+        served + missed <= most,
+        "{served} + {missed} events in {seconds} s"
+    );
+    assert_eq!(missed, 0, "the log would have fallen behind");
+}
+
+#[tokio::test]
+async fn refusals_by_allow_are_counted_apart_and_their_events_rate_limited() {
+    let server = TestServer::start(Config {
+        allow: vec!["10.0.0.0/8".parse().unwrap()],
+        ..config()
+    })
+    .await;
+    let mut events = server.handle.subscribe();
+    let strangers = 1000;
+    for _ in 0..strangers {
+        let mut stranger = server.client().await;
+        stranger.expect_closed().await;
+    }
+    server
+        .wait_for_counters(|c| c.not_allowed == strangers)
+        .await;
+    let counters = server.handle.counters();
+    assert_eq!((counters.busy, counters.connections), (0, 0));
+    let mut published = 0;
+    while let Ok(event) = events.try_recv() {
+        published += u64::from(matches!(event, Event::Refused { .. }));
+    }
+    let seconds = server.handle.uptime().as_secs() + 1;
+    assert!(
+        published <= REFUSAL_EVENTS_PER_SECOND * (seconds + 1),
+        "{published} refusals published in {seconds} s"
+    );
 }

@@ -206,7 +206,7 @@ async fn past_max_clients_a_connection_is_told_busy_and_a_slot_frees_when_one_le
     let mut third = server.client().await;
     assert_eq!(third.line().await, "ERR server busy, try again later\r\n");
     third.expect_closed().await;
-    assert_eq!(server.handle.counters().refused, 1);
+    assert_eq!(server.handle.counters().busy, 1);
 
     first.send(b"QUIT\r\n").await;
     first.expect_closed().await;

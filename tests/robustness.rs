@@ -215,7 +215,10 @@ async fn allow_closes_connections_from_other_networks_at_accept() {
     let mut stranger = strict.client().await;
     stranger.expect_closed().await;
     let counters = strict.handle.counters();
-    assert_eq!((counters.refused, counters.connections), (1, 0));
+    assert_eq!(
+        (counters.not_allowed, counters.busy, counters.connections),
+        (1, 0, 0)
+    );
     loop {
         match tokio::time::timeout(WAIT, events.recv())
             .await

@@ -112,6 +112,11 @@ fn log_event(event: &Event, zone: &str) {
             event = "requests_not_logged", skipped,
             "[SERVER] {skipped} requests answered but not logged (over {limit} a second; the counters are exact)"
         ),
+        Event::RefusalsSkipped { skipped, limit } => warn!(
+            target: SERVER_TARGET,
+            event = "refusals_not_logged", skipped,
+            "[SERVER] {skipped} connections refused by --allow but not logged (over {limit} a second; the counters are exact)"
+        ),
         Event::ModeChanged { mode } => warn!(
             target: SERVER_TARGET,
             event = "mode", %mode,

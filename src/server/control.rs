@@ -30,8 +30,10 @@ pub struct CounterSnapshot {
     pub requests: u64,
     /// Error replies sent (unknown request, not UTF-8, line too long, idle timeout).
     pub errors: u64,
-    /// Connections refused at accept (server busy).
-    pub refused: u64,
+    /// Connections turned away at accept because `--max-clients` were connected.
+    pub busy: u64,
+    /// Connections turned away at accept because their address is outside `--allow`.
+    pub not_allowed: u64,
 }
 
 /// One client as the dashboard lists it.
@@ -83,7 +85,8 @@ impl ServerHandle {
             connections: counters.connections.load(Relaxed),
             requests: counters.requests.load(Relaxed),
             errors: counters.errors.load(Relaxed),
-            refused: counters.refused.load(Relaxed),
+            busy: counters.busy.load(Relaxed),
+            not_allowed: counters.not_allowed.load(Relaxed),
         }
     }
 

@@ -48,6 +48,11 @@ pub enum Event {
         skipped: u64,
         limit: u64,
     },
+    /// Past the per-second budget, this many refusals by `--allow` were not published.
+    RefusalsSkipped {
+        skipped: u64,
+        limit: u64,
+    },
     ModeChanged {
         mode: Mode,
     },

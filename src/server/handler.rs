@@ -196,13 +196,13 @@ impl Handler {
     async fn answer_buffered(&mut self) -> OrGone {
         let events = self.shared.request_events_for_batch();
         let keep_raw = events == RequestEvents::Publish || self.panic_on.is_some();
-        let mut answered = 0;
+        let mut not_made = 0;
         self.clock.tick();
         loop {
             let frame = match self.conn.next_request(keep_raw) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => {
-                    self.shared.count_request_events(events, answered);
+                    self.shared.skip_request_events(not_made);
                     return Ok(());
                 }
                 Err(_) => {
@@ -233,17 +233,21 @@ impl Handler {
             };
             if frame.request != Request::Empty {
                 self.unreported += 1;
-                answered += 1;
             }
             self.last_arrival = Some(frame.arrived);
-            if let Some(request) = frame.raw {
-                self.unpublished.push(Unpublished {
-                    request,
-                    reply,
-                    arrived: frame.arrived,
-                });
+            match frame.raw {
+                Some(request) if events == RequestEvents::Publish => {
+                    self.unpublished.push(Unpublished {
+                        request,
+                        reply,
+                        arrived: frame.arrived,
+                    });
+                }
+                _ if events == RequestEvents::OverBudget => not_made += 1,
+                _ => {}
             }
             if frame.request == Request::Quit {
+                self.shared.skip_request_events(not_made);
                 self.flush().await?;
                 return Err(GoneReason::Quit);
             }
@@ -305,15 +309,15 @@ impl Handler {
             let micros = now.saturating_duration_since(arrived).as_micros() as u64;
             self.client.stats.last_latency_us.store(micros + 1, Relaxed);
         }
-        for served in self.unpublished.drain(..) {
-            self.shared.publish(Event::Served {
-                id: self.client.id,
-                peer: self.client.peer,
-                request: served.request,
-                reply: served.reply,
-                latency: now.saturating_duration_since(served.arrived),
-            });
-        }
+        let (id, peer) = (self.client.id, self.client.peer);
+        let served = self.unpublished.drain(..).map(|served| Event::Served {
+            id,
+            peer,
+            request: served.request,
+            reply: served.reply,
+            latency: now.saturating_duration_since(served.arrived),
+        });
+        self.shared.publish_request_events(served);
     }
 
     /// The processing delay before a reply (teaching: it makes queueing visible). The replies

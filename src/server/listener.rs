@@ -170,6 +170,5 @@ fn refuse(shared: &Shared, stream: TcpStream, peer: SocketAddr, refusal: Refusal
     if refusal == Refusal::Busy {
         let _ = stream.try_write(ErrorReply::Busy.bytes());
     }
-    shared.counters.refused.fetch_add(1, Relaxed);
-    shared.publish(Event::Refused { peer, refusal });
+    shared.refused(peer, refusal);
 }

@@ -12,17 +12,21 @@ use tokio_util::sync::CancellationToken;
 
 use super::clock::{Zone, unix_now};
 use super::config::Config;
-use super::event::{ClientId, Event, GoneReason};
+use super::event::{ClientId, Event, GoneReason, Refusal};
 use super::gate::Gate;
 use super::machines::Machines;
 
-/// How many events a slow watcher may fall behind before it misses some.
-const EVENT_CAPACITY: usize = 4096;
+/// How many events a slow watcher may fall behind before it misses some: more than a second of
+/// request events, so that a burst of them all at once is not lost.
+const EVENT_CAPACITY: usize = 16_384;
 
 /// Request events published per second at most. Past this (tens of thousands of requests a
 /// second) a log line per request helps nobody, and publishing them would cost the server most
 /// of its speed; the counters stay exact.
 pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
+
+/// Refusals by `--allow` published per second at most (a scan of the lab makes thousands).
+pub const REFUSAL_EVENTS_PER_SECOND: u64 = 100;
 
 /// What a batch of requests does about request events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,12 +38,57 @@ pub(crate) enum RequestEvents {
     Unwatched,
 }
 
-/// This second's request events: the second, how many were published and skipped.
-#[derive(Debug, Default)]
+/// A budget of events a second: how many were published and skipped in the current second.
+/// Every event is counted where it is published, whatever made it.
+#[derive(Debug)]
 pub(crate) struct EventBudget {
+    limit: u64,
     second: AtomicU64,
     published: AtomicU64,
     skipped: AtomicU64,
+}
+
+impl EventBudget {
+    fn new(limit: u64) -> EventBudget {
+        EventBudget {
+            limit,
+            second: AtomicU64::new(0),
+            published: AtomicU64::new(0),
+            skipped: AtomicU64::new(0),
+        }
+    }
+
+    /// Starts a new second if the clock has moved on; returns how many events the last one
+    /// skipped, when it skipped any.
+    fn roll(&self) -> Option<u64> {
+        let second = unix_now() as u64;
+        // Read before writing: every connection asks once per batch, and a write would bounce
+        // the line between cores.
+        if self.second.load(Relaxed) == second || self.second.swap(second, Relaxed) == second {
+            return None;
+        }
+        self.published.store(0, Relaxed);
+        Some(self.skipped.swap(0, Relaxed)).filter(|&skipped| skipped > 0)
+    }
+
+    fn spent(&self) -> bool {
+        self.published.load(Relaxed) >= self.limit
+    }
+
+    /// Takes up to `wanted` events out of this second's budget; returns how many may be
+    /// published, and counts the rest as skipped.
+    fn admit(&self, wanted: u64) -> u64 {
+        let before = self.published.fetch_add(wanted, Relaxed);
+        let allowed = self.limit.saturating_sub(before).min(wanted);
+        self.skip(wanted - allowed);
+        allowed
+    }
+
+    fn skip(&self, count: u64) {
+        if count > 0 {
+            self.skipped.fetch_add(count, Relaxed);
+        }
+    }
 }
 
 pub(crate) struct Shared {
@@ -53,7 +102,8 @@ pub(crate) struct Shared {
     pub(crate) shutdown: CancellationToken,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) request_events: bool,
-    event_budget: EventBudget,
+    request_budget: EventBudget,
+    refusal_budget: EventBudget,
     pub(crate) gate: Arc<Gate>,
     pub(super) pool_size: usize,
     pub(super) delay_micros: AtomicU64,
@@ -70,7 +120,8 @@ pub(crate) struct Counters {
     pub(crate) connections: AtomicU64,
     pub(crate) requests: AtomicU64,
     pub(crate) errors: AtomicU64,
-    pub(crate) refused: AtomicU64,
+    pub(crate) busy: AtomicU64,
+    pub(crate) not_allowed: AtomicU64,
 }
 
 pub(super) struct ClientEntry {
@@ -165,7 +216,8 @@ impl Shared {
             shutdown: CancellationToken::new(),
             events,
             request_events: config.request_events,
-            event_budget: EventBudget::default(),
+            request_budget: EventBudget::new(REQUEST_EVENTS_PER_SECOND),
+            refusal_budget: EventBudget::new(REFUSAL_EVENTS_PER_SECOND),
             gate: Arc::new(Gate::new(config.mode)),
             pool_size: config.pool_size,
             delay_micros: AtomicU64::new(
@@ -201,44 +253,59 @@ impl Shared {
         Duration::from_micros(self.delay_micros.load(Relaxed))
     }
 
-    /// Whether the next batch of requests publishes its events: someone must be listening, and
-    /// this second's budget must not be spent. Past the budget, requests are counted as skipped,
-    /// and the next second begins by saying how many were.
+    /// Whether the next batch of requests makes events: someone must be listening, and this
+    /// second's budget must not be spent. A new second begins by saying how many the last one
+    /// skipped.
     pub(crate) fn request_events_for_batch(&self) -> RequestEvents {
         if !self.request_events || self.events.receiver_count() == 0 {
             return RequestEvents::Unwatched;
         }
-        let second = unix_now() as u64;
-        let budget = &self.event_budget;
-        // Read before writing: every connection asks once per batch, and a write would bounce
-        // the line between cores.
-        if budget.second.load(Relaxed) != second && budget.second.swap(second, Relaxed) != second {
-            budget.published.store(0, Relaxed);
-            let skipped = budget.skipped.swap(0, Relaxed);
-            if skipped > 0 {
-                self.publish(Event::RequestEventsSkipped {
-                    skipped,
-                    limit: REQUEST_EVENTS_PER_SECOND,
-                });
-            }
+        if let Some(skipped) = self.request_budget.roll() {
+            self.publish(Event::RequestEventsSkipped {
+                skipped,
+                limit: REQUEST_EVENTS_PER_SECOND,
+            });
         }
-        if budget.published.load(Relaxed) < REQUEST_EVENTS_PER_SECOND {
-            RequestEvents::Publish
-        } else {
+        if self.request_budget.spent() {
             RequestEvents::OverBudget
+        } else {
+            RequestEvents::Publish
         }
     }
 
-    /// Accounts for a batch of `answered` requests under the decision made for it.
-    pub(crate) fn count_request_events(&self, decision: RequestEvents, answered: u64) {
-        let counter = match decision {
-            RequestEvents::Publish => &self.event_budget.published,
-            RequestEvents::OverBudget => &self.event_budget.skipped,
-            RequestEvents::Unwatched => return,
-        };
-        if answered > 0 {
-            counter.fetch_add(answered, Relaxed);
+    /// Publishes request events within this second's budget: the first ones, as many as it
+    /// allows; the rest are counted as skipped.
+    pub(crate) fn publish_request_events(&self, events: impl ExactSizeIterator<Item = Event>) {
+        let allowed = self.request_budget.admit(events.len() as u64);
+        for event in events.take(allowed as usize) {
+            self.publish(event);
         }
+    }
+
+    /// Counts request events that were not even made (the budget was spent).
+    pub(crate) fn skip_request_events(&self, count: u64) {
+        self.request_budget.skip(count);
+    }
+
+    /// Counts a connection turned away at accept, and publishes it (refusals by `--allow`
+    /// within their budget).
+    pub(crate) fn refused(&self, peer: SocketAddr, refusal: Refusal) {
+        match refusal {
+            Refusal::Busy => self.counters.busy.fetch_add(1, Relaxed),
+            Refusal::NotAllowed => self.counters.not_allowed.fetch_add(1, Relaxed),
+        };
+        if refusal == Refusal::NotAllowed {
+            if let Some(skipped) = self.refusal_budget.roll() {
+                self.publish(Event::RefusalsSkipped {
+                    skipped,
+                    limit: REFUSAL_EVENTS_PER_SECOND,
+                });
+            }
+            if self.refusal_budget.admit(1) == 0 {
+                return;
+            }
+        }
+        self.publish(Event::Refused { peer, refusal });
     }
 
     pub(crate) fn register(self: &Arc<Shared>, peer: SocketAddr) -> Registration {

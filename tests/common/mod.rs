@@ -108,6 +108,14 @@ impl Client {
         }
     }
 
+    /// Reads `lines` lines, then asserts the server closes the connection.
+    pub async fn expect_closed_after_lines(&mut self, lines: usize) {
+        for _ in 0..lines {
+            self.line().await;
+        }
+        self.expect_closed().await;
+    }
+
     /// Asserts the server closes the connection with nothing more sent.
     pub async fn expect_closed(&mut self) {
         let mut rest = Vec::new();

@@ -32,9 +32,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ("requests", format::count(counters.requests)),
             ("errors", format::count(counters.errors)),
         ),
+        // Turned away at accept: server full (--max-clients), or outside --allow.
         row(
-            ("refused", format::count(counters.refused)),
-            ("", String::new()),
+            ("busy", format::count(counters.busy)),
+            ("denied", format::count(counters.not_allowed)),
         ),
     ];
     frame.render_widget(
