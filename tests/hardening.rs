@@ -9,7 +9,7 @@ use common::{
     Client, TestServer, WAIT, assert_one_line_error, assert_time_reply, config, finish, jamtui,
 };
 use jamtui::server::{Config, Event, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::timeout;
@@ -230,4 +230,50 @@ async fn refusals_by_allow_are_counted_apart_and_their_events_rate_limited() {
         published <= REFUSAL_EVENTS_PER_SECOND * (seconds + 1),
         "{published} refusals published in {seconds} s"
     );
+}
+
+#[tokio::test]
+async fn the_zone_shown_is_the_zone_answered_when_tz_sets_it() {
+    let mut server = jamtui()
+        .env("TZ", "Asia/Jakarta")
+        .args(["--headless", "--bind", "127.0.0.1", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(server.stderr.take().unwrap()).lines();
+    let first = timeout(WAIT, log.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        first.contains("answering TIME in Asia/Jakarta time"),
+        "{first}"
+    );
+    let port: u16 = first
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|port| port.parse().ok())
+        .expect("the port in the first line");
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.send(b"TIME\r\n").await;
+    let reply = client.line().await;
+    // Jakarta is UTC+7 all year.
+    let jakarta = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%H:%M:%S");
+    let told = common::seconds_of_day(&reply);
+    let expected = common::seconds_of_day(&format!("JAM {jakarta}\r\n"));
+    let apart = (told - expected)
+        .rem_euclid(86_400)
+        .min((expected - told).rem_euclid(86_400));
+    assert!(apart <= 2, "{reply:?} is not Jakarta time ({jakarta})");
+    let _ = server.start_kill();
+}
+
+#[tokio::test]
+async fn zone_names_are_taken_in_any_case() {
+    for zone in ["utc", "asia/jakarta"] {
+        let output = finish(jamtui().args(["--headless", "--tz", zone, "--port", "70000"])).await;
+        // Past the zone, the port is what is wrong.
+        assert_one_line_error(&output, "70000");
+    }
 }

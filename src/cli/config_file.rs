@@ -28,8 +28,9 @@ use crate::dashboard::bindings::{self, Action};
 /// What a config file says.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ConfigFile {
-    /// The file's settings as command-line arguments, to go before the user's own.
-    pub args: Vec<String>,
+    /// The file's settings, each as its flag's long name and its command-line arguments, to go
+    /// before the user's own.
+    pub settings: Vec<(String, Vec<String>)>,
     /// Extra key bindings, consulted before the built-in ones.
     pub keys: Vec<(KeyCode, Action)>,
 }
@@ -113,7 +114,7 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
                 let message = message.split("; see '").next().unwrap_or(message);
                 fail(at, format!("'{key}': {message}"))
             })?;
-        config.args.extend(args);
+        config.settings.push((key, args));
     }
     Ok(config)
 }
@@ -183,8 +184,13 @@ mod tests {
             "port = 0\nbind = \"127.0.0.1\"\nprivacy = true\nquiet = false\nallow = [\"10.0.0.0/8\", \"127.0.0.1\"]\ndelay = \"250ms\"\n\n[keys]\nkick = \"x\"\npause = \"space\"\nquit = \"Q\"\n",
         )
         .unwrap();
+        let args: Vec<&str> = config
+            .settings
+            .iter()
+            .flat_map(|(_, args)| args.iter().map(String::as_str))
+            .collect();
         assert_eq!(
-            config.args,
+            args,
             [
                 "--allow",
                 "10.0.0.0/8",

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use std::ffi::OsString;
 
+use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
 use values::duration_within;
@@ -146,7 +147,7 @@ impl ServeArgs {
     pub fn server_config(&self) -> Config {
         Config {
             addr: SocketAddr::new(self.bind, self.port),
-            zone: self.tz.unwrap_or(Zone::Local),
+            zone: self.tz.unwrap_or_else(Zone::system),
             max_line: self.max_line as usize,
             max_clients: self.max_clients as usize,
             idle_timeout: (!self.idle_timeout.is_zero()).then_some(self.idle_timeout),
@@ -328,11 +329,28 @@ pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
             None => ConfigFile::default(),
         },
     };
+    // A flag given on the command line replaces the file's setting (lists are not merged).
+    let given = command().try_get_matches_from(args).ok();
+    let on_command_line = |key: &str| {
+        given.as_ref().is_some_and(|given| {
+            Cli::command()
+                .get_arguments()
+                .find(|arg| arg.get_long() == Some(key))
+                .is_some_and(|arg| {
+                    given.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+                })
+        })
+    };
+    let file_args = file
+        .settings
+        .iter()
+        .filter(|(key, _)| !on_command_line(key))
+        .flat_map(|(_, args)| args.iter().map(OsString::from));
     let full: Vec<OsString> = args
         .iter()
         .take(1)
         .cloned()
-        .chain(file.args.iter().map(OsString::from))
+        .chain(file_args)
         .chain(args.iter().skip(1).cloned())
         .collect();
     let matches = command()
@@ -418,7 +436,7 @@ mod tests {
         assert_eq!(config.max_line, 1024);
         assert_eq!(config.max_clients, 10_000);
         assert_eq!(config.idle_timeout, Some(Duration::from_secs(300)));
-        assert_eq!(config.zone, Zone::Local);
+        assert_eq!(config.zone, Zone::system());
     }
 
     #[test]
@@ -481,6 +499,32 @@ mod tests {
             message.contains("unknown time zone 'Mars/Olympus'"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_list_on_the_command_line_replaces_the_config_files() {
+        let dir = std::env::temp_dir().join(format!("jamtui-allow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("config.toml");
+        std::fs::write(&file, "allow = [\"127.0.0.0/8\"]\nport = 0\n").unwrap();
+        let parse = |extra: &[&str]| {
+            let args: Vec<OsString> = ["jamtui", "--config", file.to_str().unwrap()]
+                .iter()
+                .chain(extra)
+                .map(OsString::from)
+                .collect();
+            let Ok(cli) = parse_with_config(&args) else {
+                panic!("{extra:?} parses");
+            };
+            cli.serve
+        };
+        let narrowed = parse(&["--allow", "10.0.0.0/8"]);
+        let allow: Vec<String> = narrowed.allow.iter().map(ToString::to_string).collect();
+        assert_eq!(allow, ["10.0.0.0/8"]);
+        assert_eq!(narrowed.port, 0, "the file's other settings stay");
+        let from_file = parse(&[]);
+        assert_eq!(from_file.allow.len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -22,21 +22,37 @@ pub struct UnknownZone(pub String);
 impl std::str::FromStr for Zone {
     type Err = UnknownZone;
 
+    /// An IANA name, in any case: `Asia/Jakarta`, `asia/jakarta`, `UTC`, `utc`.
     fn from_str(name: &str) -> Result<Zone, UnknownZone> {
-        name.parse::<Tz>()
-            .map(Zone::Iana)
-            .map_err(|_| UnknownZone(name.to_string()))
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|tz| tz.name().eq_ignore_ascii_case(name))
+            .map(|&tz| Zone::Iana(tz))
+            .ok_or_else(|| UnknownZone(name.to_string()))
     }
 }
 
 impl Zone {
-    /// A name for people: the IANA name, or the system zone's name when it can be found.
+    /// The system's zone, found the way the C library finds it: the `TZ` variable when it names
+    /// a zone, else the system setting (/etc/localtime, or the platform's own). `Local` when no
+    /// name can be found; chrono then reads the system's rules without a name.
+    pub fn system() -> Zone {
+        let from_tz_variable = std::env::var("TZ").ok().and_then(|tz| {
+            // `:Asia/Jakarta` and `/usr/share/zoneinfo/Asia/Jakarta` name a zone file.
+            let tz = tz.trim_start_matches(':');
+            let name = tz.split_once("zoneinfo/").map_or(tz, |(_, name)| name);
+            name.parse::<Zone>().ok()
+        });
+        from_tz_variable
+            .or_else(|| iana_time_zone::get_timezone().ok()?.parse::<Zone>().ok())
+            .unwrap_or(Zone::Local)
+    }
+
+    /// A name for people: the IANA name, or `local` for a system zone without one.
     pub fn name(self) -> String {
         match self {
             Zone::Iana(tz) => tz.name().to_string(),
-            Zone::Local => iana_time_zone::get_timezone()
-                .map(|name| format!("{name} (local)"))
-                .unwrap_or_else(|_| "local".to_string()),
+            Zone::Local => "local".to_string(),
         }
     }
 
@@ -147,6 +163,15 @@ mod tests {
         let mut clock = ReplyClock::new(berlin);
         assert_eq!(clock.reply_at(before), b"JAM 01:59:59\r\n");
         assert_eq!(clock.reply_at(before + 1), b"JAM 03:00:00\r\n");
+    }
+
+    #[test]
+    fn zone_names_are_matched_in_any_case() {
+        assert_eq!("utc".parse::<Zone>().unwrap().name(), "UTC");
+        assert_eq!(
+            "asia/jakarta".parse::<Zone>().unwrap().name(),
+            "Asia/Jakarta"
+        );
     }
 
     #[test]
