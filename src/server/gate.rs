@@ -7,48 +7,79 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::Notify;
+use tokio::sync::oneshot;
 
-use super::event::ClientId;
 use super::mode::Mode;
 
 pub(crate) struct Gate {
     state: Mutex<State>,
-    changed: Notify,
 }
 
 struct State {
     mode: Mode,
     serving: usize,
-    queue: VecDeque<ClientId>,
+    /// The clients waiting for their turn, first come first: each is told its turn by its own
+    /// channel, so handing a place on wakes exactly one.
+    queue: VecDeque<oneshot::Sender<()>>,
 }
 
-/// A client's place among those being served; dropping it frees the place.
+impl State {
+    fn has_room(&self) -> bool {
+        self.mode.limit().is_none_or(|limit| self.serving < limit)
+    }
+
+    /// Hands the free places to the queue's first clients. One that left is skipped.
+    fn admit_queued(&mut self) {
+        while self.has_room() {
+            let Some(next) = self.queue.pop_front() else {
+                return;
+            };
+            if next.send(()).is_ok() {
+                self.serving += 1;
+            }
+        }
+    }
+
+    /// Whether someone is queued (clients that left, at the front, are dropped first).
+    fn someone_queued(&mut self) -> bool {
+        while self.queue.front().is_some_and(oneshot::Sender::is_closed) {
+            self.queue.pop_front();
+        }
+        !self.queue.is_empty()
+    }
+}
+
+/// A client's place among those being served; dropping it hands the place on.
 pub(crate) struct Admission {
     gate: Arc<Gate>,
 }
 
 impl Drop for Admission {
     fn drop(&mut self) {
-        self.gate.state().serving -= 1;
-        self.gate.changed.notify_waiters();
+        let mut state = self.gate.state();
+        state.serving = state.serving.saturating_sub(1);
+        state.admit_queued();
     }
 }
 
-/// A client's place in the queue; removed from it if the client leaves before its turn.
-struct Queued<'a> {
-    gate: &'a Gate,
-    id: ClientId,
+/// A client waiting in the queue. If it leaves before its turn it is skipped; if its turn came
+/// just as it left, the place is handed on.
+struct Waiting<'a> {
+    gate: &'a Arc<Gate>,
+    turn: oneshot::Receiver<()>,
+    admitted: bool,
 }
 
-impl Drop for Queued<'_> {
+impl Drop for Waiting<'_> {
     fn drop(&mut self) {
+        if self.admitted {
+            return;
+        }
         let mut state = self.gate.state();
-        if let Some(at) = state.queue.iter().position(|&queued| queued == self.id) {
-            state.queue.remove(at);
-            drop(state);
-            // Someone behind may now be within the limit.
-            self.gate.changed.notify_waiters();
+        self.turn.close();
+        if self.turn.try_recv().is_ok() {
+            state.serving = state.serving.saturating_sub(1);
+            state.admit_queued();
         }
     }
 }
@@ -61,7 +92,6 @@ impl Gate {
                 serving: 0,
                 queue: VecDeque::new(),
             }),
-            changed: Notify::new(),
         }
     }
 
@@ -75,16 +105,17 @@ impl Gate {
         self.state().mode
     }
 
+    /// Changes the mode: those being served finish; a wider mode admits the queue at once.
     pub(crate) fn set_mode(&self, mode: Mode) {
-        self.state().mode = mode;
-        self.changed.notify_waiters();
+        let mut state = self.state();
+        state.mode = mode;
+        state.admit_queued();
     }
 
     /// Admits at once when there is room and nobody is queued ahead.
     pub(crate) fn try_enter(self: &Arc<Gate>) -> Option<Admission> {
         let mut state = self.state();
-        let room = state.mode.limit().is_none_or(|limit| state.serving < limit);
-        (room && state.queue.is_empty()).then(|| {
+        (state.has_room() && !state.someone_queued()).then(|| {
             state.serving += 1;
             Admission {
                 gate: Arc::clone(self),
@@ -92,35 +123,32 @@ impl Gate {
         })
     }
 
-    /// Queues the client and waits for its turn. Cancel-safe: a client dropped while waiting
-    /// leaves the queue.
-    pub(crate) async fn enter(self: &Arc<Gate>, id: ClientId) -> Admission {
-        self.state().queue.push_back(id);
-        // Takes the client out of the queue however this ends; a no-op once admitted.
-        let _queued = Queued { gate: self, id };
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            // Registered before looking, so a change in between is not missed.
-            changed.as_mut().enable();
-            {
-                let mut state = self.state();
-                let room = match state.mode.limit() {
-                    None => usize::MAX,
-                    Some(limit) => limit.saturating_sub(state.serving),
+    /// Waits for this client's turn, first come first served. Cancel-safe: a client dropped
+    /// while waiting leaves the queue.
+    pub(crate) async fn enter(self: &Arc<Gate>) -> Admission {
+        let turn = {
+            let mut state = self.state();
+            if state.has_room() && !state.someone_queued() {
+                state.serving += 1;
+                return Admission {
+                    gate: Arc::clone(self),
                 };
-                let place = state.queue.iter().position(|&queued| queued == id);
-                if place.is_some_and(|place| place < room) {
-                    state.queue.retain(|&queued| queued != id);
-                    state.serving += 1;
-                    // Others may fit too (a switch to a wider mode admits the whole queue).
-                    self.changed.notify_waiters();
-                    return Admission {
-                        gate: Arc::clone(self),
-                    };
-                }
             }
-            changed.await;
+            let (told, turn) = oneshot::channel();
+            state.queue.push_back(told);
+            turn
+        };
+        let mut waiting = Waiting {
+            gate: self,
+            turn,
+            admitted: false,
+        };
+        // The place is taken for this client before it is told (the sender lives as long as
+        // the gate, which `self` keeps alive).
+        let _ = (&mut waiting.turn).await;
+        waiting.admitted = true;
+        Admission {
+            gate: Arc::clone(self),
         }
     }
 }
@@ -140,8 +168,8 @@ mod tests {
         let gate = Arc::new(Gate::new(Mode::Sequential));
         let first = gate.try_enter().expect("room for the first");
         assert!(gate.try_enter().is_none());
-        let mut second = Box::pin(gate.enter(2));
-        let mut third = Box::pin(gate.enter(3));
+        let mut second = Box::pin(gate.enter());
+        let mut third = Box::pin(gate.enter());
         assert!(!admitted_within(second.as_mut(), Duration::from_millis(50)).await);
         drop(first);
         let second = second.await;
@@ -155,7 +183,7 @@ mod tests {
         let gate = Arc::new(Gate::new(Mode::Pool(2)));
         let a = gate.try_enter().unwrap();
         let _b = gate.try_enter().unwrap();
-        let mut c = Box::pin(gate.enter(3));
+        let mut c = Box::pin(gate.enter());
         assert!(!admitted_within(c.as_mut(), Duration::from_millis(50)).await);
         drop(a);
         c.await;
@@ -165,7 +193,7 @@ mod tests {
     async fn switching_to_concurrent_admits_the_whole_queue() {
         let gate = Arc::new(Gate::new(Mode::Sequential));
         let _first = gate.try_enter().unwrap();
-        let waiting = futures_util::future::join_all((2..=6).map(|id| gate.enter(id)));
+        let waiting = futures_util::future::join_all((2..=6).map(|_| gate.enter()));
         let switch = async {
             tokio::time::sleep(Duration::from_millis(50)).await;
             gate.set_mode(Mode::Concurrent);
@@ -180,7 +208,7 @@ mod tests {
         let a = gate.try_enter().unwrap();
         let b = gate.try_enter().unwrap();
         gate.set_mode(Mode::Sequential);
-        let mut c = Box::pin(gate.enter(3));
+        let mut c = Box::pin(gate.enter());
         drop(a);
         assert!(
             !admitted_within(c.as_mut(), Duration::from_millis(50)).await,
@@ -194,12 +222,74 @@ mod tests {
     async fn leaving_the_queue_lets_the_next_one_in() {
         let gate = Arc::new(Gate::new(Mode::Sequential));
         let first = gate.try_enter().unwrap();
-        let mut second = Box::pin(gate.enter(2));
-        let mut third = Box::pin(gate.enter(3));
+        let mut second = Box::pin(gate.enter());
+        let mut third = Box::pin(gate.enter());
         assert!(!admitted_within(second.as_mut(), Duration::from_millis(20)).await);
         assert!(!admitted_within(third.as_mut(), Duration::from_millis(20)).await);
         drop(second); // client 2 leaves while queued
         drop(first);
         assert!(admitted_within(third.as_mut(), Duration::from_millis(500)).await);
+    }
+
+    /// A waker that counts its wakes and remembers it was woken.
+    struct Counted {
+        woken: std::sync::atomic::AtomicBool,
+        total: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl futures_util::task::ArcWake for Counted {
+        fn wake_by_ref(this: &Arc<Self>) {
+            use std::sync::atomic::Ordering::Relaxed;
+            this.woken.store(true, Relaxed);
+            this.total.fetch_add(1, Relaxed);
+        }
+    }
+
+    #[test]
+    fn handing_the_turn_on_wakes_only_the_next_client() {
+        use std::future::Future;
+        use std::sync::atomic::Ordering::Relaxed;
+        use std::task::{Context, Poll};
+
+        let gate = Arc::new(Gate::new(Mode::Sequential));
+        let first = gate.try_enter().expect("room for the first");
+        let total = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let queued = 300;
+        let mut waiters: Vec<_> = (0..queued)
+            .map(|_| {
+                let counted = Arc::new(Counted {
+                    woken: false.into(),
+                    total: Arc::clone(&total),
+                });
+                (Box::pin(gate.enter()), counted)
+            })
+            .collect();
+        for (future, counted) in &mut waiters {
+            let waker = futures_util::task::waker(Arc::clone(counted));
+            assert!(
+                future
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_pending()
+            );
+        }
+        drop(first);
+        let mut served = 0;
+        while served < queued {
+            let woken: Vec<usize> = (0..waiters.len())
+                .filter(|&at| waiters[at].1.woken.swap(false, Relaxed))
+                .collect();
+            assert_eq!(woken.len(), 1, "one client is told its turn at a time");
+            let (future, counted) = &mut waiters[woken[0]];
+            let waker = futures_util::task::waker(Arc::clone(counted));
+            let Poll::Ready(admission) = future.as_mut().poll(&mut Context::from_waker(&waker))
+            else {
+                panic!("the woken client is admitted");
+            };
+            assert_eq!(woken[0], served, "first come, first served");
+            served += 1;
+            drop(admission);
+        }
+        assert_eq!(total.load(Relaxed), queued, "each queued client woken once");
     }
 }

@@ -137,7 +137,7 @@ impl Handler {
         }
         self.client.stats.queued.store(true, Relaxed);
         let gate = Arc::clone(&self.shared.gate);
-        let entering = gate.enter(self.client.id);
+        let entering = gate.enter();
         tokio::pin!(entering);
         let outcome = loop {
             let can_read = !self.input_closed && self.conn.buffered() < QUEUED_READ_LIMIT;
