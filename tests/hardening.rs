@@ -8,7 +8,9 @@ use std::time::Duration;
 use common::{
     Client, TestServer, WAIT, assert_one_line_error, assert_time_reply, config, finish, jamtui,
 };
-use jamtui::server::{Config, Event, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};
+use jamtui::server::{
+    Config, Event, Mode, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
@@ -276,4 +278,53 @@ async fn zone_names_are_taken_in_any_case() {
         // Past the zone, the port is what is wrong.
         assert_one_line_error(&output, "70000");
     }
+}
+
+#[tokio::test]
+async fn queued_clients_read_ahead_is_bounded_in_total() {
+    let server = TestServer::start(Config {
+        mode: Mode::Sequential,
+        ..config()
+    })
+    .await;
+    let mut first = server.client().await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    // Each queued client sends more than one client may have read ahead (64 KiB), and together
+    // they send more than all of them may.
+    let queued = 300;
+    let per_client = 100 * 1024;
+    let addr = server.addr();
+    let mut clients = Vec::new();
+    for _ in 0..queued {
+        clients.push(tokio::spawn(async move {
+            let mut client = Client::connect(addr).await;
+            client.send(&b"TIME\r\n".repeat(per_client / 6)).await;
+            client
+        }));
+    }
+    let mut held = Vec::new();
+    for client in clients {
+        held.push(client.await.unwrap());
+    }
+    // Wait until the server has read what it will.
+    let mut last = usize::MAX;
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = server.handle.queued_read_ahead();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    assert!(last > 0, "queued clients are read ahead");
+    assert!(
+        last <= QUEUED_READ_TOTAL + (1 << 20),
+        "{last} bytes read ahead from {queued} queued clients"
+    );
+    drop(held);
+    first.send(b"QUIT\r\n").await;
+    first.expect_closed().await;
+    server.wait_for_counters(|c| c.active == 0).await;
+    assert_eq!(server.handle.queued_read_ahead(), 0);
 }

@@ -15,6 +15,10 @@ use crate::protocol::framing::{self, LineTooLong};
 /// How much room each read asks for.
 const READ_CHUNK: usize = 4096;
 
+/// Read times kept at most. Past this, a read's time is merged into the last one kept, so the
+/// requests it completes count from the earlier read (a latency is never understated).
+const ARRIVALS_KEPT: usize = 64;
+
 pub(crate) struct Connection {
     stream: TcpStream,
     input: BytesMut,
@@ -93,7 +97,11 @@ impl Connection {
         let read = self.stream.read_buf(&mut self.input).await?;
         if read > 0 {
             self.read_total += read as u64;
-            self.arrivals.push_back((self.read_total, Instant::now()));
+            let full = self.arrivals.len() >= ARRIVALS_KEPT;
+            match self.arrivals.back_mut() {
+                Some(last) if full => last.0 = self.read_total,
+                _ => self.arrivals.push_back((self.read_total, Instant::now())),
+            }
         }
         Ok(read > 0)
     }

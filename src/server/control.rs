@@ -176,6 +176,12 @@ impl ServerHandle {
         }
     }
 
+    /// Bytes read ahead from the clients waiting for their turn, not yet answered (at most
+    /// about `QUEUED_READ_TOTAL`).
+    pub fn queued_read_ahead(&self) -> usize {
+        self.shared.queued_read_ahead.load(Relaxed)
+    }
+
     /// The pool size the mode key switches to.
     pub fn pool_size(&self) -> usize {
         self.shared.pool_size

@@ -19,7 +19,7 @@ use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, GoneReason, Reply};
 use super::gate::Admission;
-use super::shared::{Registration, RequestEvents, Shared};
+use super::shared::{QUEUED_READ_TOTAL, Registration, RequestEvents, Shared};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input
@@ -69,7 +69,8 @@ struct Unpublished {
 type OrGone<T = ()> = Result<T, GoneReason>;
 
 /// While a client waits for its turn, its requests are read (so their latency counts the wait)
-/// up to this many bytes.
+/// up to this many bytes, and while all queued clients together hold less than
+/// `QUEUED_READ_TOTAL`.
 const QUEUED_READ_LIMIT: usize = 64 * 1024;
 
 impl Handler {
@@ -139,8 +140,13 @@ impl Handler {
         let gate = Arc::clone(&self.shared.gate);
         let entering = gate.enter();
         tokio::pin!(entering);
+        let read_ahead = &self.shared.queued_read_ahead;
+        let mut mine = 0;
         let outcome = loop {
-            let can_read = !self.input_closed && self.conn.buffered() < QUEUED_READ_LIMIT;
+            let before = self.conn.buffered();
+            let can_read = !self.input_closed
+                && before < QUEUED_READ_LIMIT
+                && read_ahead.load(Relaxed) < QUEUED_READ_TOTAL;
             tokio::select! {
                 biased;
                 _ = self.kicked.as_mut() => break Err(GoneReason::Kicked),
@@ -150,7 +156,11 @@ impl Handler {
                 }
                 admission = &mut entering => break Ok(Some(admission)),
                 read = self.conn.read_more(), if can_read => match read {
-                    Ok(true) => {}
+                    Ok(true) => {
+                        let added = self.conn.buffered().saturating_sub(before);
+                        read_ahead.fetch_add(added, Relaxed);
+                        mine += added;
+                    }
                     // Gone before its turn, owed nothing: leave the queue now.
                     Ok(false) if !self.conn.has_line() => break Err(GoneReason::Closed),
                     Ok(false) => self.input_closed = true,
@@ -158,6 +168,7 @@ impl Handler {
                 },
             }
         };
+        read_ahead.fetch_sub(mine, Relaxed);
         self.client.stats.queued.store(false, Relaxed);
         // Waiting for a turn is not the client's silence.
         touch(&mut self.idle, std::time::Instant::now());

@@ -22,4 +22,4 @@ pub use event::{ClientId, Event, GoneReason, Refusal, Reply};
 pub use listener::{BindError, Server};
 pub use machines::MachineInfo;
 pub use mode::Mode;
-pub use shared::{REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};
+pub use shared::{QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};

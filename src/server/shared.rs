@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,10 @@ const EVENT_CAPACITY: usize = 16_384;
 /// second) a log line per request helps nobody, and publishing them would cost the server most
 /// of its speed; the counters stay exact.
 pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
+
+/// Bytes read ahead from all the clients waiting for their turn (sequential and pool modes),
+/// at most; past this, queued clients are not read from until their turn.
+pub const QUEUED_READ_TOTAL: usize = 16 << 20;
 
 /// Refusals by `--allow` published per second at most (a scan of the lab makes thousands).
 pub const REFUSAL_EVENTS_PER_SECOND: u64 = 100;
@@ -105,6 +109,8 @@ pub(crate) struct Shared {
     request_budget: EventBudget,
     refusal_budget: EventBudget,
     pub(crate) gate: Arc<Gate>,
+    /// Bytes read from queued clients and not yet answered.
+    pub(crate) queued_read_ahead: AtomicUsize,
     pub(super) pool_size: usize,
     pub(super) delay_micros: AtomicU64,
     clients: Mutex<HashMap<ClientId, ClientEntry>>,
@@ -219,6 +225,7 @@ impl Shared {
             request_budget: EventBudget::new(REQUEST_EVENTS_PER_SECOND),
             refusal_budget: EventBudget::new(REFUSAL_EVENTS_PER_SECOND),
             gate: Arc::new(Gate::new(config.mode)),
+            queued_read_ahead: AtomicUsize::new(0),
             pool_size: config.pool_size,
             delay_micros: AtomicU64::new(
                 u64::try_from(config.delay.as_micros()).unwrap_or(u64::MAX),
