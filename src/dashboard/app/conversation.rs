@@ -1,7 +1,7 @@
 //! Each client's exchange with the server, built from the server's events, for the panel that
 //! zooms into one client.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,6 +10,13 @@ use crate::text::pyrepr;
 
 /// Exchanges kept per client (the oldest go first).
 const KEPT: usize = 100;
+
+/// Bytes of a request shown at most; a longer one is cut, and says how long it was.
+const REQUEST_SHOWN: usize = 64;
+
+/// Bytes of text kept for all the conversations together; past this, the conversations of the
+/// clients that connected first are forgotten (not the one on screen).
+const TOTAL_KEPT: usize = 4 << 20;
 
 /// One line of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +46,10 @@ pub enum Direction {
 pub struct Conversations {
     /// The client whose conversation is on screen: it outlives the connection.
     pub shown: Option<ClientId>,
-    by_client: HashMap<ClientId, VecDeque<Exchange>>,
+    /// Oldest client first.
+    by_client: BTreeMap<ClientId, VecDeque<Exchange>>,
+    /// The bytes of text kept, for `TOTAL_KEPT`.
+    bytes: usize,
     /// Events the dashboard did not see (it fell behind); conversations may have gaps.
     pub skipped: u64,
 }
@@ -73,7 +83,7 @@ impl Conversations {
                     Exchange {
                         at: at.to_string(),
                         direction: Direction::In,
-                        text: pyrepr::bytes(request),
+                        text: shown_request(request),
                         latency: None,
                         peer: None,
                     },
@@ -98,7 +108,7 @@ impl Conversations {
                 if self.shown == Some(*id) {
                     self.push(*id, note(at, format!("connection closed ({reason})")));
                 } else {
-                    self.by_client.remove(id);
+                    self.forget(*id);
                 }
             }
             _ => {}
@@ -107,16 +117,69 @@ impl Conversations {
 
     /// Forgets the conversation of a client that is gone (once its panel closes).
     pub fn forget(&mut self, id: ClientId) {
-        self.by_client.remove(&id);
+        if let Some(exchanges) = self.by_client.remove(&id) {
+            self.bytes -= exchanges.iter().map(Exchange::size).sum::<usize>();
+        }
+    }
+
+    /// Keeps the conversations of the clients still connected (`connected`, in id order) and the
+    /// one on screen: those whose end the dashboard missed, falling behind, go too.
+    pub fn keep_only(&mut self, connected: &[ClientId]) {
+        let gone: Vec<ClientId> = self
+            .by_client
+            .keys()
+            .filter(|&&id| Some(id) != self.shown && connected.binary_search(&id).is_err())
+            .copied()
+            .collect();
+        for id in gone {
+            self.forget(id);
+        }
+    }
+
+    /// The bytes of text kept.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     fn push(&mut self, id: ClientId, exchange: Exchange) {
+        self.bytes += exchange.size();
         let exchanges = self.by_client.entry(id).or_default();
-        if exchanges.len() == KEPT {
-            exchanges.pop_front();
+        if exchanges.len() == KEPT
+            && let Some(oldest) = exchanges.pop_front()
+        {
+            self.bytes -= oldest.size();
         }
         exchanges.push_back(exchange);
+        while self.bytes > TOTAL_KEPT {
+            let oldest = self
+                .by_client
+                .keys()
+                .find(|&&other| Some(other) != self.shown);
+            let Some(&oldest) = oldest else {
+                break;
+            };
+            self.forget(oldest);
+        }
     }
+}
+
+impl Exchange {
+    fn size(&self) -> usize {
+        self.at.len() + self.text.len()
+    }
+}
+
+/// A request as Python writes bytes, cut after `REQUEST_SHOWN` bytes: a hostile client's
+/// kilobyte lines must not fill the dashboard's memory.
+fn shown_request(request: &[u8]) -> String {
+    if request.len() <= REQUEST_SHOWN {
+        return pyrepr::bytes(request);
+    }
+    format!(
+        "{}... ({} bytes)",
+        pyrepr::bytes(&request[..REQUEST_SHOWN]),
+        request.len()
+    )
 }
 
 fn note(at: &str, text: String) -> Exchange {
@@ -182,6 +245,48 @@ mod tests {
             conversations.of(1).unwrap()[1].latency,
             Some(Duration::from_micros(310))
         );
+    }
+
+    #[test]
+    fn memory_is_bounded_in_bytes_and_missed_ends_are_swept() {
+        let mut conversations = Conversations::default();
+        let hostile = [0xff; 1024];
+        for id in 1..=400 {
+            for _ in 0..50 {
+                conversations.record(
+                    &Event::Served {
+                        id,
+                        peer: "127.0.0.1:1".parse().unwrap(),
+                        request: Bytes::copy_from_slice(&hostile),
+                        reply: Reply::Error(ErrorReply::NotUtf8),
+                        latency: Duration::ZERO,
+                    },
+                    "23:19:50.000",
+                );
+            }
+        }
+        assert!(
+            conversations.bytes() <= TOTAL_KEPT,
+            "{}",
+            conversations.bytes()
+        );
+        let shown = &conversations.of(400).unwrap()[0].text;
+        assert!(
+            shown.ends_with("... (1024 bytes)") && shown.len() < 300,
+            "{shown}"
+        );
+        // The dashboard fell behind and missed the ends of every client but 400.
+        conversations.shown = Some(399);
+        conversations.keep_only(&[400]);
+        assert!(conversations.of(398).is_none());
+        assert!(conversations.of(399).is_some(), "the one on screen stays");
+        assert!(conversations.of(400).is_some());
+        let kept: usize = [399, 400]
+            .iter()
+            .flat_map(|&id| conversations.of(id).unwrap())
+            .map(Exchange::size)
+            .sum();
+        assert_eq!(conversations.bytes(), kept);
     }
 
     #[test]

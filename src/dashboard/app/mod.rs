@@ -191,7 +191,9 @@ impl App {
         let old_machine = self.machines.index(&self.machine_ips());
         self.rates.record(&snapshot);
         self.snapshot = snapshot;
-        self.clients.follow(old_client, &self.client_ids());
+        let connected = self.client_ids();
+        self.clients.follow(old_client, &connected);
+        self.conversations.keep_only(&connected);
         // Machines are listed only while their view is shown: without a list, the selection
         // waits.
         if !self.snapshot.machines.is_empty() {
