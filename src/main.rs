@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use jamtui::cli::{self, Command, ParseFailure, one_line_error, parse_with_config};
@@ -13,11 +14,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(ParseFailure::Flags(error)) => {
-            eprintln!("{}", one_line_error(&error, &args));
+            tell(&one_line_error(&error, &args));
             return ExitCode::from(2);
         }
         Err(ParseFailure::Config(error)) => {
-            eprintln!("error: {error:#}");
+            tell(&format!("error: {error:#}"));
             return ExitCode::from(2);
         }
     };
@@ -47,8 +48,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            tell(&format!("error: {error:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// One line on stderr; if stderr is gone (the terminal hung up), the exit status still tells.
+fn tell(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -439,3 +439,37 @@ async fn keys_rebound_in_the_config_file_act() {
     assert_eq!(pane.exit_status().await.0, "0");
     let _ = std::fs::remove_file(&config);
 }
+
+#[tokio::test]
+async fn a_terminal_that_hangs_up_still_gets_its_export_written() {
+    let csv = std::env::temp_dir().join(format!("jamtui-e2e-hup-{}.csv", std::process::id()));
+    let _ = std::fs::remove_file(&csv);
+    let pane = Pane::start(&format!(
+        "--bind 127.0.0.1 --port 0 --export-on-exit {}",
+        csv.display()
+    ));
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    pane.wait_for("clients (1)").await;
+    // Closing the terminal (the SSH session on the projector PC, say) sends SIGHUP.
+    pane.tmux(&["kill-server"]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let exported = loop {
+        if let Ok(text) = std::fs::read_to_string(&csv)
+            && text.lines().count() == 2
+        {
+            break text;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no export after the hang-up: {:?}",
+            std::fs::read_to_string(&csv)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let _ = std::fs::remove_file(&csv);
+    let local = client.stream.get_ref().local_addr().unwrap();
+    assert!(exported.contains(&local.to_string()), "{exported}");
+}

@@ -328,3 +328,10 @@ async fn queued_clients_read_ahead_is_bounded_in_total() {
     server.wait_for_counters(|c| c.active == 0).await;
     assert_eq!(server.handle.queued_read_ahead(), 0);
 }
+
+#[tokio::test]
+async fn export_on_exit_is_refused_where_it_cannot_work() {
+    let output = finish(jamtui().args(["--headless", "--export-on-exit", "clients.csv"])).await;
+    assert_one_line_error(&output, "--headless");
+    assert!(!std::path::Path::new("clients.csv").exists());
+}

@@ -121,7 +121,7 @@ pub struct ServeArgs {
     pub no_mouse: bool,
     /// Write the table on screen (clients, or machines after v) as CSV to this file when the
     /// dashboard quits (key e: now)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "headless")]
     pub export_on_exit: Option<PathBuf>,
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]

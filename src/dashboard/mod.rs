@@ -112,17 +112,18 @@ pub async fn run(
         .await
     }
     .await;
-    // Whatever happened, the terminal is given back.
+    // Whatever happened, the terminal is given back, and the table exported (a terminal that
+    // hung up fails the last draw, and the export is wanted all the more).
     if options.mouse {
         let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     }
-    ratatui::restore();
-    shown?;
+    // Not `restore`, which prints its failure to stderr: after a hang-up, stderr is gone too.
+    let _ = ratatui::try_restore();
     if let Some(path) = &options.export_on_exit {
         export_table(handle, &app, path)
             .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
     }
-    Ok(())
+    shown
 }
 
 /// Test hook: `JAMTUI_TEST_PANIC_AFTER=700ms` makes the dashboard panic after that long, so a

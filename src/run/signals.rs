@@ -1,12 +1,14 @@
-//! Ctrl-C and SIGTERM, caught from the moment they are installed: one that arrives before anyone
-//! waits for it (say, right after the server says it is listening) is kept for the next wait,
-//! rather than killing the process with its default action.
+//! Ctrl-C, SIGTERM and SIGHUP, caught from the moment they are installed: one that arrives before
+//! anyone waits for it (say, right after the server says it is listening) is kept for the next
+//! wait, rather than killing the process with its default action. SIGHUP is the terminal going
+//! away (the SSH session on the projector PC closed): a graceful stop, with the export on exit.
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 pub struct ShutdownSignals {
     interrupt: Signal,
     terminate: Signal,
+    hangup: Signal,
 }
 
 impl ShutdownSignals {
@@ -15,14 +17,16 @@ impl ShutdownSignals {
         Ok(ShutdownSignals {
             interrupt: signal(SignalKind::interrupt())?,
             terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
         })
     }
 
-    /// Waits for Ctrl-C or SIGTERM.
+    /// Waits for Ctrl-C, SIGTERM or SIGHUP.
     pub async fn recv(&mut self) {
         tokio::select! {
             _ = self.interrupt.recv() => {}
             _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
         }
     }
 }
