@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod dashboard;
+mod files;
 pub mod log;
 pub mod protocol;
 pub mod run;

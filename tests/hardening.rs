@@ -335,3 +335,25 @@ async fn export_on_exit_is_refused_where_it_cannot_work() {
     assert_one_line_error(&output, "--headless");
     assert!(!std::path::Path::new("clients.csv").exists());
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_log_file_planted_as_a_symbolic_link_is_refused() {
+    let dir = common::no_user_config().join("planted-log");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = dir.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let planted = dir.join("server.log");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let output = finish(jamtui().args([
+        "--headless",
+        "--port",
+        "0",
+        "--log-file",
+        planted.to_str().unwrap(),
+    ]))
+    .await;
+    assert_one_line_error(&output, "symbolic link");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}

@@ -1,12 +1,14 @@
 //! The dashboard's tables as CSV, for the `e` key and `--export-on-exit`: per client, or per
 //! machine (what a lecturer grades a class's clients by).
 
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use chrono::{DateTime, Local};
 
+use crate::files;
 use crate::server::ClientInfo;
 use crate::server::MachineInfo;
 use crate::text::mask::Masker;
@@ -14,7 +16,11 @@ use crate::text::mask::Masker;
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
 /// latency. `masker` writes the addresses.
 pub fn write_csv(path: &Path, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
-    let mut writer = csv::Writer::from_path(path)?;
+    files::write_whole(path, |file| write_clients(file, clients, masker))
+}
+
+fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(file);
     writer.write_record([
         "address",
         "connected_at",
@@ -43,7 +49,11 @@ pub fn write_csv(path: &Path, clients: &[ClientInfo], masker: Masker) -> io::Res
 /// Writes one row per machine: address, connections, open now, requests, errors, first and last
 /// seen, how its last connection ended. `masker` writes the addresses.
 pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], masker: Masker) -> io::Result<()> {
-    let mut writer = csv::Writer::from_path(path)?;
+    files::write_whole(path, |file| write_machines(file, machines, masker))
+}
+
+fn write_machines(file: &mut File, machines: &[MachineInfo], masker: Masker) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(file);
     writer.write_record([
         "machine",
         "connections",
@@ -95,10 +105,10 @@ impl WallClock {
 }
 
 /// A fresh file name in the current directory: `jamtui-clients-20261125-231950.csv` (or
-/// `jamtui-machines-...`).
+/// `jamtui-machines-...`), numbered when an export of the same second is there already.
 pub fn default_path(table: &str) -> PathBuf {
-    PathBuf::from(format!(
+    files::free_path(&PathBuf::from(format!(
         "jamtui-{table}-{}.csv",
         Local::now().format("%Y%m%d-%H%M%S")
-    ))
+    )))
 }

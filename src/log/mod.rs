@@ -20,6 +20,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 pub use lines::{REQUEST_TARGET, SERVER_TARGET, spawn_event_log};
 
+use crate::files;
 use crate::text::mask::Privacy;
 use format::{Classic, Json, layer};
 use history::LogHistory;
@@ -77,9 +78,6 @@ fn filter() -> EnvFilter {
 }
 
 fn open_log_file(path: &Path) -> anyhow::Result<File> {
-    File::options()
-        .create(true)
-        .append(true)
-        .open(path)
+    files::open_append(path)
         .map_err(|error| anyhow::anyhow!("cannot open the log file {}: {error}", path.display()))
 }
