@@ -146,7 +146,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
         .server_pid
         .and_then(|pid| procstat::cpu_time(Some(pid)));
     let started = Instant::now();
-    let deadline = started + options.duration;
+    let deadline = started.checked_add(options.duration).unwrap_or(started);
     let mut workers = JoinSet::new();
     let worker = Arc::new(Worker {
         options: options.clone(),

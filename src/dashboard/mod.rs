@@ -91,7 +91,8 @@ pub async fn run(
         snapshot(handle, ClientsView::Connections),
     );
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    app.panic_at = test_panic_after().map(|after| std::time::Instant::now() + after);
+    app.panic_at =
+        test_panic_after().and_then(|after| std::time::Instant::now().checked_add(after));
     app.privacy = feeds.privacy.masker().hides();
     app.log.history = feeds.history.clone();
 
