@@ -56,8 +56,7 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<()> {
     let mut sent = 0u64;
     while options.count.is_none_or(|count| sent < count) {
         sleep_until(next).await;
-        // The interval is at most a day (its flag's range), so this cannot overflow.
-        next += options.interval;
+        next = next.checked_add(options.interval).unwrap_or(next);
         let connection = match open.as_mut() {
             Some(connection) => connection,
             None => open
