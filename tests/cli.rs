@@ -73,7 +73,12 @@ struct Headless {
 
 impl Headless {
     async fn start(extra: &[&str]) -> Headless {
+        Headless::start_with_env(&[], extra).await
+    }
+
+    async fn start_with_env(env: &[(&str, &str)], extra: &[&str]) -> Headless {
         let mut child = jamtui()
+            .envs(env.iter().copied())
             .args([
                 "--headless",
                 "--bind",
@@ -172,6 +177,22 @@ async fn headless_logs_like_the_assignment_and_exits_0_on_sigterm() {
 async fn ctrl_c_exits_0() {
     let server = Headless::start(&[]).await;
     server.signal("INT");
+    assert_eq!(server.exit_code().await, Some(0));
+}
+
+#[tokio::test]
+async fn rust_log_can_drop_the_per_request_lines_alone() {
+    // The first line, which names the port, must still come.
+    let mut server = Headless::start_with_env(&[("RUST_LOG", "jamtui::request=off")], &[]).await;
+    ask_time(server.port).await;
+    server.signal("TERM");
+    let mut lines = Vec::new();
+    while let Ok(Ok(Some(line))) = timeout(WAIT, server.log.next_line()).await {
+        lines.push(line);
+    }
+    let count = |needle: &str| lines.iter().filter(|line| line.contains(needle)).count();
+    assert_eq!(count("connection from"), 1, "{lines:?}");
+    assert_eq!(count("received") + count("sending"), 0, "{lines:?}");
     assert_eq!(server.exit_code().await, Some(0));
 }
 

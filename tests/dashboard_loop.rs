@@ -59,6 +59,14 @@ async fn keys_pause_resume_kick_and_quit() {
         assert_time_reply(&client.line().await);
         assert!(!handle.is_paused());
 
+        // Any key closes the help, and only closes it: the next key acts.
+        for code in [KeyCode::Char('?'), KeyCode::Char('x'), KeyCode::Char('p')] {
+            keys.send(key(code)).unwrap();
+        }
+        eventually("p pauses after the help was closed", || handle.is_paused()).await;
+        keys.send(key(KeyCode::Char('p'))).unwrap();
+        eventually("p resumes", || !handle.is_paused()).await;
+
         // The client is the only row, so it is selected.
         keys.send(key(KeyCode::Char('k'))).unwrap();
         client.expect_closed().await;

@@ -459,6 +459,25 @@ fn ascii_mode_draws_with_plain_characters() {
     assert!(log_free.is_ascii(), "{screen}");
     assert!(screen.contains("JAM 23:19:50"));
     assert_screen!("ascii", terminal);
+    // The conversation panel too.
+    app.conversations.record(
+        &Event::Connected {
+            id: 1,
+            peer: "127.0.0.1:43001".parse().unwrap(),
+        },
+        "23:19:49.870",
+    );
+    app.update(Action::OpenConversation);
+    let screen = draw(&mut app, 80, 24).backend().to_string();
+    assert!(
+        screen.contains("bytes (client > server, < reply)"),
+        "{screen}"
+    );
+    let log_free: String = screen
+        .lines()
+        .filter(|line| !line.contains("[SERVER]"))
+        .collect();
+    assert!(log_free.is_ascii(), "{screen}");
 }
 
 #[test]

@@ -193,6 +193,10 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
         // Ctrl-C: like SIGINT, it always quits, read-only or not.
         app.quit = true;
         None
+    } else if app.show_help {
+        // Any key closes the help, and only closes it.
+        app.show_help = false;
+        None
     } else if app.typing() {
         app.type_key(key)
     } else {

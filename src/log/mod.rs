@@ -15,6 +15,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -72,9 +73,21 @@ pub fn init_dashboard(
     Ok(())
 }
 
-/// The level filter: `RUST_LOG` when set, else everything jamtui logs.
+/// The level filter: everything jamtui logs, narrowed by `RUST_LOG`. Directives for some
+/// targets only (`jamtui::request=off`) leave the others at the default; a bare level
+/// (`RUST_LOG=error`) sets the default.
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+    let wanted = std::env::var("RUST_LOG").unwrap_or_default();
+    let sets_the_default = wanted
+        .split(',')
+        .map(str::trim)
+        .any(|directive| !directive.is_empty() && directive.parse::<LevelFilter>().is_ok());
+    let directives = if sets_the_default {
+        wanted
+    } else {
+        format!("info,{wanted}")
+    };
+    EnvFilter::builder().parse_lossy(directives)
 }
 
 fn open_log_file(path: &Path) -> anyhow::Result<File> {

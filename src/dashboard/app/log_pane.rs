@@ -5,6 +5,9 @@ use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 use crate::dashboard::bindings::Action;
 use crate::log::history::{LogHistory, LogLine};
 
+/// Lines moved by PageUp/PageDown through search results.
+const PAGE: usize = 10;
+
 /// The log pane's state.
 pub struct LogPane {
     /// tui-logger's own state (one for the pane's life: a new one per frame loses scrolling).
@@ -30,15 +33,40 @@ impl Default for LogPane {
 }
 
 impl LogPane {
+    /// Scrolls on a key: through the lines shown when a search or the whole log is open, else
+    /// tui-logger's view, by pages (End follows the newest line again).
     pub(super) fn scroll(&mut self, action: Action) {
-        // tui-logger scrolls by pages; End goes back to following the newest line.
+        if let Some(search) = self.search.as_mut().filter(|search| !search.typing) {
+            let last = search.matches.len().saturating_sub(1);
+            search.current = match action {
+                Action::Up => search.current.saturating_sub(1),
+                Action::Down => (search.current + 1).min(last),
+                Action::PageUp => search.current.saturating_sub(PAGE),
+                Action::PageDown => (search.current + PAGE).min(last),
+                Action::Home => 0,
+                _ => {
+                    self.search = None;
+                    self.follow();
+                    return;
+                }
+            };
+            return;
+        }
         let event = match action {
-            Action::Up | Action::PageUp | Action::Home => TuiWidgetEvent::PrevPageKey,
+            Action::Up | Action::PageUp => TuiWidgetEvent::PrevPageKey,
             Action::Down | Action::PageDown => TuiWidgetEvent::NextPageKey,
-            _ => TuiWidgetEvent::EscapeKey,
+            _ => {
+                self.follow();
+                return;
+            }
         };
         self.widget.transition(event);
-        self.scrolled = event != TuiWidgetEvent::EscapeKey;
+        self.scrolled = true;
+    }
+
+    fn follow(&mut self) {
+        self.widget.transition(TuiWidgetEvent::EscapeKey);
+        self.scrolled = false;
     }
 
     pub(super) fn cycle_level(&mut self) {
@@ -106,4 +134,17 @@ pub struct Search {
     pub matches: Vec<LogLine>,
     /// The match shown, an index into `matches`.
     pub current: usize,
+}
+
+impl Search {
+    /// Every kept line, from the oldest: what Home shows in the log pane (tui-logger's own
+    /// view scrolls a page at a time and cannot jump to its first line).
+    pub fn whole_log() -> Search {
+        Search::default()
+    }
+
+    /// Whether this is the whole log rather than the lines matching a query.
+    pub fn is_whole_log(&self) -> bool {
+        self.query.is_empty()
+    }
 }

@@ -251,8 +251,8 @@ impl App {
 
     /// Applies a key's action; returns what must be done beyond the state, if anything.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        if self.show_help && action != Action::Quit {
-            // Any key closes the help; only `?` or Esc are advertised.
+        if self.show_help {
+            // Any input closes the help, and only closes it.
             self.show_help = false;
             return None;
         }
@@ -281,6 +281,11 @@ impl App {
                 (Focus::Clients, ClientsView::Machines) => {
                     let ips = self.machine_ips();
                     self.machines.step(action, &ips);
+                }
+                // The whole log from its oldest line, found in the history.
+                (Focus::Log, _) if action == Action::Home && self.log.search.is_none() => {
+                    self.log.search = Some(Search::whole_log());
+                    return Some(Effect::Search(String::new()));
                 }
                 (Focus::Log, _) => self.log.scroll(action),
             },
@@ -373,10 +378,15 @@ impl App {
         None
     }
 
-    /// The search's results arrive; the newest match is shown first.
+    /// The search's results arrive; the newest match is shown first (the whole log: its
+    /// oldest line).
     pub fn show_matches(&mut self, matches: Vec<LogLine>) {
         if let Some(search) = self.log.search.as_mut() {
-            search.current = matches.len().saturating_sub(1);
+            search.current = if search.is_whole_log() {
+                0
+            } else {
+                matches.len().saturating_sub(1)
+            };
             search.matches = matches;
         }
     }
@@ -785,6 +795,37 @@ mod tests {
         assert!(
             app.log.search.is_none() && !app.quit,
             "Esc closes the search first"
+        );
+    }
+
+    #[test]
+    fn home_in_the_log_shows_it_from_the_oldest_line_and_end_follows_again() {
+        let (mut app, _) = with_clients(&[]);
+        app.update(Action::ToggleFocus);
+        assert_eq!(
+            app.update(Action::Home),
+            Some(Effect::Search(String::new()))
+        );
+        let line = |message: &str| LogLine {
+            at: 1_795_648_790,
+            level: tracing::Level::WARN,
+            message: message.into(),
+        };
+        app.show_matches(vec![line("oldest"), line("middle"), line("newest")]);
+        assert_eq!(
+            app.log.search.as_ref().unwrap().current,
+            0,
+            "the oldest first"
+        );
+        app.update(Action::Down);
+        app.update(Action::PageDown);
+        assert_eq!(app.log.search.as_ref().unwrap().current, 2);
+        app.update(Action::Home);
+        assert_eq!(app.log.search.as_ref().unwrap().current, 0);
+        app.update(Action::End);
+        assert!(
+            app.log.search.is_none() && !app.log.scrolled,
+            "End follows the newest"
         );
     }
 

@@ -73,8 +73,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ],
     )
     .header(
-        Row::new(["time", "", "bytes (client → server, ← reply)", "latency"])
-            .style(theme.table_header),
+        Row::new([
+            "time".to_string(),
+            String::new(),
+            format!(
+                "bytes (client {} server, {} reply)",
+                theme.glyphs.to_server, theme.glyphs.to_client
+            ),
+            "latency".to_string(),
+        ])
+        .style(theme.table_header),
     )
     .style(theme.base)
     .block(block);

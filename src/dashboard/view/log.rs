@@ -93,7 +93,12 @@ impl LogFormatter for PanelFormatter {
 /// The lines that matched a search, the current one in the middle, the query highlighted.
 fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, theme: &Theme) {
     let total = search.matches.len();
-    let title = if total == 0 {
+    let title = if search.is_whole_log() {
+        format!(
+            " log from the oldest line kept: {} of {total}  (arrows move, End follows, Esc closes) ",
+            search.current + 1
+        )
+    } else if total == 0 {
         format!(" search '{}': no line matches (Esc closes) ", search.query)
     } else {
         format!(
