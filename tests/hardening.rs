@@ -357,3 +357,34 @@ async fn a_log_file_planted_as_a_symbolic_link_is_refused() {
     assert_one_line_error(&output, "symbolic link");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
+
+#[tokio::test]
+async fn every_request_is_logged_or_counted_in_a_summary_that_comes_within_seconds() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let requests = 20_000;
+    let mut client = server.client().await;
+    client.send(&b"TIME\r\n".repeat(requests)).await;
+    for _ in 0..requests {
+        client.line().await;
+    }
+    // No request after the burst: the summary must come by itself.
+    let (mut served, mut skipped) = (0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+    while served + skipped < requests as u64 {
+        let Ok(event) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            break;
+        };
+        match event.expect("the watcher keeps up") {
+            Event::Served { .. } => served += 1,
+            Event::RequestEventsSkipped { skipped: n, .. } => skipped += n,
+            _ => {}
+        }
+    }
+    assert!(skipped > 0, "20,000 requests at once exceed the budget");
+    assert_eq!(
+        served + skipped,
+        requests as u64,
+        "{served} logged, {skipped} summed up"
+    );
+}

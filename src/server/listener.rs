@@ -90,6 +90,7 @@ impl Server {
         });
         let permits = Arc::new(Semaphore::new(config.max_clients));
         let tracker = TaskTracker::new();
+        tracker.spawn(report_skipped_every_second(Arc::clone(&shared)));
         let mut paused = shared.paused_changes.subscribe();
         let mut backoff = ACCEPT_BACKOFF_FIRST;
         loop {
@@ -143,6 +144,17 @@ impl Server {
         shared.publish(Event::ShuttingDown);
         tracker.close();
         let _ = timeout(SHUTDOWN_WAIT, tracker.wait()).await;
+    }
+}
+
+/// Says once a second how many events the last second skipped, until shutdown.
+async fn report_skipped_every_second(shared: Arc<Shared>) {
+    let mut every_second = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => return,
+            _ = every_second.tick() => shared.report_skipped(),
+        }
     }
 }
 

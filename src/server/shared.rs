@@ -267,16 +267,29 @@ impl Shared {
         if !self.request_events || self.events.receiver_count() == 0 {
             return RequestEvents::Unwatched;
         }
+        self.report_skipped();
+        if self.request_budget.spent() {
+            RequestEvents::OverBudget
+        } else {
+            RequestEvents::Publish
+        }
+    }
+
+    /// Once a second has passed, says how many events the last one skipped. Called by the
+    /// requests and refusals themselves, and once a second by the server, so a summary never
+    /// waits for the next request.
+    pub(crate) fn report_skipped(&self) {
         if let Some(skipped) = self.request_budget.roll() {
             self.publish(Event::RequestEventsSkipped {
                 skipped,
                 limit: REQUEST_EVENTS_PER_SECOND,
             });
         }
-        if self.request_budget.spent() {
-            RequestEvents::OverBudget
-        } else {
-            RequestEvents::Publish
+        if let Some(skipped) = self.refusal_budget.roll() {
+            self.publish(Event::RefusalsSkipped {
+                skipped,
+                limit: REFUSAL_EVENTS_PER_SECOND,
+            });
         }
     }
 
@@ -302,12 +315,7 @@ impl Shared {
             Refusal::NotAllowed => self.counters.not_allowed.fetch_add(1, Relaxed),
         };
         if refusal == Refusal::NotAllowed {
-            if let Some(skipped) = self.refusal_budget.roll() {
-                self.publish(Event::RefusalsSkipped {
-                    skipped,
-                    limit: REFUSAL_EVENTS_PER_SECOND,
-                });
-            }
+            self.report_skipped();
             if self.refusal_budget.admit(1) == 0 {
                 return;
             }
