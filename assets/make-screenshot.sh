@@ -12,11 +12,12 @@ trap 'tmux -L "$socket" kill-server 2>/dev/null || true; kill $(jobs -p) 2>/dev/
 tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 "$bin --bind 127.0.0.1 --port 0 --tz Asia/Jakarta"
 sleep 1
 port=$(tmux -L "$socket" capture-pane -p | grep -o 'listening 127.0.0.1:[0-9]*' | head -1 | cut -d: -f2)
-"$bin" client --port "$port" --clients 6 --interval 700ms --keep-open >/dev/null &
+# README.md's "Demo in class", step 2, then students' clients that connect for every request.
+"$bin" client --port "$port" --clients 5 --interval 500ms --keep-open >/dev/null 2>&1 &
 sleep 3
-"$bin" client --port "$port" --clients 10 --interval 100ms --count 50 >/dev/null &
+"$bin" client --port "$port" --clients 10 --interval 100ms --count 50 >/dev/null 2>&1 &
 sleep 7
-"$bin" client --port "$port" --clients 2 --interval 250ms >/dev/null &
+"$bin" client --port "$port" --clients 2 --interval 250ms >/dev/null 2>&1 &
 sleep 3
 tmux -L "$socket" send-keys Down Down
 sleep 0.3

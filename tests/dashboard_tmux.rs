@@ -3,108 +3,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use common::pane::{Pane, port_on_screen};
 use common::{Client, WAIT, assert_time_reply};
-
-/// A tmux server of this test's own, with one pane running jamtui.
-struct Pane {
-    socket: String,
-    status_file: PathBuf,
-}
-
-impl Pane {
-    fn start(args: &str) -> Pane {
-        Pane::start_with_env("", args)
-    }
-
-    /// `env` is `NAME=value ...` for jamtui's environment.
-    fn start_with_env(env: &str, args: &str) -> Pane {
-        static PANES: AtomicUsize = AtomicUsize::new(0);
-        let number = PANES.fetch_add(1, Ordering::Relaxed);
-        let socket = format!("jamtui-e2e-{}-{number}", std::process::id());
-        let status_file = std::env::temp_dir().join(format!("{socket}.status"));
-        let _ = std::fs::remove_file(&status_file);
-        // The pane outlives jamtui, so the screen and terminal modes it leaves behind can be
-        // read: the status file holds the exit status, then the `stty -a` that followed.
-        let command = format!(
-            "RUST_BACKTRACE=0 HOME={home} XDG_CONFIG_HOME={home} {env} {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
-            env!("CARGO_BIN_EXE_jamtui"),
-            status = status_file.display(),
-            home = common::no_user_config().display()
-        );
-        let pane = Pane {
-            socket,
-            status_file,
-        };
-        pane.tmux(&["new-session", "-d", "-x", "100", "-y", "30", &command]);
-        pane
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .output()
-            .expect("tmux runs (CI installs it)");
-        assert!(output.status.success(), "tmux {args:?}: {output:?}");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    fn press(&self, key: &str) {
-        self.tmux(&["send-keys", key]);
-    }
-
-    /// Waits until the pane shows `needle`; returns the screen.
-    async fn wait_for(&self, needle: &str) -> String {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the pane never showed {needle:?}:\n{screen}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// jamtui's exit status, and the terminal's modes (`stty -a`) after it.
-    async fn exit_status(&self) -> (String, String) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Ok(written) = std::fs::read_to_string(&self.status_file) {
-                let (status, modes) = written.split_once('\n').unwrap_or((&written, ""));
-                return (status.to_string(), modes.to_string());
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "jamtui did not exit:\n{}",
-                self.screen()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-        let _ = std::fs::remove_file(&self.status_file);
-    }
-}
 
 /// Raw mode is off again: line editing and echo are back.
 fn assert_cooked(stty: &str) {
@@ -113,15 +15,6 @@ fn assert_cooked(stty: &str) {
         words.contains(&"icanon") && words.contains(&"echo"),
         "{stty}"
     );
-}
-
-fn port_on_screen(screen: &str) -> u16 {
-    screen
-        .split("listening 127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|port| port.parse().ok())
-        .unwrap_or_else(|| panic!("no listening address on screen:\n{screen}"))
 }
 
 #[tokio::test]

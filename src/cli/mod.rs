@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -196,6 +197,9 @@ pub enum ModeName {
     Pool,
 }
 
+/// The client's reply timeout in a script (its output not a terminal).
+const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
 #[derive(Debug, Args)]
 pub struct ClientArgs {
     /// Server to ask
@@ -218,10 +222,11 @@ pub struct ClientArgs {
     /// Keep one connection per client instead of connecting for every request
     #[arg(long)]
     pub keep_open: bool,
-    /// Give up on connecting or on a reply after this long
-    #[arg(long, value_name = "DURATION", default_value = "5s",
-          value_parser = duration_within(values::TIMEOUT))]
-    pub timeout: Duration,
+    /// Give up on a reply after this long [default: 5s when the output is not a terminal (a
+    /// script); on a terminal, wait as long as the server takes (a paused one, in a demo),
+    /// saying so every few seconds]
+    #[arg(long, value_name = "DURATION", value_parser = duration_within(values::TIMEOUT))]
+    pub timeout: Option<Duration>,
 }
 
 impl ClientArgs {
@@ -233,7 +238,9 @@ impl ClientArgs {
             count: self.count,
             interval: self.interval,
             keep_open: self.keep_open,
-            timeout: self.timeout,
+            reply_timeout: self
+                .timeout
+                .or_else(|| (!std::io::stdout().is_terminal()).then_some(DEFAULT_CLIENT_TIMEOUT)),
         }
     }
 }

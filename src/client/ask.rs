@@ -14,6 +14,11 @@ use tokio::time::timeout;
 
 use crate::protocol::check_time_reply;
 
+/// The server closed the connection (or reset it) before replying: a kick, say.
+#[derive(Debug, thiserror::Error)]
+#[error("the server closed the connection without replying")]
+pub struct ServerClosed;
+
 /// Longest reply line read before giving up on it.
 pub const MAX_REPLY: usize = 1024;
 
@@ -43,7 +48,7 @@ impl TimeConnection {
         self.stream
             .write_all(b"TIME\r\n")
             .await
-            .context("sending TIME failed")?;
+            .map_err(|error| closed_or(error, "sending TIME failed"))?;
         let end = match limit {
             Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
                 .await
@@ -67,6 +72,22 @@ impl TimeConnection {
             .await
             .context("sending QUIT failed")?;
         let _ = self.stream.shutdown().await;
+        Ok(())
+    }
+
+    /// Says QUIT and waits (at most `limit`) for the server to close the connection: until then
+    /// the server still holds it, and shows it.
+    pub async fn quit_and_wait(mut self, limit: Duration) -> anyhow::Result<()> {
+        self.stream
+            .write_all(b"QUIT\r\n")
+            .await
+            .context("sending QUIT failed")?;
+        let _ = self.stream.shutdown().await;
+        let mut rest = [0u8; 256];
+        let _ = timeout(limit, async {
+            while matches!(self.stream.read(&mut rest).await, Ok(read) if read > 0) {}
+        })
+        .await;
         Ok(())
     }
 }
@@ -99,6 +120,15 @@ fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()
     Ok(())
 }
 
+/// A reset or a broken pipe is the server closing the connection; other errors say `what`.
+fn closed_or(error: std::io::Error, what: &str) -> anyhow::Error {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    match error.kind() {
+        BrokenPipe | ConnectionReset | ConnectionAborted => ServerClosed.into(),
+        _ => anyhow::Error::new(error).context(what.to_string()),
+    }
+}
+
 /// Reads until `input` holds a whole line; returns the index of its LF. A line longer than
 /// `MAX_REPLY` is an error, not a reason to keep reading.
 pub async fn read_line(stream: &mut TcpStream, input: &mut BytesMut) -> anyhow::Result<usize> {
@@ -113,9 +143,9 @@ pub async fn read_line(stream: &mut TcpStream, input: &mut BytesMut) -> anyhow::
         let read = stream
             .read_buf(input)
             .await
-            .context("reading the reply failed")?;
+            .map_err(|error| closed_or(error, "reading the reply failed"))?;
         if read == 0 {
-            bail!("the server closed the connection without replying");
+            return Err(ServerClosed.into());
         }
     }
 }

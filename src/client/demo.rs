@@ -80,8 +80,9 @@ async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<HashSet<Sock
         if let Ok(mut set) = peers.lock() {
             set.insert(local);
         }
+        // Marked until the server has closed the connection, not just until QUIT is sent.
         if connection.ask(Some(ASK_LIMIT)).await.is_ok() {
-            let _ = connection.quit().await;
+            let _ = connection.quit_and_wait(ASK_LIMIT).await;
         }
         if let Ok(mut set) = peers.lock() {
             set.remove(&local);

@@ -1,6 +1,7 @@
 //! `jamtui client`: the assignment's client, made into a checker. Each client connects, sends
-//! `TIME`, checks and prints the reply, sends `QUIT` and closes, every interval; any reply that
-//! breaks the protocol, or a server that cannot be reached, ends the run with an error.
+//! `TIME`, checks and prints the reply, sends `QUIT` and closes, every interval. A reply that
+//! breaks the protocol, or a server that cannot be reached, ends that client with an error; a
+//! connection the server closes (a kick) is reported and made again.
 
 pub mod ask;
 pub(crate) mod demo;
@@ -8,11 +9,11 @@ pub(crate) mod demo;
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow};
+use anyhow::{anyhow, bail};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use ask::TimeConnection;
+use ask::{ServerClosed, TimeConnection};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -24,46 +25,98 @@ pub struct ClientOptions {
     pub interval: Duration,
     /// One connection per client for all its requests, instead of one per request.
     pub keep_open: bool,
-    /// Bound on connecting and on each reply.
-    pub timeout: Duration,
+    /// Bound on each reply; `None`: wait as long as the server takes (saying so).
+    pub reply_timeout: Option<Duration>,
 }
 
-/// Runs every client until each has made `count` requests; stops at the first failure.
+/// Bound on connecting.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// While a reply is awaited, a line says so this often.
+const STILL_WAITING_EVERY: Duration = Duration::from_secs(5);
+
+/// A client whose connection the server closed this many times in a row gives up.
+const CLOSES_IN_A_ROW: u32 = 3;
+
+/// What one client did.
+#[derive(Debug, Default)]
+struct Tally {
+    replies: u64,
+    /// Connections the server closed before replying (a kick, say), after which it connected
+    /// again.
+    reconnections: u64,
+}
+
+/// Runs every client until each has made `count` requests. Each client is on its own: one
+/// that fails ends alone, with a line saying why, and the others go on.
 pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
     let mut clients = JoinSet::new();
     for number in 1..=options.clients {
         let options = options.clone();
-        clients.spawn(async move {
-            client(number, &options)
-                .await
-                .with_context(|| format!("client {number}"))
-        });
+        clients.spawn(async move { (number, client(number, &options).await) });
     }
+    let (mut tally, mut failed) = (Tally::default(), Vec::new());
     while let Some(outcome) = clients.join_next().await {
-        outcome.map_err(|error| anyhow!("a client task failed: {error}"))??;
+        match outcome.map_err(|error| anyhow!("a client task failed: {error}"))? {
+            (_, Ok(done)) => {
+                tally.replies += done.replies;
+                tally.reconnections += done.reconnections;
+            }
+            (number, Err(error)) => failed.push((number, error)),
+        }
     }
-    Ok(())
+    if options.clients == 1 {
+        return failed.pop().map_or(Ok(()), |(_, error)| Err(error));
+    }
+    for (number, error) in &failed {
+        say(&format!("[client {number}] error: {error:#}"));
+    }
+    say(&format!(
+        "{} clients: {} replies, {} reconnections after the server closed a connection, {} failed",
+        options.clients,
+        tally.replies,
+        tally.reconnections,
+        failed.len()
+    ));
+    match failed.len() {
+        0 => Ok(()),
+        count => bail!("{count} of {} clients failed", options.clients),
+    }
 }
 
-async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<()> {
+async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally> {
     let label = if options.clients > 1 {
         format!("[client {number}] ")
     } else {
         String::new()
     };
+    let mut tally = Tally::default();
+    let mut closes_in_a_row = 0;
     let mut open: Option<TimeConnection> = None;
     let mut next = Instant::now();
-    let mut sent = 0u64;
-    while options.count.is_none_or(|count| sent < count) {
+    while options.count.is_none_or(|count| tally.replies < count) {
         sleep_until(next).await;
         next = next.checked_add(options.interval).unwrap_or(next);
         let connection = match open.as_mut() {
             Some(connection) => connection,
             None => open
-                .insert(TimeConnection::open(&options.host, options.port, options.timeout).await?),
+                .insert(TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT).await?),
         };
-        let reply = connection.ask(Some(options.timeout)).await?;
-        sent += 1;
+        let reply = match ask_saying_so(connection, options.reply_timeout, &label).await {
+            Ok(reply) => reply,
+            Err(error) if error.is::<ServerClosed>() && closes_in_a_row + 1 < CLOSES_IN_A_ROW => {
+                closes_in_a_row += 1;
+                tally.reconnections += 1;
+                open = None;
+                say(&format!(
+                    "{label}the server closed the connection before replying (kicked?); connecting again"
+                ));
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        closes_in_a_row = 0;
+        tally.replies += 1;
         // Not println!: a closed stdout (`| head`) must not panic.
         let _ = writeln!(std::io::stdout(), "{label}{reply}");
         if !options.keep_open
@@ -75,5 +128,34 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<()> {
     if let Some(connection) = open {
         connection.quit().await?;
     }
-    Ok(())
+    Ok(tally)
+}
+
+/// Asks for the time; while the reply is late, says every few seconds that it is waiting (a
+/// paused server is not a dead one).
+async fn ask_saying_so(
+    connection: &mut TimeConnection,
+    limit: Option<Duration>,
+    label: &str,
+) -> anyhow::Result<String> {
+    let asking = connection.ask(limit);
+    tokio::pin!(asking);
+    let mut waited = Duration::ZERO;
+    loop {
+        tokio::select! {
+            reply = &mut asking => return reply,
+            () = tokio::time::sleep(STILL_WAITING_EVERY) => {
+                waited += STILL_WAITING_EVERY;
+                say(&format!(
+                    "{label}still waiting for a reply after {} (is the server paused, or busy with others?)",
+                    humantime::format_duration(waited)
+                ));
+            }
+        }
+    }
+}
+
+/// A line on stderr, for the person watching; a closed stderr is no reason to stop.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

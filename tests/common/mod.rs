@@ -1,6 +1,8 @@
 //! Helpers for tests over real TCP on 127.0.0.1 with ephemeral ports. Every wait is bounded.
 #![allow(dead_code)]
 
+pub mod pane;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Output, Stdio};

@@ -1,0 +1,118 @@
+//! README.md's demos, step by step, as a lecturer runs them: the real binary in tmux panes (the
+//! dashboard in one, the clients in others), the keys pressed, and at each step what the README
+//! says the class will see. If a change breaks a demo, it breaks here first, not in class.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pane::{Pane, port_on_screen};
+
+/// The client rows on a dashboard screen: the lines with a client's address and port.
+fn client_rows(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .filter(|line| line.contains("127.0.0.1:") && !line.contains("listening"))
+        .collect()
+}
+
+/// "Demo in class", README.md.
+#[tokio::test]
+async fn demo_in_class() {
+    // 1. The server on the projector.
+    let server = Pane::start("--theme high-contrast --bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&server.wait_for("listening 127.0.0.1:").await);
+
+    // 2. Five clients appear in the table, requests/s climbs, the log scrolls.
+    let clients = Pane::start(&format!(
+        "client --port {port} --clients 5 --interval 500ms --keep-open"
+    ));
+    let screen = server.wait_for("clients (5)").await;
+    assert_eq!(client_rows(&screen).len(), 5, "{screen}");
+    clients.wait_for("[client 5] JAM ").await;
+
+    // 3. p: PAUSED, the clients' state turns waiting, their output stops. Longer than the
+    // client's old 5 s timeout: they wait, and say so.
+    server.press("p");
+    server.wait_for("PAUSED").await;
+    server.wait_for("waiting").await;
+    clients
+        .wait_for_within("still waiting for a reply", Duration::from_secs(8))
+        .await;
+    assert!(!clients.has_exited(), "a paused server is not a dead one");
+    // p again: every waiting request is answered, nothing lost.
+    server.press("p");
+    server.wait_for("SERVING").await;
+    server.wait_until_gone("waiting").await;
+    let screen = server.wait_for("clients (5)").await;
+    assert_eq!(client_rows(&screen).len(), 5, "{screen}");
+
+    // 4. k: the selected client's connection closes; it says so and connects again, the others
+    // go on.
+    server.press("k");
+    server.wait_for("(kicked)").await;
+    clients
+        .wait_for("closed the connection before replying (kicked?); connecting again")
+        .await;
+    server.wait_for("clients (5)").await;
+    assert!(
+        !clients.has_exited(),
+        "one kick ends one connection, not the run"
+    );
+
+    // 5. v: one row per machine, its connections added up.
+    server.press("v");
+    server.wait_for("machines (1, 5 open)").await;
+    server.press("q");
+    assert_eq!(server.exit_status().await.0, "0");
+}
+
+/// "A five-minute demo", README.md.
+#[tokio::test]
+async fn the_five_minute_demo() {
+    // 1. Five built-in clients, each answered half a second after asking, marked demo.
+    let server = Pane::start("--demo 5 --delay 500ms --bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&server.wait_for("listening 127.0.0.1:").await);
+    server.wait_for(" demo").await;
+    for _ in 0..20 {
+        let screen = server.screen();
+        for row in client_rows(&screen) {
+            assert!(
+                row.contains(" demo"),
+                "a demo client's row unmarked:\n{screen}"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // 2. m: sequential; the demo clients queue.
+    server.press("m");
+    server.wait_for("sequential").await;
+    server.wait_for("queued").await;
+
+    // 3. A client that never leaves blocks everyone behind it: it waits its turn, then keeps it.
+    let blocker = Pane::start(&format!(
+        "client --port {port} --keep-open --interval 200ms"
+    ));
+    blocker
+        .wait_for_within("JAM ", Duration::from_secs(15))
+        .await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(!blocker.has_exited(), "{}", blocker.screen());
+    server.wait_for("queued").await;
+
+    // 4. m: a pool of 4. 5. m: concurrent, every queued client served at once.
+    server.press("m");
+    server.wait_for("pool of 4").await;
+    server.press("m");
+    server.wait_for("concurrent").await;
+    server.wait_until_gone("queued").await;
+
+    // 6. Enter: a client's conversation, each reply with its latency.
+    server.press("Enter");
+    server.wait_for("conversation with #").await;
+    server.wait_for("latency").await;
+    server.press("Escape");
+    server.press("q");
+    assert_eq!(server.exit_status().await.0, "0");
+}
