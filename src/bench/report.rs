@@ -110,8 +110,12 @@ impl Report {
                 self.latency.max() as f64 / 1000.0
             ),
         ];
-        if let Some(us) = self.per_request(self.bench_cpu) {
-            lines.push(format!("bench CPU     {us:.3} µs/request"));
+        match self.per_request(self.bench_cpu) {
+            Some(us) => lines.push(format!("bench CPU     {us:.3} µs/request")),
+            None if self.bench_cpu.is_none() => {
+                lines.push("bench CPU     not available on this platform".to_string());
+            }
+            None => {}
         }
         if let Some(us) = self.per_request(self.server_cpu) {
             lines.push(format!("server CPU    {us:.3} µs/request"));

@@ -1,7 +1,5 @@
-//! Ctrl-C, SIGTERM and SIGHUP, caught from the moment they are installed: one that arrives before
-//! anyone waits for it (say, right after the server says it is listening) is kept for the next
-//! wait, rather than killing the process with its default action. SIGHUP is the terminal going
-//! away (the SSH session on the projector PC closed): a graceful stop, with the export on exit.
+//! Unix: Ctrl-C (SIGINT), SIGTERM, and SIGHUP, the terminal going away (the SSH session on the
+//! projector PC closed): a graceful stop, with the export on exit.
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 

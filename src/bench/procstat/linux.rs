@@ -1,4 +1,4 @@
-//! A process's CPU time and memory, read from /proc (Linux).
+//! Linux: a process's CPU time and memory, read from /proc.
 
 use std::time::Duration;
 
