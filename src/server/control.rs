@@ -26,7 +26,8 @@ pub struct CounterSnapshot {
     pub active: u64,
     /// Connections accepted as clients since start.
     pub connections: u64,
-    /// Requests answered since start (TIME, QUIT and bad requests; empty lines do not count).
+    /// TIME requests answered since start (QUIT, empty and bad lines are not counted here; bad
+    /// ones are in `errors`).
     pub requests: u64,
     /// Error replies sent (unknown request, not UTF-8, line too long, idle timeout).
     pub errors: u64,

@@ -242,7 +242,8 @@ impl Handler {
                 Request::Unknown => self.reply_error(ErrorReply::UnknownRequest),
                 Request::NotUtf8 => self.reply_error(ErrorReply::NotUtf8),
             };
-            if frame.request != Request::Empty {
+            // What the class calls a request: a TIME answered (QUIT and bad lines are not).
+            if frame.request == Request::Time {
                 self.unreported += 1;
             }
             self.last_arrival = Some(frame.arrived);
