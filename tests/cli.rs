@@ -511,3 +511,27 @@ async fn help_names_the_config_file() {
         "{help}"
     );
 }
+
+#[tokio::test]
+async fn bound_to_every_address_the_log_says_where_clients_connect() {
+    let mut child = jamtui()
+        .args(["--headless", "--bind", "0.0.0.0", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = next_line(&mut log).await;
+    assert!(first.contains("listening on 0.0.0.0:"), "{first}");
+    let port = first
+        .split("0.0.0.0:")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap()
+        .to_string();
+    let second = next_line(&mut log).await;
+    let names_addresses = second.contains("[SERVER] clients connect to ")
+        && second.contains(&format!(":{port}"))
+        && !second.contains("0.0.0.0");
+    let says_none = second.contains("no network address found");
+    assert!(names_addresses || says_none, "{second}");
+    let _ = child.start_kill();
+}

@@ -127,15 +127,19 @@ fn app(clients: u64, paused: bool) -> App {
         mode: Mode::Concurrent,
         delay: Duration::ZERO,
     };
-    let mut app = App::new(
-        ServerInfo::new(
+    // The machine's addresses are given, not read from the one the test runs on.
+    let server = ServerInfo {
+        reachable: vec![
+            "192.168.1.20:45000".parse().unwrap(),
+            "10.0.0.5:45000".parse().unwrap(),
+        ],
+        ..ServerInfo::new(
             "0.0.0.0:45000".parse().unwrap(),
             "Asia/Jakarta".parse().unwrap(),
             4,
-        ),
-        Options::default(),
-        snapshot_at(0, 0),
-    );
+        )
+    };
+    let mut app = App::new(server, Options::default(), snapshot_at(0, 0));
     let mut requests = 0;
     for second in 1..=61 {
         requests += 40 + (second * 37) % 90;
@@ -416,6 +420,31 @@ fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
     let screen = draw(&mut app, 120, 40).backend().to_string();
     assert!(!screen.contains("172.16.16."), "{screen}");
     assert!(screen.contains("172.16.x.x"), "{screen}");
+}
+
+#[test]
+fn the_header_says_where_students_connect() {
+    let mut app = app(3, false);
+    let narrow = draw(&mut app, 80, 24).backend().to_string();
+    let first = narrow.lines().next().unwrap();
+    assert!(
+        first.contains("connect to 192.168.1.20:45000 (+1)"),
+        "{first}"
+    );
+    assert!(!first.contains("0.0.0.0"), "{first}");
+    let wide = draw(&mut app, 120, 40).backend().to_string();
+    let first = wide.lines().next().unwrap();
+    assert!(
+        first.contains("connect to 192.168.1.20:45000, 10.0.0.5:45000"),
+        "{first}"
+    );
+    app.server.reachable.clear();
+    let alone = draw(&mut app, 100, 30).backend().to_string();
+    let first = alone.lines().next().unwrap();
+    assert!(
+        first.contains("0.0.0.0:45000 (this machine only)"),
+        "{first}"
+    );
 }
 
 #[test]

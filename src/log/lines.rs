@@ -6,7 +6,7 @@ use std::thread::JoinHandle;
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{error, warn};
 
-use crate::server::{Event, Reply, ServerHandle};
+use crate::server::{Event, Reply, ServerHandle, describe_addrs};
 use crate::text::mask::mark;
 use crate::text::pyrepr;
 
@@ -15,6 +15,9 @@ use crate::text::pyrepr;
 pub const REQUEST_TARGET: &str = "jamtui::request";
 /// Connection and server lines.
 pub const SERVER_TARGET: &str = "jamtui::server";
+
+/// Addresses named in the log's "clients connect to" line at most.
+const REACHABLE_LOGGED: usize = 8;
 
 /// Logs every server event from now on, on its own thread, until the server and every handle
 /// are gone.
@@ -44,11 +47,27 @@ pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
 /// masked or not.
 fn log_event(event: &Event, zone: &str) {
     match event {
-        Event::Listening { addr } => warn!(
-            target: SERVER_TARGET,
-            event = "listening", %addr,
-            "[SERVER] listening on {addr}, answering TIME in {zone} time"
-        ),
+        Event::Listening { addr, reachable } => {
+            warn!(
+                target: SERVER_TARGET,
+                event = "listening", %addr,
+                "[SERVER] listening on {addr}, answering TIME in {zone} time"
+            );
+            if addr.ip().is_unspecified() {
+                match reachable.as_slice() {
+                    [] => warn!(
+                        target: SERVER_TARGET,
+                        event = "reachable",
+                        "[SERVER] no network address found: only this machine can connect (127.0.0.1:{})", addr.port()
+                    ),
+                    found => warn!(
+                        target: SERVER_TARGET,
+                        event = "reachable",
+                        "[SERVER] clients connect to {}", describe_addrs(found, REACHABLE_LOGGED)
+                    ),
+                }
+            }
+        }
         Event::Connected { id, peer } => warn!(
             target: SERVER_TARGET,
             event = "connected", client = id, %peer,

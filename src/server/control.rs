@@ -65,6 +65,12 @@ impl ServerHandle {
         self.shared.local_addr
     }
 
+    /// Where clients reach the server: its address, or for one bound to every address, the
+    /// machine's own addresses (empty when none was found).
+    pub fn reachable(&self) -> &[SocketAddr] {
+        &self.shared.reachable
+    }
+
     pub fn zone(&self) -> Zone {
         self.shared.zone
     }

@@ -15,6 +15,8 @@ pub type ClientId = u64;
 pub enum Event {
     Listening {
         addr: SocketAddr,
+        /// Where clients reach it (for an unspecified `addr`, the machine's own addresses).
+        reachable: Vec<SocketAddr>,
     },
     Connected {
         id: ClientId,

@@ -87,6 +87,7 @@ impl Server {
         } = self;
         shared.publish(Event::Listening {
             addr: shared.local_addr,
+            reachable: shared.reachable.clone(),
         });
         let permits = Arc::new(Semaphore::new(config.max_clients));
         let tracker = TaskTracker::new();

@@ -13,6 +13,7 @@ mod handler;
 mod listener;
 mod machines;
 mod mode;
+mod reachable;
 mod shared;
 
 pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
@@ -22,4 +23,5 @@ pub use event::{ClientId, Event, GoneReason, Refusal, Reply};
 pub use listener::{BindError, Server};
 pub use machines::MachineInfo;
 pub use mode::Mode;
+pub use reachable::describe as describe_addrs;
 pub use shared::{QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};

@@ -97,6 +97,8 @@ impl EventBudget {
 
 pub(crate) struct Shared {
     pub(crate) local_addr: SocketAddr,
+    /// Where clients reach the server.
+    pub(crate) reachable: Vec<SocketAddr>,
     pub(crate) zone: Zone,
     pub(crate) started: Instant,
     pub(crate) counters: Counters,
@@ -214,6 +216,7 @@ impl Shared {
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Arc::new(Shared {
             local_addr,
+            reachable: super::reachable::reachable(local_addr),
             zone: config.zone,
             started: Instant::now(),
             counters: Counters::default(),

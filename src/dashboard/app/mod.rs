@@ -90,6 +90,8 @@ pub enum ClientsView {
 #[derive(Debug, Clone)]
 pub struct ServerInfo {
     pub listen_addr: SocketAddr,
+    /// Where clients reach it: for a server bound to every address, the machine's own.
+    pub reachable: Vec<SocketAddr>,
     /// The zone of the clock and of TIME replies; the log and the conversations show their times
     /// in it too.
     pub zone: Zone,
@@ -103,6 +105,7 @@ impl ServerInfo {
     pub fn new(listen_addr: SocketAddr, zone: Zone, pool_size: usize) -> ServerInfo {
         ServerInfo {
             listen_addr,
+            reachable: vec![listen_addr],
             zone,
             zone_name: zone.name(),
             pool_size,
@@ -110,7 +113,10 @@ impl ServerInfo {
     }
 
     pub fn of(handle: &ServerHandle) -> ServerInfo {
-        ServerInfo::new(handle.local_addr(), handle.zone(), handle.pool_size())
+        ServerInfo {
+            reachable: handle.reachable().to_vec(),
+            ..ServerInfo::new(handle.local_addr(), handle.zone(), handle.pool_size())
+        }
     }
 }
 

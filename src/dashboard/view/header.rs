@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use super::format;
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::server::describe_addrs;
 
 /// Rows the header takes.
 pub const HEIGHT: u16 = 2;
@@ -20,19 +21,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Span::styled(format!(" {} SERVING ", glyphs.serving), theme.serving)
     };
-    frame.render_widget(
-        Line::from(vec![
-            state,
-            Span::styled("  jamtui ", theme.title),
-            Span::styled("listening ", theme.label),
-            Span::styled(app.server.listen_addr.to_string(), theme.value),
-            Span::styled("  zone ", theme.label),
-            Span::styled(app.server.zone_name.clone(), theme.value),
-            Span::styled("  up ", theme.label),
-            Span::styled(format::uptime(app.snapshot.uptime), theme.value),
-        ]),
-        first,
-    );
+    let mut spans = vec![state];
+    spans.extend(where_to_connect(app, area.width, theme));
+    spans.extend([
+        Span::styled("  zone ", theme.label),
+        Span::styled(app.server.zone_name.clone(), theme.value),
+        Span::styled("  up ", theme.label),
+        Span::styled(format::uptime(app.snapshot.uptime), theme.value),
+    ]);
+    frame.render_widget(Line::from(spans), first);
     let queued = app.snapshot.clients.iter().filter(|c| c.queued).count();
     let mut serving = vec![
         Span::styled(" mode ", theme.label),
@@ -60,4 +57,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         serving.push(Span::styled(" addresses hidden ", theme.mode));
     }
     frame.render_widget(Line::from(serving), second);
+}
+
+/// What a student types to connect: the address the server listens on, or for one bound to
+/// every address (`0.0.0.0`, `::`), the machine's own addresses.
+fn where_to_connect(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
+    let server = &app.server;
+    if !server.listen_addr.ip().is_unspecified() {
+        return vec![
+            Span::styled("  jamtui ", theme.title),
+            Span::styled("listening ", theme.label),
+            Span::styled(server.listen_addr.to_string(), theme.value),
+        ];
+    }
+    let shown = if width >= 120 { 3 } else { 1 };
+    match server.reachable.as_slice() {
+        [] => vec![
+            Span::styled("  listening ", theme.label),
+            Span::styled(
+                format!("{} (this machine only)", server.listen_addr),
+                theme.value,
+            ),
+        ],
+        found => vec![
+            Span::styled("  connect to ", theme.label),
+            Span::styled(describe_addrs(found, shown), theme.value),
+        ],
+    }
 }
