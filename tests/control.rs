@@ -397,3 +397,30 @@ async fn past_the_per_second_budget_request_events_are_skipped_and_counted() {
     );
     assert_eq!(server.handle.counters().requests, requests as u64 + 1);
 }
+
+#[tokio::test]
+async fn a_closed_connection_stays_listed_for_the_keep_time_then_goes() {
+    let keep = Duration::from_millis(400);
+    let server = TestServer::start(Config {
+        keep_closed: keep,
+        ..config()
+    })
+    .await;
+    // The assignment's client: connect, TIME, QUIT, close.
+    let mut client = server.client().await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+    client.send(b"QUIT\r\n").await;
+    client.expect_closed().await;
+    server.wait_for_counters(|c| c.active == 0).await;
+    let closed = server.handle.recently_closed();
+    assert_eq!(closed.len(), 1, "{closed:?}");
+    assert_eq!(closed[0].requests, 1);
+    assert_eq!(
+        closed[0].closed.as_ref().map(|closed| &closed.reason),
+        Some(&GoneReason::Quit)
+    );
+    assert!(server.handle.clients().is_empty(), "open ones only");
+    tokio::time::sleep(keep + Duration::from_millis(200)).await;
+    assert!(server.handle.recently_closed().is_empty());
+}

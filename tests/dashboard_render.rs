@@ -69,6 +69,7 @@ fn client(id: u64, at: Instant, requests: u64, held_by_pause: bool) -> ClientInf
         queued: false,
         errors: id % 2,
         last_latency: Some(Duration::from_micros(180 + 37 * id)),
+        closed: None,
     }
 }
 
@@ -554,4 +555,32 @@ fn a_log_search_shows_its_matches_with_the_query_highlighted() {
         "{screen}"
     );
     assert_styled_screen!("log_search", terminal);
+}
+
+#[test]
+fn a_recently_closed_connection_is_listed_dimmed_with_how_it_ended_and_cannot_be_kicked() {
+    let mut app = app(3, false);
+    let at = app.snapshot.at;
+    let mut snapshot = app.snapshot.clone();
+    snapshot.clients[2].closed = Some(jamtui::server::Closed {
+        at,
+        reason: GoneReason::Quit,
+    });
+    app.refresh(snapshot);
+    let screen = draw(&mut app, 100, 30).backend().to_string();
+    assert!(
+        screen.contains("clients (2 open, 1 recently closed)"),
+        "{screen}"
+    );
+    assert!(screen.contains("closed: quit"), "{screen}");
+    app.update(Action::End);
+    assert_eq!(app.update(Action::Kick), None, "nothing to kick");
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("already closed (quit)"), "{notice}");
+    app.update(Action::OpenConversation);
+    assert_eq!(
+        app.conversations.shown,
+        Some(3),
+        "its conversation still opens"
+    );
 }

@@ -101,6 +101,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION", default_value = "0",
           value_parser = duration_within(values::DELAY))]
     pub delay: Duration,
+    /// Keep a closed connection in the dashboard's clients table this long, dimmed, with how it
+    /// ended (the assignment's client connects for a millisecond); 0 = not at all
+    #[arg(long, value_name = "DURATION", default_value = "5s",
+          value_parser = duration_within(values::KEEP_CLOSED))]
+    pub keep_closed: Duration,
     /// Also run N built-in clients like the assignment's (TIME every second), for a demo
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(values::DEMO_CLIENTS))]
@@ -161,6 +166,12 @@ impl ServeArgs {
             },
             pool_size: self.pool_size as usize,
             delay: self.delay,
+            // Only the dashboard shows closed connections.
+            keep_closed: if self.headless {
+                Duration::ZERO
+            } else {
+                self.keep_closed
+            },
             panic_on: None,
         }
     }

@@ -14,6 +14,8 @@ const DAY: Duration = Duration::from_secs(86_400);
 pub const IDLE_TIMEOUT: (Duration, Duration) = (Duration::ZERO, Duration::from_secs(7 * 86_400));
 /// `--delay`: up to a minute before each reply.
 pub const DELAY: (Duration, Duration) = (Duration::ZERO, MINUTE);
+/// `--keep-closed`: up to ten minutes.
+pub const KEEP_CLOSED: (Duration, Duration) = (Duration::ZERO, Duration::from_secs(600));
 /// `jamtui client --interval`: up to a day between requests.
 pub const INTERVAL: (Duration, Duration) = (Duration::ZERO, DAY);
 /// `--timeout` of the client and the bench: from a millisecond to a day.

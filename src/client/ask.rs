@@ -31,10 +31,16 @@ pub struct TimeConnection {
 impl TimeConnection {
     /// Connects to `host:port`, giving up after `limit`.
     pub async fn open(host: &str, port: u16, limit: Duration) -> anyhow::Result<TimeConnection> {
-        Ok(TimeConnection {
-            stream: connect(host, port, limit).await?,
+        Ok(TimeConnection::new(connect(host, port, limit).await?))
+    }
+
+    /// A connection already made.
+    pub fn new(stream: TcpStream) -> TimeConnection {
+        let _ = stream.set_nodelay(true);
+        TimeConnection {
+            stream,
             input: BytesMut::with_capacity(256),
-        })
+        }
     }
 
     /// This end's address, as the server sees it.
@@ -72,22 +78,6 @@ impl TimeConnection {
             .await
             .context("sending QUIT failed")?;
         let _ = self.stream.shutdown().await;
-        Ok(())
-    }
-
-    /// Says QUIT and waits (at most `limit`) for the server to close the connection: until then
-    /// the server still holds it, and shows it.
-    pub async fn quit_and_wait(mut self, limit: Duration) -> anyhow::Result<()> {
-        self.stream
-            .write_all(b"QUIT\r\n")
-            .await
-            .context("sending QUIT failed")?;
-        let _ = self.stream.shutdown().await;
-        let mut rest = [0u8; 256];
-        let _ = timeout(limit, async {
-            while matches!(self.stream.read(&mut rest).await, Ok(read) if read > 0) {}
-        })
-        .await;
         Ok(())
     }
 }

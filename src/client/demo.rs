@@ -2,11 +2,12 @@
 //! QUIT, close, every second), so one command shows a busy server. They are real TCP clients on
 //! loopback; their addresses are kept so the dashboard can mark them.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::net::TcpSocket;
 use tokio_util::sync::CancellationToken;
 
 use super::ask::TimeConnection;
@@ -14,11 +15,34 @@ use super::ask::TimeConnection;
 /// How long a demo client waits to connect, or for a reply, before trying again next second.
 const ASK_LIMIT: Duration = Duration::from_secs(5);
 
+/// Connections of the demo clients remembered (enough for every row a table keeps).
+const PEERS_KEPT: usize = 4096;
+
 /// The demo clients; dropping this stops them.
 #[derive(Default)]
 pub struct DemoClients {
-    peers: Arc<Mutex<HashSet<SocketAddr>>>,
+    peers: Arc<Mutex<Peers>>,
     stop: CancellationToken,
+}
+
+/// The local addresses of the demo clients' latest connections, open or closed.
+#[derive(Default)]
+struct Peers {
+    known: HashSet<SocketAddr>,
+    order: VecDeque<SocketAddr>,
+}
+
+impl Peers {
+    fn add(&mut self, peer: SocketAddr) {
+        if self.order.len() == PEERS_KEPT
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.known.remove(&oldest);
+        }
+        if self.known.insert(peer) {
+            self.order.push_back(peer);
+        }
+    }
 }
 
 impl DemoClients {
@@ -40,11 +64,12 @@ impl DemoClients {
         demo
     }
 
-    /// The local addresses of the demo clients connected right now.
+    /// The local addresses of the demo clients' latest connections, the open ones and those
+    /// just closed (a table still lists them), so their rows stay marked.
     pub fn peers(&self) -> HashSet<SocketAddr> {
         self.peers
             .lock()
-            .map(|peers| peers.clone())
+            .map(|peers| peers.known.clone())
             .unwrap_or_default()
     }
 }
@@ -65,29 +90,39 @@ fn reachable(server: SocketAddr) -> SocketAddr {
     SocketAddr::new(ip, server.port())
 }
 
-async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<HashSet<SocketAddr>>>) {
+async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<Peers>>) {
     tokio::time::sleep(offset).await;
-    let host = target.ip().to_string();
     let mut every_second = tokio::time::interval(Duration::from_secs(1));
     loop {
         every_second.tick().await;
-        let Ok(mut connection) = TimeConnection::open(&host, target.port(), ASK_LIMIT).await else {
+        let Ok(mut connection) = connect_marked(target, &peers).await else {
             continue;
         };
-        let Some(local) = connection.local_addr() else {
-            continue;
-        };
-        if let Ok(mut set) = peers.lock() {
-            set.insert(local);
-        }
-        // Marked until the server has closed the connection, not just until QUIT is sent.
         if connection.ask(Some(ASK_LIMIT)).await.is_ok() {
-            let _ = connection.quit_and_wait(ASK_LIMIT).await;
-        }
-        if let Ok(mut set) = peers.lock() {
-            set.remove(&local);
+            let _ = connection.quit().await;
         }
     }
+}
+
+/// Connects from an address noted as a demo client's before the server can see it, so its row
+/// is marked from the start.
+async fn connect_marked(
+    target: SocketAddr,
+    peers: &Mutex<Peers>,
+) -> std::io::Result<TimeConnection> {
+    let socket = match target {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.bind(SocketAddr::new(target.ip(), 0))?;
+    let local = socket.local_addr()?;
+    if let Ok(mut peers) = peers.lock() {
+        peers.add(local);
+    }
+    let stream = tokio::time::timeout(ASK_LIMIT, socket.connect(target))
+        .await
+        .map_err(|_| std::io::ErrorKind::TimedOut)??;
+    Ok(TimeConnection::new(stream))
 }
 
 #[cfg(test)]

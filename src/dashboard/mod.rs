@@ -304,7 +304,12 @@ pub fn snapshot(handle: &ServerHandle, view: ClientsView) -> Snapshot {
     Snapshot {
         at: std::time::Instant::now(),
         counters: handle.counters(),
-        clients: handle.clients(),
+        clients: {
+            let mut clients = handle.clients();
+            clients.extend(handle.recently_closed());
+            clients.sort_by_key(|client| client.id);
+            clients
+        },
         machines: match view {
             ClientsView::Machines => handle.machines(),
             ClientsView::Connections => Vec::new(),

@@ -28,6 +28,9 @@ pub struct Config {
     pub pool_size: usize,
     /// A pause before each reply, so that queueing becomes visible; changeable live.
     pub delay: Duration,
+    /// How long a closed connection stays listed (`ServerHandle::recently_closed`); zero: not
+    /// at all.
+    pub keep_closed: Duration,
     /// Test hook, never set by the command line: a request line equal to this (terminator
     /// included) panics its connection's task, to prove one task's failure harms no other.
     #[doc(hidden)]
@@ -47,6 +50,7 @@ impl Default for Config {
             mode: Mode::Concurrent,
             pool_size: 4,
             delay: Duration::ZERO,
+            keep_closed: Duration::from_secs(5),
             panic_on: None,
         }
     }

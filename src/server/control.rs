@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use super::clock::Zone;
-use super::event::{ClientId, Event};
+use super::event::{ClientId, Event, GoneReason};
 use super::machines::{MachineInfo, OpenConnection};
 use super::mode::Mode;
 use super::shared::Shared;
@@ -53,6 +53,15 @@ pub struct ClientInfo {
     pub errors: u64,
     /// From reading the last answered request to writing its reply.
     pub last_latency: Option<Duration>,
+    /// For a connection closed a moment ago: when and how.
+    pub closed: Option<Closed>,
+}
+
+/// How and when a connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closed {
+    pub at: Instant,
+    pub reason: GoneReason,
 }
 
 impl ServerHandle {
@@ -103,23 +112,16 @@ impl ServerHandle {
             .shared
             .clients()
             .iter()
-            .map(|(&id, entry)| ClientInfo {
-                id,
-                peer: entry.peer,
-                connected_at: entry.connected_at,
-                requests: entry.stats.requests.load(Relaxed),
-                last_request_at: entry.last_request_at(),
-                held_by_pause: entry.stats.held_by_pause.load(Relaxed),
-                queued: entry.stats.queued.load(Relaxed),
-                errors: entry.stats.errors.load(Relaxed),
-                last_latency: match entry.stats.last_latency_us.load(Relaxed) {
-                    0 => None,
-                    micros => Some(Duration::from_micros(micros - 1)),
-                },
-            })
+            .map(|(&id, entry)| entry.info(id, None))
             .collect();
         clients.sort_by_key(|client| client.id);
         clients
+    }
+
+    /// The connections closed within the last `Config::keep_closed`, oldest first: the
+    /// assignment's client connects for a millisecond, and these keep it on screen a while.
+    pub fn recently_closed(&self) -> Vec<ClientInfo> {
+        self.shared.recently_closed()
     }
 
     /// The machines (IP addresses) clients have connected from, first seen first; an IPv4 client

@@ -18,7 +18,7 @@ mod shared;
 
 pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
 pub use config::Config;
-pub use control::{ClientInfo, CounterSnapshot, ServerHandle};
+pub use control::{ClientInfo, Closed, CounterSnapshot, ServerHandle};
 pub use event::{ClientId, Event, GoneReason, Refusal, Reply};
 pub use listener::{BindError, Server};
 pub use machines::MachineInfo;

@@ -1,7 +1,7 @@
 //! The state every connection of a server shares: counters, the client list and the machines
 //! behind it, the pause, the event channel and its budget, the serving gate.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::clock::{Zone, unix_now};
 use super::config::Config;
+use super::control::{ClientInfo, Closed};
 use super::event::{ClientId, Event, GoneReason, Refusal};
 use super::gate::Gate;
 use super::machines::Machines;
@@ -28,6 +29,9 @@ pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
 /// Bytes read ahead from all the clients waiting for their turn (sequential and pool modes),
 /// at most; past this, queued clients are not read from until their turn.
 pub const QUEUED_READ_TOTAL: usize = 16 << 20;
+
+/// Closed connections kept for the dashboard at most (a flood of them must not grow memory).
+const CLOSED_KEPT: usize = 1000;
 
 /// Refusals by `--allow` published per second at most (a scan of the lab makes thousands).
 pub const REFUSAL_EVENTS_PER_SECOND: u64 = 100;
@@ -116,6 +120,9 @@ pub(crate) struct Shared {
     pub(super) pool_size: usize,
     pub(super) delay_micros: AtomicU64,
     clients: Mutex<HashMap<ClientId, ClientEntry>>,
+    /// Connections closed within `keep_closed`, oldest first.
+    recently_closed: Mutex<VecDeque<ClientInfo>>,
+    keep_closed: Duration,
     /// Taken only while `clients` is held, so the two always agree.
     machines: Mutex<Machines>,
     next_id: AtomicU64,
@@ -140,6 +147,26 @@ pub(super) struct ClientEntry {
 }
 
 impl ClientEntry {
+    /// The client as the dashboard lists it.
+    pub(super) fn info(&self, id: ClientId, closed: Option<Closed>) -> ClientInfo {
+        let stats = &self.stats;
+        ClientInfo {
+            id,
+            peer: self.peer,
+            connected_at: self.connected_at,
+            requests: stats.requests.load(Relaxed),
+            last_request_at: self.last_request_at(),
+            held_by_pause: stats.held_by_pause.load(Relaxed),
+            queued: stats.queued.load(Relaxed),
+            errors: stats.errors.load(Relaxed),
+            last_latency: match stats.last_latency_us.load(Relaxed) {
+                0 => None,
+                micros => Some(Duration::from_micros(micros - 1)),
+            },
+            closed,
+        }
+    }
+
     pub(super) fn last_request_at(&self) -> Option<Instant> {
         match self.stats.last_request_ms.load(Relaxed) {
             0 => None,
@@ -193,7 +220,16 @@ impl Drop for Registration {
             // Both under the client list's lock, so the machines never count a client twice or
             // not at all.
             let mut clients = self.shared.clients();
-            clients.remove(&self.id);
+            if let Some(entry) = clients.remove(&self.id)
+                && !self.shared.keep_closed.is_zero()
+            {
+                let closed = Closed {
+                    at: Instant::now(),
+                    reason: reason.clone(),
+                };
+                self.shared
+                    .remember_closed(entry.info(self.id, Some(closed)));
+            }
             self.shared.machines().gone(
                 self.peer.ip().to_canonical(),
                 self.stats.requests.load(Relaxed),
@@ -234,6 +270,8 @@ impl Shared {
                 u64::try_from(config.delay.as_micros()).unwrap_or(u64::MAX),
             ),
             clients: Mutex::new(HashMap::new()),
+            recently_closed: Mutex::default(),
+            keep_closed: config.keep_closed,
             machines: Mutex::default(),
             next_id: AtomicU64::new(1),
         })
@@ -249,6 +287,36 @@ impl Shared {
     pub(super) fn machines(&self) -> MutexGuard<'_, Machines> {
         // As for `clients`: no update leaves the tallies half-changed.
         self.machines
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Keeps a closed connection for `keep_closed`, and at most `CLOSED_KEPT` of them.
+    fn remember_closed(&self, client: ClientInfo) {
+        let mut closed = self.closed();
+        if closed.len() == CLOSED_KEPT {
+            closed.pop_front();
+        }
+        closed.push_back(client);
+    }
+
+    pub(super) fn recently_closed(&self) -> Vec<ClientInfo> {
+        let mut closed = self.closed();
+        let now = Instant::now();
+        while closed.front().is_some_and(|client| {
+            client
+                .closed
+                .as_ref()
+                .is_some_and(|c| now.saturating_duration_since(c.at) > self.keep_closed)
+        }) {
+            closed.pop_front();
+        }
+        closed.iter().cloned().collect()
+    }
+
+    fn closed(&self) -> MutexGuard<'_, VecDeque<ClientInfo>> {
+        // A panic cannot leave the list half-changed.
+        self.recently_closed
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }

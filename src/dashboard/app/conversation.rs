@@ -104,12 +104,9 @@ impl Conversations {
                     },
                 );
             }
+            // Kept while the table lists the closed connection (`keep_only` sweeps it after).
             Event::Gone { id, reason, .. } => {
-                if self.shown == Some(*id) {
-                    self.push(*id, note(at, format!("connection closed ({reason})")));
-                } else {
-                    self.forget(*id);
-                }
+                self.push(*id, note(at, format!("connection closed ({reason})")));
             }
             _ => {}
         }
@@ -290,7 +287,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_shown_conversation_outlives_its_client_and_history_is_bounded() {
+    fn a_closed_connections_conversation_lasts_while_listed_and_history_is_bounded() {
         let mut conversations = Conversations::default();
         for _ in 0..200 {
             conversations.record(
@@ -320,6 +317,13 @@ mod tests {
                 .text
                 .contains("closed (quit)")
         );
+        assert!(
+            conversations.of(2).is_some(),
+            "its closed row may still be listed"
+        );
+        // Once the table no longer lists them, only the one on screen stays.
+        conversations.keep_only(&[]);
+        assert!(conversations.of(1).is_some());
         assert!(conversations.of(2).is_none());
     }
 }

@@ -297,7 +297,7 @@ impl App {
             },
             Action::Kick => {
                 return match self.clients_view {
-                    ClientsView::Connections => self.clients.selected.map(Effect::Kick),
+                    ClientsView::Connections => self.kick_selected(),
                     ClientsView::Machines => self.machines.selected.map(Effect::KickMachine),
                 };
             }
@@ -435,6 +435,20 @@ impl App {
         }
     }
 
+    /// Kicks the selected client, unless its connection is already closed (then says so).
+    fn kick_selected(&mut self) -> Option<Effect> {
+        let id = self.clients.selected?;
+        let client = self.snapshot.clients.iter().find(|client| client.id == id);
+        if let Some(closed) = client.and_then(|client| client.closed.as_ref()) {
+            self.notice = Some(format!(
+                "#{id} is already closed ({}): nothing to kick",
+                closed.reason
+            ));
+            return None;
+        }
+        Some(Effect::Kick(id))
+    }
+
     fn close_conversation(&mut self) {
         if let Some(id) = self.conversations.shown.take()
             && !self.snapshot.clients.iter().any(|client| client.id == id)
@@ -460,6 +474,7 @@ mod tests {
             queued: false,
             errors: 0,
             last_latency: None,
+            closed: None,
         }
     }
 

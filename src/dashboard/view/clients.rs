@@ -25,11 +25,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         if app.demo_peers.contains(&client.peer) {
             address.push_str(" demo");
         }
-        Row::new(vec![
+        // How long it was connected: until now, or until it closed.
+        let until = client.closed.as_ref().map_or(now, |closed| closed.at);
+        let row = Row::new(vec![
             Cell::from(client.id.to_string()),
             Cell::from(address),
             Cell::from(format::duration(
-                now.saturating_duration_since(client.connected_at),
+                until.saturating_duration_since(client.connected_at),
             )),
             Cell::from(format::count(client.requests)),
             Cell::from(client.last_request_at.map_or_else(
@@ -45,7 +47,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                 format::latency(latency, theme.glyphs.micros)
             })),
             Cell::from(state).style(style),
-        ])
+        ]);
+        // A connection closed a moment ago is dimmed.
+        if client.closed.is_some() {
+            row.style(theme.label)
+        } else {
+            row
+        }
     });
     let header = Row::new([
         "#",
@@ -75,7 +83,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         Constraint::Length(9),
         Constraint::Fill(1),
     ];
-    let title = format!(" clients ({})  v: machines ", clients.len());
+    let closed = clients
+        .iter()
+        .filter(|client| client.closed.is_some())
+        .count();
+    let title = match closed {
+        0 => format!(" clients ({})  v: machines ", clients.len()),
+        _ => format!(
+            " clients ({} open, {closed} recently closed)  v: machines ",
+            clients.len() - closed
+        ),
+    };
     ClientsTable {
         title,
         header,
@@ -86,7 +104,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
 }
 
 fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String, Style) {
-    if client.queued {
+    if let Some(closed) = &client.closed {
+        (format!("closed: {}", closed.reason), theme.label)
+    } else if client.queued {
         // Queued since it connected: that is how long it has waited.
         let waited = now.saturating_duration_since(client.connected_at);
         (
