@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Client(args)) => run::client(args.options()),
         Some(Command::Bench(args)) => run::bench(args.options(), args.json),
+        Some(Command::Check(args)) => run::check(&args.host, args.port, args.json),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut cli::command(), "jamtui", &mut std::io::stdout());
             Ok(())

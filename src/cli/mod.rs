@@ -49,6 +49,8 @@ pub enum Command {
     Client(ClientArgs),
     /// Measure a server: requests/s and latency percentiles under a closed-loop load
     Bench(BenchArgs),
+    /// Grade a time server against the assignment's rules as real networks enforce them
+    Check(CheckArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions {
         #[arg(value_enum)]
@@ -254,6 +256,19 @@ impl ClientArgs {
                 .or_else(|| (!std::io::stdout().is_terminal()).then_some(DEFAULT_CLIENT_TIMEOUT)),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Server to check
+    #[arg(default_value = "127.0.0.1")]
+    pub host: String,
+    /// The server's port
+    #[arg(long, short, default_value_t = 45000)]
+    pub port: u16,
+    /// Print the report as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

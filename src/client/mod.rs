@@ -4,6 +4,7 @@
 //! connection the server closes (a kick) is reported and made again.
 
 pub mod ask;
+pub mod check;
 pub(crate) mod demo;
 
 use std::io::Write;

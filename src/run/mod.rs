@@ -6,6 +6,7 @@ mod session;
 mod signals;
 mod with_dashboard;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::bench::BenchOptions;
@@ -50,6 +51,24 @@ pub fn client(options: ClientOptions) -> anyhow::Result<()> {
             () = signals.recv() => Ok(()),
         }
     })
+}
+
+/// `jamtui check`: the report on stdout, as text (coloured on a terminal, unless NO_COLOR) or
+/// JSON. Fails when any check fails, or the server cannot be reached.
+pub fn check(host: &str, port: u16, json: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(crate::client::check::check(host, port))?;
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        let colour = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+        println!("{}", report.to_text(colour));
+    }
+    match report.failed() {
+        0 => Ok(()),
+        failed => anyhow::bail!("{failed} of {} checks failed", report.verdicts.len()),
+    }
 }
 
 /// `jamtui bench`: the report on stdout, as text or JSON. Fails when nothing was answered.

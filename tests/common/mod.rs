@@ -172,7 +172,11 @@ pub fn jamtui() -> Command {
 }
 
 pub async fn finish(command: &mut Command) -> Output {
-    timeout(WAIT, command.output())
+    finish_within(command, WAIT).await
+}
+
+pub async fn finish_within(command: &mut Command, limit: Duration) -> Output {
+    timeout(limit, command.output())
         .await
         .expect("the command ends in time")
         .expect("the binary runs")
