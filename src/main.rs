@@ -27,7 +27,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Client(args)) => run::client(args.options()),
         Some(Command::Bench(args)) => run::bench(args.options(), args.json),
-        Some(Command::Check(args)) => run::check(&args.host, args.port, args.json),
+        Some(Command::Check(args)) => match &args.roster {
+            Some(roster) => run::check_class(roster, args.csv.as_deref(), args.json),
+            None => run::check(&args.host, args.port, args.json),
+        },
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut cli::command(), "jamtui", &mut std::io::stdout());
             Ok(())

@@ -177,3 +177,58 @@ async fn an_unreachable_server_is_one_line() {
     assert_one_line_error(&output, "cannot reach");
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn a_roster_grades_a_whole_class_and_an_unreachable_server_is_a_row() {
+    let correct = TestServer::start(config()).await;
+    let naive = threaded(one_recv_one_request);
+    let gone = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = common::no_user_config().join("roster");
+    std::fs::create_dir_all(&dir).unwrap();
+    let roster = dir.join("class.csv");
+    let sheet = dir.join("grades.csv");
+    let _ = std::fs::remove_file(&sheet);
+    std::fs::write(
+        &roster,
+        format!(
+            "name,host,port\nAni,127.0.0.1,{}\nBudi,127.0.0.1,{naive}\nCitra,127.0.0.1,{gone}\n",
+            correct.addr().port()
+        ),
+    )
+    .unwrap();
+    let output = finish_within(
+        jamtui().args([
+            "check",
+            "--roster",
+            roster.to_str().unwrap(),
+            "--json",
+            "--csv",
+            sheet.to_str().unwrap(),
+        ]),
+        CHECK_TIME,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object a line"))
+        .collect();
+    let names: Vec<&str> = rows.iter().filter_map(|row| row["name"].as_str()).collect();
+    assert_eq!(names, ["Ani", "Budi", "Citra"]);
+    assert_eq!(rows[0]["passed"], 13);
+    assert_eq!(rows[1]["failed"], 3);
+    assert!(
+        rows[2]["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("reach")),
+        "{}",
+        rows[2]
+    );
+    let written = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(written.lines().count(), 4, "{written}");
+    assert!(written.contains("Budi,127.0.0.1:"), "{written}");
+}

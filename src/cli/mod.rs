@@ -261,12 +261,18 @@ impl ClientArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Server to check
-    #[arg(default_value = "127.0.0.1")]
+    #[arg(default_value = "127.0.0.1", conflicts_with = "roster")]
     pub host: String,
     /// The server's port
     #[arg(long, short, default_value_t = 45000)]
     pub port: u16,
-    /// Print the report as one JSON object
+    /// Check a whole class: a CSV of name,host,port (header line; the port may be left out)
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// With --roster, also write the grade sheet as CSV to this file
+    #[arg(long, value_name = "PATH", requires = "roster")]
+    pub csv: Option<PathBuf>,
+    /// Print one JSON object (with --roster: one line per student)
     #[arg(long)]
     pub json: bool,
 }

@@ -7,7 +7,7 @@ mod signals;
 mod with_dashboard;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
@@ -68,6 +68,40 @@ pub fn check(host: &str, port: u16, json: bool) -> anyhow::Result<()> {
     match report.failed() {
         0 => Ok(()),
         failed => anyhow::bail!("{failed} of {} checks failed", report.verdicts.len()),
+    }
+}
+
+/// `jamtui check --roster`: every student's server, a grade table (or a JSON line each) on stdout,
+/// the grade sheet to `csv`. Fails when any student fails anything.
+pub fn check_class(roster: &Path, csv: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    use crate::client::check::roster;
+    let students = roster::read(roster)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let progress = indicatif::ProgressBar::new(students.len() as u64);
+    if !std::io::stderr().is_terminal() {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let ticking = progress.clone();
+    let grades = runtime.block_on(roster::grade(students, move || ticking.inc(1)));
+    progress.finish_and_clear();
+    if json {
+        for grade in &grades {
+            println!("{}", grade.to_json());
+        }
+    } else {
+        println!("{}", roster::table(&grades));
+    }
+    if let Some(path) = csv {
+        roster::write_csv(path, &grades)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+    }
+    let failing = grades
+        .iter()
+        .filter(|grade| !grade.passed_everything())
+        .count();
+    match failing {
+        0 => Ok(()),
+        _ => anyhow::bail!("{failing} of {} servers failed a check", grades.len()),
     }
 }
 

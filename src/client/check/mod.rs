@@ -3,6 +3,7 @@
 //! the student can act on. docs/CHECKS.md explains each rule.
 
 mod probe;
+pub mod roster;
 mod rules;
 
 use std::net::SocketAddr;
