@@ -424,6 +424,19 @@ fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
 }
 
 #[test]
+fn the_whole_time_is_readable_at_the_smallest_size() {
+    for theme in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+        for ascii in [false, true] {
+            let mut app = app(3, false);
+            app.options.theme = theme;
+            app.options.ascii = ascii;
+            let screen = draw(&mut app, 80, 24).backend().to_string();
+            assert!(screen.contains("JAM 23:19:50"), "{theme:?} ascii {ascii}:\n{screen}");
+        }
+    }
+}
+
+#[test]
 fn the_header_says_where_students_connect() {
     let mut app = app(3, false);
     let narrow = draw(&mut app, 80, 24).backend().to_string();

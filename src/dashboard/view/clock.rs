@@ -10,13 +10,26 @@ use crate::dashboard::theme::Theme;
 
 /// Columns a glyph takes at each size (the font is 8x8 pixels).
 const HALF_HEIGHT_GLYPH_WIDTH: u16 = 8;
+const QUADRANT_GLYPH_WIDTH: u16 = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = panel(" what TIME answers now ", false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text = app.snapshot.clock.as_str();
-    if !theme.glyphs.big_clock {
+    let glyphs = text.chars().count() as u16;
+    // The biggest font the whole `JAM hh:mm:ss` fits in; plain text when none does (a clock
+    // cut to `JAM 23:19:5` tells the wrong time).
+    let size = if !theme.glyphs.big_clock {
+        None
+    } else if inner.width >= HALF_HEIGHT_GLYPH_WIDTH * glyphs {
+        Some(PixelSize::HalfHeight)
+    } else if inner.width >= QUADRANT_GLYPH_WIDTH * glyphs {
+        Some(PixelSize::Quadrant)
+    } else {
+        None
+    };
+    let Some(size) = size else {
         let line = ratatui::text::Line::styled(
             text,
             theme.clock.add_modifier(ratatui::style::Modifier::BOLD),
@@ -28,14 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         frame.render_widget(ratatui::widgets::Paragraph::new(line).centered(), middle);
         return;
-    }
-    let wide_enough = inner.width >= HALF_HEIGHT_GLYPH_WIDTH * text.chars().count() as u16;
+    };
     let clock = BigText::builder()
-        .pixel_size(if wide_enough {
-            PixelSize::HalfHeight
-        } else {
-            PixelSize::Quadrant
-        })
+        .pixel_size(size)
         .style(theme.clock)
         .alignment(Alignment::Center)
         .lines(vec![text.into()])
