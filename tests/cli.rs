@@ -484,6 +484,15 @@ async fn a_config_file_sets_defaults_and_the_command_line_wins() {
         "{first}"
     );
     child.kill().await.unwrap();
+    // --config=PATH is the same file.
+    let mut child = jamtui().arg(format!("--config={config}")).spawn().unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = next_line(&mut log).await;
+    assert!(
+        first.starts_with('{') && first.contains("Asia/Jakarta"),
+        "{first}"
+    );
+    child.kill().await.unwrap();
 }
 
 #[tokio::test]

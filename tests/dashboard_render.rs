@@ -431,7 +431,10 @@ fn the_whole_time_is_readable_at_the_smallest_size() {
             app.options.theme = theme;
             app.options.ascii = ascii;
             let screen = draw(&mut app, 80, 24).backend().to_string();
-            assert!(screen.contains("JAM 23:19:50"), "{theme:?} ascii {ascii}:\n{screen}");
+            assert!(
+                screen.contains("JAM 23:19:50"),
+                "{theme:?} ascii {ascii}:\n{screen}"
+            );
         }
     }
 }
