@@ -19,7 +19,7 @@ fn assert_cooked(stty: &str) {
 
 #[tokio::test]
 async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
-    let pane = Pane::start("--bind 127.0.0.1 --port 0 --tz UTC");
+    let pane = Pane::start("--bind 127.0.0.1 --port 0 --tz UTC --keep-closed 1m");
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     pane.wait_for("SERVING").await;
 
@@ -41,7 +41,9 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
     pane.press("k");
     first.expect_closed().await;
     pane.wait_for("(kicked)").await;
-    pane.wait_for("clients (1)").await;
+    // Its row stays a while, dimmed, saying how it ended.
+    pane.wait_for("clients (1 open, 1 recently closed)").await;
+    pane.wait_for("closed: kicked").await;
 
     // p pauses: a new request waits; p again answers it.
     pane.press("p");
@@ -150,7 +152,7 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
     let csv = std::env::temp_dir().join(format!("jamtui-machines-{}.csv", std::process::id()));
     let _ = std::fs::remove_file(&csv);
     let pane = Pane::start(&format!(
-        "--bind 127.0.0.1 --port 0 --export-on-exit {}",
+        "--bind 127.0.0.1 --port 0 --keep-closed 1m --export-on-exit {}",
         csv.display()
     ));
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
@@ -184,10 +186,11 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
     assert!(lines[1].starts_with("127.0.0.1,3,0,3,0,"), "{exported}");
     assert!(lines[1].ends_with(",quit"), "{exported}");
     pane.press("v");
-    pane.wait_for("clients (0)").await;
+    // Closed a moment ago, they are still listed, dimmed.
+    pane.wait_for("clients (0 open, 3 recently closed)").await;
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
-    // On quit, the table on screen then (the clients: none) is written.
+    // On quit, the table on screen then (the clients: none open) is written.
     let exported = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(exported.lines().count(), 1, "{exported}");
     let _ = std::fs::remove_file(&csv);

@@ -54,7 +54,9 @@ async fn demo_in_class() {
     clients
         .wait_for("closed the connection before replying (kicked?); connecting again")
         .await;
-    server.wait_for("clients (5)").await;
+    // Five open again; the kicked connection listed a while, dimmed.
+    server.wait_for("clients (5 open, 1 recently closed)").await;
+    server.wait_for("closed: kicked").await;
     assert!(
         !clients.has_exited(),
         "one kick ends one connection, not the run"
