@@ -4,12 +4,13 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::broadcast;
 
 use super::clock::Zone;
-use super::event::{ClientId, Event, GoneReason};
+use super::event::{ClientId, Event};
+use super::listing::ClientInfo;
 use super::machines::{MachineInfo, OpenConnection};
 use super::mode::Mode;
 use super::shared::Shared;
@@ -35,33 +36,6 @@ pub struct CounterSnapshot {
     pub busy: u64,
     /// Connections turned away at accept because their address is outside `--allow`.
     pub not_allowed: u64,
-}
-
-/// One client as the dashboard lists it.
-#[derive(Debug, Clone)]
-pub struct ClientInfo {
-    pub id: ClientId,
-    pub peer: SocketAddr,
-    pub connected_at: Instant,
-    pub requests: u64,
-    pub last_request_at: Option<Instant>,
-    /// A request of this client is held back by the pause.
-    pub held_by_pause: bool,
-    /// Waiting for its turn (sequential or pool mode).
-    pub queued: bool,
-    /// Error replies it got.
-    pub errors: u64,
-    /// From reading the last answered request to writing its reply.
-    pub last_latency: Option<Duration>,
-    /// For a connection closed a moment ago: when and how.
-    pub closed: Option<Closed>,
-}
-
-/// How and when a connection ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closed {
-    pub at: Instant,
-    pub reason: GoneReason,
 }
 
 impl ServerHandle {

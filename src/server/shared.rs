@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::clock::{Zone, unix_now};
 use super::config::Config;
-use super::control::{ClientInfo, Closed};
 use super::event::{ClientId, Event, GoneReason, Refusal};
 use super::gate::Gate;
+use super::listing::{ClientInfo, Closed};
 use super::machines::Machines;
 
 /// How many events a slow watcher may fall behind before it misses some: more than a second of
