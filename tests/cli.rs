@@ -544,3 +544,58 @@ async fn bound_to_every_address_the_log_says_where_clients_connect() {
     assert!(names_addresses || says_none, "{second}");
     let _ = child.start_kill();
 }
+
+/// A server as most students write it: one read is one request.
+async fn one_read_one_request() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 1024];
+                while let Ok(read) = tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await {
+                    match &buffer[..read] {
+                        [] | b"QUIT\r\n" => return,
+                        b"TIME\r\n" => {
+                            let _ = stream.write_all(b"JAM 12:00:00\r\n").await;
+                        }
+                        _ => {}
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn split_and_together_show_a_server_that_reads_one_recv_as_one_request() {
+    let naive = one_read_one_request().await;
+    for flag in ["--split", "--together"] {
+        let output = run_client(naive, &[flag, "--count", "1", "--timeout", "1s"]).await;
+        let text = stderr(&output);
+        assert!(!output.status.success(), "{text}");
+        assert!(
+            text.contains("did your server treat one recv() as one request?"),
+            "{flag}: {text}"
+        );
+    }
+    // A server that frames its input answers either way.
+    let server = TestServer::start(config()).await;
+    let port = server.addr().port();
+    let split = run_client(port, &["--split", "--count", "2", "--interval", "50ms"]).await;
+    assert!(split.status.success(), "{}", stderr(&split));
+    assert!(stderr(&split).contains(r"in 2 writes, 100 ms apart: b'TI', b'ME\r\n'"));
+    assert_eq!(String::from_utf8_lossy(&split.stdout).lines().count(), 2);
+    let together = run_client(port, &["--together", "--count", "2", "--interval", "50ms"]).await;
+    assert!(together.status.success(), "{}", stderr(&together));
+    assert!(stderr(&together).contains(r"in 1 write: b'TIME\r\nQUIT\r\n'"));
+    let kept = run_client(port, &["--together", "--keep-open", "--count", "2"]).await;
+    assert!(kept.status.success(), "{}", stderr(&kept));
+    assert!(stderr(&kept).contains(r"sending two TIMEs in 1 write: b'TIME\r\nTIME\r\n'"));
+    assert_eq!(String::from_utf8_lossy(&kept.stdout).lines().count(), 2);
+    server.wait_for_counters(|c| c.active == 0).await;
+    // Two split asks, two together, two TIMEs on one kept connection.
+    let counters = server.handle.counters();
+    assert_eq!((counters.connections, counters.requests), (5, 6));
+}

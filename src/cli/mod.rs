@@ -19,6 +19,7 @@ use values::duration_within;
 use crate::bench::BenchOptions;
 use crate::cli::config_file::{self as config, ConfigFile};
 use crate::client::ClientOptions;
+use crate::client::ask::Delivery;
 use crate::dashboard;
 use crate::dashboard::theme::ThemeName;
 use crate::log::LogFormat;
@@ -235,6 +236,12 @@ pub struct ClientArgs {
     /// Keep one connection per client instead of connecting for every request
     #[arg(long)]
     pub keep_open: bool,
+    /// Send each TIME in two writes (b'TI', then b'ME\r\n'), as a network may deliver it
+    #[arg(long, conflicts_with = "together")]
+    pub split: bool,
+    /// Send TIME and QUIT in one write (with --keep-open: two TIMEs in one write)
+    #[arg(long)]
+    pub together: bool,
     /// Give up on a reply after this long [default: 5s when the output is not a terminal (a
     /// script); on a terminal, wait as long as the server takes (a paused one, in a demo),
     /// saying so every few seconds]
@@ -251,6 +258,11 @@ impl ClientArgs {
             count: self.count,
             interval: self.interval,
             keep_open: self.keep_open,
+            delivery: match (self.split, self.together) {
+                (true, _) => Delivery::Split,
+                (_, true) => Delivery::Together,
+                _ => Delivery::Whole,
+            },
             reply_timeout: self
                 .timeout
                 .or_else(|| (!std::io::stdout().is_terminal()).then_some(DEFAULT_CLIENT_TIMEOUT)),

@@ -19,6 +19,32 @@ use crate::protocol::check_time_reply;
 #[error("the server closed the connection without replying")]
 pub struct ServerClosed;
 
+/// Between the writes of a request sent in pieces: long enough that the pieces arrive apart.
+const PAUSE_BETWEEN_WRITES: Duration = Duration::from_millis(100);
+
+/// How a client hands its requests to TCP: as real networks may deliver them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delivery {
+    /// Each request in one write, as most clients send it.
+    #[default]
+    Whole,
+    /// Each request in two writes, cut in the middle, a short pause between.
+    Split,
+    /// A request and the QUIT (or, on a kept connection, two requests) in one write.
+    Together,
+}
+
+impl Delivery {
+    /// The writes of one request (`Together`: the request and the QUIT).
+    pub fn writes(self) -> Vec<&'static [u8]> {
+        match self {
+            Delivery::Whole => vec![b"TIME\r\n"],
+            Delivery::Split => vec![b"TI", b"ME\r\n"],
+            Delivery::Together => vec![b"TIME\r\nQUIT\r\n"],
+        }
+    }
+}
+
 /// Longest reply line read before giving up on it.
 pub const MAX_REPLY: usize = 1024;
 
@@ -51,24 +77,44 @@ impl TimeConnection {
     /// Sends `TIME` and returns the checked reply without CR LF (`JAM hh:mm:ss`). `limit`
     /// bounds the wait for the reply; `None` waits as long as the server takes.
     pub async fn ask(&mut self, limit: Option<Duration>) -> anyhow::Result<String> {
-        self.stream
-            .write_all(b"TIME\r\n")
-            .await
-            .map_err(|error| closed_or(error, "sending TIME failed"))?;
-        let end = match limit {
-            Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
+        let mut replies = self.ask_in(&Delivery::Whole.writes(), 1, limit).await?;
+        Ok(replies.remove(0))
+    }
+
+    /// Sends `writes`, one write each with a short pause between, and returns the `replies`
+    /// checked replies that follow.
+    pub async fn ask_in(
+        &mut self,
+        writes: &[&[u8]],
+        replies: usize,
+        limit: Option<Duration>,
+    ) -> anyhow::Result<Vec<String>> {
+        for (index, bytes) in writes.iter().enumerate() {
+            if index > 0 {
+                tokio::time::sleep(PAUSE_BETWEEN_WRITES).await;
+            }
+            self.stream
+                .write_all(bytes)
                 .await
-                .map_err(|_| {
-                    anyhow!(
-                        "no reply to TIME within {}",
-                        humantime::format_duration(limit)
-                    )
-                })??,
-            None => read_line(&mut self.stream, &mut self.input).await?,
-        };
-        let reply = check_time_reply(&self.input[..=end])?.to_string();
-        self.input.advance(end + 1);
-        Ok(reply)
+                .map_err(|error| closed_or(error, "sending TIME failed"))?;
+        }
+        let mut answers = Vec::with_capacity(replies);
+        for _ in 0..replies {
+            let end = match limit {
+                Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
+                    .await
+                    .map_err(|_| {
+                        anyhow!(
+                            "no reply to TIME within {}",
+                            humantime::format_duration(limit)
+                        )
+                    })??,
+                None => read_line(&mut self.stream, &mut self.input).await?,
+            };
+            answers.push(check_time_reply(&self.input[..=end])?.to_string());
+            self.input.advance(end + 1);
+        }
+        Ok(answers)
     }
 
     /// Says QUIT and closes, as the assignment's client does.

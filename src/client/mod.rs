@@ -11,10 +11,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail};
+
+use crate::text::pyrepr;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use ask::{ServerClosed, TimeConnection};
+use ask::{Delivery, ServerClosed, TimeConnection};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -28,6 +30,8 @@ pub struct ClientOptions {
     pub keep_open: bool,
     /// Bound on each reply; `None`: wait as long as the server takes (saying so).
     pub reply_timeout: Option<Duration>,
+    /// How each request is handed to TCP (whole, split in two, or with the QUIT).
+    pub delivery: Delivery,
 }
 
 /// Bound on connecting.
@@ -92,6 +96,25 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
         String::new()
     };
     let mut tally = Tally::default();
+    let (writes, replies) = what_to_send(options);
+    if options.delivery != Delivery::Whole {
+        let shown: Vec<String> = writes.iter().map(|bytes| pyrepr::bytes(bytes)).collect();
+        say(&format!(
+            "{label}sending {} in {} write{}: {}",
+            if replies == 2 {
+                "two TIMEs"
+            } else {
+                "each TIME"
+            },
+            writes.len(),
+            if writes.len() == 1 {
+                ""
+            } else {
+                "s, 100 ms apart"
+            },
+            shown.join(", ")
+        ));
+    }
     let mut closes_in_a_row = 0;
     let mut open: Option<TimeConnection> = None;
     let mut next = Instant::now();
@@ -103,8 +126,9 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
             None => open
                 .insert(TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT).await?),
         };
-        let reply = match ask_saying_so(connection, options.reply_timeout, &label).await {
-            Ok(reply) => reply,
+        let asked = ask_saying_so(connection, &writes, replies, options.reply_timeout, &label);
+        let answers = match asked.await {
+            Ok(answers) => answers,
             Err(error) if error.is::<ServerClosed>() && closes_in_a_row + 1 < CLOSES_IN_A_ROW => {
                 closes_in_a_row += 1;
                 tally.reconnections += 1;
@@ -114,15 +138,24 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
                 ));
                 continue;
             }
+            Err(error) if options.delivery != Delivery::Whole => {
+                return Err(error.context(
+                    "no reply: did your server treat one recv() as one request? TCP is a byte stream",
+                ));
+            }
             Err(error) => return Err(error),
         };
         closes_in_a_row = 0;
-        tally.replies += 1;
-        // Not println!: a closed stdout (`| head`) must not panic.
-        let _ = writeln!(std::io::stdout(), "{label}{reply}");
+        for reply in answers {
+            tally.replies += 1;
+            // Not println!: a closed stdout (`| head`) must not panic.
+            let _ = writeln!(std::io::stdout(), "{label}{reply}");
+        }
         if !options.keep_open
             && let Some(connection) = open.take()
+            && options.delivery != Delivery::Together
         {
+            // (Together, the QUIT went with the request.)
             connection.quit().await?;
         }
     }
@@ -132,19 +165,29 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
     Ok(tally)
 }
 
+/// What a client writes for each ask, and how many replies it waits for.
+fn what_to_send(options: &ClientOptions) -> (Vec<&'static [u8]>, usize) {
+    match options.delivery {
+        Delivery::Together if options.keep_open => (vec![b"TIME\r\nTIME\r\n"], 2),
+        delivery => (delivery.writes(), 1),
+    }
+}
+
 /// Asks for the time; while the reply is late, says every few seconds that it is waiting (a
 /// paused server is not a dead one).
 async fn ask_saying_so(
     connection: &mut TimeConnection,
+    writes: &[&[u8]],
+    replies: usize,
     limit: Option<Duration>,
     label: &str,
-) -> anyhow::Result<String> {
-    let asking = connection.ask(limit);
+) -> anyhow::Result<Vec<String>> {
+    let asking = connection.ask_in(writes, replies, limit);
     tokio::pin!(asking);
     let mut waited = Duration::ZERO;
     loop {
         tokio::select! {
-            reply = &mut asking => return reply,
+            answers = &mut asking => return answers,
             () = tokio::time::sleep(STILL_WAITING_EVERY) => {
                 waited += STILL_WAITING_EVERY;
                 say(&format!(
