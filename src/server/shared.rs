@@ -367,6 +367,10 @@ impl Shared {
     /// Publishes request events within this second's budget: the first ones, as many as it
     /// allows; the rest are counted as skipped.
     pub(crate) fn publish_request_events(&self, events: impl ExactSizeIterator<Item = Event>) {
+        if events.len() == 0 {
+            // The budget is shared by every connection: no write to it for nothing.
+            return;
+        }
         let allowed = self.request_budget.admit(events.len() as u64);
         for event in events.take(allowed as usize) {
             self.publish(event);
