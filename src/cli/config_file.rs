@@ -82,7 +82,11 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
         let at = key.span().start;
         let (key, value) = (key.into_inner(), value.into_inner());
         if key == "keys" {
-            config.keys = parse_keys(&value).map_err(|message| fail(at, message))?;
+            config.keys = parse_keys(&value).map_err(|mistake| {
+                // On the entry's own line, not the [keys] header's.
+                let entry = mistake.entry.and_then(|name| entry_offset(text, &name));
+                fail(entry.unwrap_or(at), mistake.message)
+            })?;
             continue;
         }
         let flag = command
@@ -142,28 +146,58 @@ fn as_args(key: &str, value: &toml::Value, takes_value: bool) -> Result<Vec<Stri
     }
 }
 
+/// A mistake in `[keys]`, and the entry it is in, if any.
+struct KeysMistake {
+    entry: Option<String>,
+    message: String,
+}
+
 /// The `[keys]` table: action = "key".
-fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, String> {
+fn parse_keys(value: &toml::Value) -> Result<Vec<(KeyCode, Action)>, KeysMistake> {
     let toml::Value::Table(table) = value else {
-        return Err("[keys] must be a table of action = \"key\"".into());
+        return Err(KeysMistake {
+            entry: None,
+            message: "[keys] must be a table of action = \"key\"".into(),
+        });
     };
     let mut keys = Vec::new();
     for (name, key) in table {
         let action = Action::named(name).ok_or_else(|| {
-            format!(
+            let message = format!(
                 "[keys]: unknown action '{name}'; the actions are {}",
                 bindings::action_names().collect::<Vec<_>>().join(", ")
-            )
+            );
+            KeysMistake {
+                entry: Some(name.clone()),
+                message,
+            }
         })?;
         let code = key.as_str().and_then(bindings::key_named).ok_or_else(|| {
-            format!(
+            let message = format!(
                 "[keys] {name}: {key} is not a key; write a character, or {}",
                 bindings::key_words().collect::<Vec<_>>().join(", ")
-            )
+            );
+            KeysMistake {
+                entry: Some(name.clone()),
+                message,
+            }
         })?;
         keys.push((code, action));
     }
     Ok(keys)
+}
+
+/// Where the `[keys]` entry `name` starts in the file's text.
+fn entry_offset(text: &str, name: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let keys = document.get_ref().get("keys")?;
+    let toml::de::DeValue::Table(table) = keys.get_ref() else {
+        return None;
+    };
+    table
+        .keys()
+        .find(|key| key.get_ref().as_ref() == name)
+        .map(|key| key.span().start)
 }
 
 #[cfg(test)]
@@ -250,16 +284,24 @@ mod tests {
             "{bad_type}"
         );
 
-        let bad_action = error("[keys]\nexplode = \"x\"\n");
+        let bad_action = error("[keys]\nkick = \"x\"\nexplode = \"x\"\n");
         assert!(
             bad_action.contains("unknown action 'explode'") && bad_action.contains("kick"),
             "{bad_action}"
         );
+        assert!(
+            bad_action.contains("line 3"),
+            "the entry's own line: {bad_action}"
+        );
 
-        let bad_key = error("[keys]\nkick = \"F13-ish\"\n");
+        let bad_key = error("port = 1\n\n[keys]\npause = \"p\"\nkick = \"F13-ish\"\n");
         assert!(
             bad_key.contains("[keys] kick") && bad_key.contains("not a key"),
             "{bad_key}"
+        );
+        assert!(
+            bad_key.contains("line 5"),
+            "the entry's own line: {bad_key}"
         );
 
         let not_settable = error("help = true\n");
