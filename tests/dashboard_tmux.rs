@@ -190,9 +190,15 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
     pane.wait_for("clients (0 open, 3 recently closed)").await;
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
-    // On quit, the table on screen then (the clients: none open) is written.
+    // On quit, the table on screen then is written: none open, the three closed a moment ago.
     let exported = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(exported.lines().count(), 1, "{exported}");
+    let lines: Vec<&str> = exported.lines().collect();
+    assert_eq!(lines.len(), 4, "{exported}");
+    assert!(lines[0].ends_with(",last_latency_ms,closed"), "{exported}");
+    assert!(
+        lines[1..].iter().all(|line| line.ends_with(",quit")),
+        "{exported}"
+    );
     let _ = std::fs::remove_file(&csv);
 }
 

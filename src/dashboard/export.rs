@@ -14,7 +14,7 @@ use crate::server::MachineInfo;
 use crate::text::mask::Masker;
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
-/// latency. `masker` writes the addresses.
+/// latency, and for one closed a moment ago how it ended. `masker` writes the addresses.
 pub fn write_csv(path: &Path, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
     files::write_whole(path, |file| write_clients(file, clients, masker))
 }
@@ -28,10 +28,12 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
         "requests",
         "errors",
         "last_latency_ms",
+        "closed",
     ])?;
     let clock = WallClock::now();
     for client in clients {
-        let connected_for = clock.now.saturating_duration_since(client.connected_at);
+        let until = client.closed.as_ref().map_or(clock.now, |closed| closed.at);
+        let connected_for = until.saturating_duration_since(client.connected_at);
         writer.write_record([
             masker.addr(client.peer),
             clock.timestamp(client.connected_at),
@@ -41,6 +43,10 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
             client.last_latency.map_or_else(String::new, |latency| {
                 format!("{:.3}", latency.as_secs_f64() * 1e3)
             }),
+            client
+                .closed
+                .as_ref()
+                .map_or_else(String::new, |closed| closed.reason.to_string()),
         ])?;
     }
     writer.flush()

@@ -291,7 +291,11 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
 
 fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
     match app.clients_view {
-        ClientsView::Connections => export::write_csv(path, &handle.clients(), app.masker()),
+        ClientsView::Connections => {
+            // As the table shows them: the open connections and those closed a moment ago.
+            let clients = snapshot(handle, ClientsView::Connections).clients;
+            export::write_csv(path, &clients, app.masker())
+        }
         ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.masker()),
     }
 }
