@@ -120,9 +120,11 @@ async fn sigterm_under_load_ends_every_conversation_on_a_whole_reply_and_exits_0
             .unwrap()
             .success()
     );
-    let status = timeout(Duration::from_secs(2), child.wait())
+    // Bounded, not timed: the code's own bounds add up to 1.7 s, and a loaded machine adds its
+    // delays on top (a 2 s bound failed one run in two with the tests in parallel).
+    let status = timeout(WAIT, child.wait())
         .await
-        .expect("exits within 2 seconds")
+        .expect("exits after SIGTERM")
         .unwrap();
     assert_eq!(status.code(), Some(0));
     let mut total = 0;
