@@ -227,7 +227,15 @@ async fn kick_works_while_paused() {
     server.wait_for_counters(|c| c.active == 1).await;
     server.handle.pause();
     client.send(b"TIME\r\n").await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The request is held by the pause before the kick.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !server.handle.clients()[0].held_by_pause {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the request never waited"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(server.handle.kick(server.handle.clients()[0].id));
     client.expect_closed().await;
 }
