@@ -45,22 +45,32 @@ async fn a_busy_port_is_one_line_naming_the_fix() {
 
 #[tokio::test]
 async fn help_lists_every_flag() {
-    let output = finish(jamtui().arg("--help")).await;
-    assert!(output.status.success());
-    let help = String::from_utf8_lossy(&output.stdout);
-    for flag in [
-        "--bind",
-        "--port",
-        "--tz",
-        "--max-line",
-        "--max-clients",
-        "--idle-timeout",
-        "--headless",
-        "--log-format",
-        "--quiet",
-        "--log-file",
-    ] {
-        assert!(help.contains(flag), "{flag} missing from --help");
+    // Every flag clap knows, of the server and of each subcommand, is in its --help.
+    let command = jamtui::cli::command();
+    let mut pages: Vec<(Vec<String>, Vec<String>)> = vec![(
+        vec!["--help".to_string()],
+        command
+            .get_arguments()
+            .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+            .collect(),
+    )];
+    for subcommand in command.get_subcommands() {
+        pages.push((
+            vec![subcommand.get_name().to_string(), "--help".to_string()],
+            subcommand
+                .get_arguments()
+                .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+                .collect(),
+        ));
+    }
+    assert!(pages[0].1.len() >= 20, "{:?}", pages[0].1);
+    for (args, flags) in pages {
+        let output = finish(jamtui().args(&args)).await;
+        assert!(output.status.success(), "{args:?}");
+        let help = String::from_utf8_lossy(&output.stdout);
+        for flag in flags {
+            assert!(help.contains(&flag), "{flag} missing from {args:?}");
+        }
     }
 }
 
