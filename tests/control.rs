@@ -432,3 +432,39 @@ async fn a_closed_connection_stays_listed_for_the_keep_time_then_goes() {
     tokio::time::sleep(keep + Duration::from_millis(200)).await;
     assert!(server.handle.recently_closed().is_empty());
 }
+
+#[tokio::test]
+async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start(config()).await;
+    // A client with a small receive buffer that sends and never reads: the server's writes
+    // block, and with them its reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(server.addr()).await.unwrap();
+    let burst = b"TIME\r\n".repeat(10_000);
+    let blocked = loop {
+        match timeout(Duration::from_millis(500), stream.write_all(&burst)).await {
+            Ok(Ok(())) => continue,
+            Ok(Err(error)) => panic!("the server closed first: {error}"),
+            Err(_) => break true,
+        }
+    };
+    assert!(blocked);
+    server.wait_for_counters(|c| c.active == 1).await;
+    let id = server.handle.clients()[0].id;
+    assert!(server.handle.kick(id));
+    server.wait_for_counters(|c| c.active == 0).await;
+    // What was written before the kick drains, then the connection ends.
+    let mut rest = vec![0u8; 64 * 1024];
+    let ended = timeout(WAIT, async {
+        loop {
+            match stream.read(&mut rest).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the kicked connection never ended");
+}
