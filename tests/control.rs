@@ -468,3 +468,23 @@ async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
     .await;
     assert!(ended.is_ok(), "the kicked connection never ended");
 }
+
+#[tokio::test]
+async fn the_idle_timeout_closes_a_client_that_never_reads() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start(Config {
+        idle_timeout: Some(Duration::from_millis(500)),
+        ..config()
+    })
+    .await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(server.addr()).await.unwrap();
+    let burst = b"TIME\r\n".repeat(10_000);
+    // Sends until the server, unable to write its replies, stops reading.
+    while let Ok(Ok(())) = timeout(Duration::from_millis(300), stream.write_all(&burst)).await {}
+    server.wait_for_counters(|c| c.active == 1).await;
+    // Nothing is read from it any more, so it completes no request: idle, it is closed.
+    server.wait_for_counters(|c| c.active == 0).await;
+    drop(stream);
+}
