@@ -488,3 +488,54 @@ async fn the_idle_timeout_closes_a_client_that_never_reads() {
     server.wait_for_counters(|c| c.active == 0).await;
     drop(stream);
 }
+
+#[tokio::test]
+async fn a_pause_holds_the_rest_of_a_large_pipelined_batch_and_resume_answers_it_all() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let server = TestServer::start(config()).await;
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let (reading, mut writing) = stream.into_split();
+    let mut replies = BufReader::new(reading);
+    // More than the sockets hold: the server's writes block before it has read it all.
+    let requests = 400_000;
+    let sending = tokio::spawn(async move {
+        writing
+            .write_all(&b"TIME\r\n".repeat(requests))
+            .await
+            .unwrap();
+        writing
+    });
+    let mut line = Vec::new();
+    let mut next_line = async |line: &mut Vec<u8>, within: Duration| {
+        line.clear();
+        match timeout(within, replies.read_until(b'\n', line)).await {
+            Ok(Ok(read)) => {
+                assert!(read > 0, "the connection ended");
+                assert_time_reply(&String::from_utf8_lossy(line));
+                true
+            }
+            Ok(Err(error)) => panic!("{error}"),
+            Err(_) => false,
+        }
+    };
+    for _ in 0..100 {
+        assert!(next_line(&mut line, WAIT).await);
+    }
+    server.handle.pause();
+    // The replies already made still come; then the rest of the batch waits.
+    let mut answered = 100;
+    while next_line(&mut line, Duration::from_millis(300)).await {
+        answered += 1;
+    }
+    assert!(answered < requests, "the pause held nothing back");
+    server.handle.resume();
+    while answered < requests {
+        assert!(
+            next_line(&mut line, WAIT).await,
+            "{answered} of {requests} answered"
+        );
+        answered += 1;
+    }
+    drop(timeout(WAIT, sending).await.unwrap().unwrap());
+    assert_eq!(server.handle.counters().requests, requests as u64);
+}
