@@ -375,3 +375,27 @@ async fn a_terminal_that_hangs_up_still_gets_its_export_written() {
     let local = client.stream.get_ref().local_addr().unwrap();
     assert!(exported.contains(&local.to_string()), "{exported}");
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_dashboard_gracefully_and_restores_the_terminal() {
+    let pane = Pane::start("--bind 127.0.0.1 --port 0");
+    pane.wait_for("SERVING").await;
+    let shell = pane.tmux(&["display-message", "-p", "#{pane_pid}"]);
+    let found = std::process::Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&found.stdout)
+        .split_whitespace()
+        .next()
+        .expect("jamtui runs in the pane")
+        .to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, modes) = pane.exit_status().await;
+    assert_eq!(status, "0");
+    assert_cooked(&modes);
+}
