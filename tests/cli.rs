@@ -129,6 +129,16 @@ impl Headless {
         assert!(status.success());
     }
 
+    /// Stops the server with SIGTERM and returns the log lines it wrote until it exited.
+    async fn lines_until_exit(&mut self) -> Vec<String> {
+        self.signal("TERM");
+        let mut lines = Vec::new();
+        while let Ok(Ok(Some(line))) = timeout(WAIT, self.log.next_line()).await {
+            lines.push(line);
+        }
+        lines
+    }
+
     async fn exit_code(mut self) -> Option<i32> {
         // Bounded, not timed: the code's own bounds add up to 1.7 s, and a loaded machine adds
         // its delays on top (a 2 s bound failed one run in two with the tests in parallel).
@@ -197,11 +207,7 @@ async fn rust_log_can_drop_the_per_request_lines_alone() {
     // The first line, which names the port, must still come.
     let mut server = Headless::start_with_env(&[("RUST_LOG", "jamtui::request=off")], &[]).await;
     ask_time(server.port).await;
-    server.signal("TERM");
-    let mut lines = Vec::new();
-    while let Ok(Ok(Some(line))) = timeout(WAIT, server.log.next_line()).await {
-        lines.push(line);
-    }
+    let lines = server.lines_until_exit().await;
     let count = |needle: &str| lines.iter().filter(|line| line.contains(needle)).count();
     assert_eq!(count("connection from"), 1, "{lines:?}");
     assert_eq!(count("received") + count("sending"), 0, "{lines:?}");
@@ -213,11 +219,7 @@ async fn quiet_leaves_out_the_per_request_lines() {
     let mut server = Headless::start(&["--quiet"]).await;
     ask_time(server.port).await;
     ask_time(server.port).await;
-    server.signal("TERM");
-    let mut lines = Vec::new();
-    while let Ok(Ok(Some(line))) = timeout(WAIT, server.log.next_line()).await {
-        lines.push(line);
-    }
+    let lines = server.lines_until_exit().await;
     let count = |needle: &str| lines.iter().filter(|line| line.contains(needle)).count();
     assert_eq!(count("connection from"), 2, "{lines:?}");
     assert_eq!(count("closing connection"), 2, "{lines:?}");
