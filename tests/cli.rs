@@ -245,11 +245,32 @@ async fn json_logs_are_one_object_a_line_and_log_file_gets_them_too() {
     ] {
         assert!(line.contains(field), "{field} missing in {line}");
     }
+    // The connection's end is logged before the server's.
+    server.expect_line("closing").await;
     server.signal("TERM");
     assert_eq!(server.exit_code().await, Some(0));
+    // The file holds the same lines, each one JSON object: one ask of the assignment's client.
     let written = std::fs::read_to_string(&file).unwrap();
-    assert!(written.lines().count() >= 5, "{written}");
-    assert!(written.lines().all(|line| line.starts_with('{')));
+    let events: Vec<String> = written
+        .lines()
+        .map(|line| {
+            let object: serde_json::Value = serde_json::from_str(line).expect("one JSON object");
+            object["event"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "listening",
+            "connected",
+            "received",
+            "sending",
+            "received",
+            "closing",
+            "shutting_down"
+        ],
+        "{written}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
