@@ -8,7 +8,7 @@ mod rules;
 
 use std::net::SocketAddr;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 pub use rules::RULES;
 
@@ -38,11 +38,10 @@ pub async fn check(host: &str, port: u16) -> anyhow::Result<Report> {
         .with_context(|| format!("cannot reach {target_text}: the host is unknown"))?
         .next()
         .with_context(|| format!("cannot reach {target_text}: no address for the host"))?;
-    if let Err(why) = probe::Probe::connect(target).await {
-        bail!(
-            "cannot reach {target_text}: {why}; is the server running? (check the host and --port)"
-        );
-    }
+    // A server that cannot be reached at all is an error, not thirteen failures.
+    probe::Probe::connect(target)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let mut verdicts = Vec::with_capacity(RULES.len());
     for rule in &RULES {
         let outcome = rules::judge(rule.id, target).await;

@@ -10,6 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
+use crate::client::ask;
 use crate::text::pyrepr;
 
 /// Longest line read from a server under test.
@@ -24,12 +25,12 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// Connects the way every jamtui client does (`ask::connect`: bounded, never to itself).
     pub async fn connect(target: SocketAddr) -> Result<Probe, String> {
-        let stream = timeout(CONNECT_WITHIN, TcpStream::connect(target))
+        let host = target.ip().to_string();
+        let stream = ask::connect(&host, target.port(), CONNECT_WITHIN)
             .await
-            .map_err(|_| format!("could not connect within {CONNECT_WITHIN:?}"))?
-            .map_err(|error| format!("could not connect: {error}"))?;
-        let _ = stream.set_nodelay(true);
+            .map_err(|error| format!("{error:#}"))?;
         Ok(Probe {
             stream,
             input: BytesMut::new(),
