@@ -35,6 +35,15 @@ pub fn bytes(data: &[u8]) -> String {
     out
 }
 
+/// `repr(bytes)` of at most the first `max` bytes, saying how long the whole was when cut:
+/// `b'TIME'... (1024 bytes)`. What an untrusted peer sends cannot fill a screen or a report.
+pub fn bytes_cut(data: &[u8], max: usize) -> String {
+    if data.len() <= max {
+        return bytes(data);
+    }
+    format!("{}... ({} bytes)", bytes(&data[..max]), data.len())
+}
+
 /// Bytes as Python writes them inside `b'...'`, without the quotes: `JAM 23:19:50\r\n`. Control
 /// characters (an escape sequence from an untrusted server, say) come out as `\x1b`, never raw.
 pub fn escaped(data: &[u8]) -> String {
@@ -70,6 +79,12 @@ mod tests {
         assert_eq!(bytes(b"\x00\xff\x7f"), r"b'\x00\xff\x7f'");
         assert_eq!(bytes(b"it's"), r#"b"it's""#);
         assert_eq!(bytes(b"it's \"x\""), r#"b'it\'s "x"'"#);
+    }
+
+    #[test]
+    fn a_long_repr_is_cut_and_says_its_length() {
+        assert_eq!(bytes_cut(b"TIME\r\n", 6), r"b'TIME\r\n'");
+        assert_eq!(bytes_cut(b"TIMETIME", 4), "b'TIME'... (8 bytes)");
     }
 
     #[test]

@@ -132,9 +132,5 @@ impl Probe {
 
 /// Bytes as Python writes them, cut at 80 so a flood cannot fill a report.
 pub fn shown(bytes: &[u8]) -> String {
-    if bytes.len() <= 80 {
-        pyrepr::bytes(bytes)
-    } else {
-        format!("{}... ({} bytes)", pyrepr::bytes(&bytes[..80]), bytes.len())
-    }
+    pyrepr::bytes_cut(bytes, 80)
 }

@@ -11,7 +11,8 @@ use crate::text::pyrepr;
 /// Exchanges kept per client (the oldest go first).
 const KEPT: usize = 100;
 
-/// Bytes of a request shown at most; a longer one is cut, and says how long it was.
+/// Bytes of a request shown at most; a longer one is cut, and says how long it was (a hostile
+/// client's kilobyte lines must not fill the dashboard's memory).
 const REQUEST_SHOWN: usize = 64;
 
 /// Bytes of text kept for all the conversations together; past this, the conversations of the
@@ -83,7 +84,7 @@ impl Conversations {
                     Exchange {
                         at: at.to_string(),
                         direction: Direction::In,
-                        text: shown_request(request),
+                        text: pyrepr::bytes_cut(request, REQUEST_SHOWN),
                         latency: None,
                         peer: None,
                     },
@@ -164,19 +165,6 @@ impl Exchange {
     fn size(&self) -> usize {
         self.at.len() + self.text.len()
     }
-}
-
-/// A request as Python writes bytes, cut after `REQUEST_SHOWN` bytes: a hostile client's
-/// kilobyte lines must not fill the dashboard's memory.
-fn shown_request(request: &[u8]) -> String {
-    if request.len() <= REQUEST_SHOWN {
-        return pyrepr::bytes(request);
-    }
-    format!(
-        "{}... ({} bytes)",
-        pyrepr::bytes(&request[..REQUEST_SHOWN]),
-        request.len()
-    )
 }
 
 fn note(at: &str, text: String) -> Exchange {
