@@ -361,7 +361,7 @@ pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
     let runs_subcommand = args
         .get(1)
         .and_then(|first| first.to_str())
-        .is_some_and(|first| subcommand_names().any(|name| name == first));
+        .is_some_and(|first| subcommand_names().iter().any(|name| name == first));
     let named = args
         .iter()
         .position(|arg| arg == "--config")
@@ -382,9 +382,10 @@ pub fn parse_with_config(args: &[OsString]) -> Result<Cli, ParseFailure> {
     };
     // A flag given on the command line replaces the file's setting (lists are not merged).
     let given = command().try_get_matches_from(args).ok();
+    let flags = Cli::command();
     let on_command_line = |key: &str| {
         given.as_ref().is_some_and(|given| {
-            Cli::command()
+            flags
                 .get_arguments()
                 .find(|arg| arg.get_long() == Some(key))
                 .is_some_and(|arg| {
@@ -431,14 +432,13 @@ pub fn command() -> clap::Command {
 }
 
 /// The subcommands' names, as clap knows them (`help` included).
-fn subcommand_names() -> impl Iterator<Item = String> {
+fn subcommand_names() -> Vec<String> {
     let mut command = Cli::command();
     command.build();
-    let names: Vec<String> = command
+    command
         .get_subcommands()
         .map(|subcommand| subcommand.get_name().to_string())
-        .collect();
-    names.into_iter()
+        .collect()
 }
 
 /// clap's message in one line: the error, its tip, and where to read more. `args` are the
@@ -455,10 +455,11 @@ pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]
             parts.push(line);
         }
     }
+    let names = subcommand_names();
     let subcommand = args
         .iter()
         .filter_map(|arg| arg.as_ref().to_str())
-        .find(|arg| subcommand_names().any(|name| name == *arg));
+        .find(|arg| names.iter().any(|name| name == arg));
     let help = match subcommand {
         Some(name) => format!("jamtui {name} --help"),
         None => "jamtui --help".to_string(),
@@ -580,7 +581,7 @@ mod tests {
 
     #[test]
     fn subcommands_are_known_by_their_clap_names() {
-        let names: Vec<String> = subcommand_names().collect();
+        let names = subcommand_names();
         for name in ["client", "bench", "completions", "man", "help"] {
             assert!(names.iter().any(|known| known == name), "{name}: {names:?}");
         }
