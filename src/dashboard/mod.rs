@@ -31,7 +31,7 @@ use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
-use crate::server::{Event, ServerHandle, unix_now};
+use crate::server::{ClientInfo, Event, ServerHandle, unix_now};
 use crate::text::mask::Privacy;
 
 /// Most server events the dashboard takes in per frame.
@@ -291,13 +291,18 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
 
 fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
     match app.clients_view {
-        ClientsView::Connections => {
-            // As the table shows them: the open connections and those closed a moment ago.
-            let clients = snapshot(handle, ClientsView::Connections).clients;
-            export::write_csv(path, &clients, app.masker())
-        }
+        ClientsView::Connections => export::write_csv(path, &listed_clients(handle), app.masker()),
         ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.masker()),
     }
+}
+
+/// The clients as the table lists them: the open connections and those closed a moment ago, in
+/// connection order.
+fn listed_clients(handle: &ServerHandle) -> Vec<ClientInfo> {
+    let mut clients = handle.clients();
+    clients.extend(handle.recently_closed());
+    clients.sort_by_key(|client| client.id);
+    clients
 }
 
 /// The server as the dashboard shows it, now. The machines are listed only for their view: with
@@ -308,12 +313,7 @@ pub fn snapshot(handle: &ServerHandle, view: ClientsView) -> Snapshot {
     Snapshot {
         at: std::time::Instant::now(),
         counters: handle.counters(),
-        clients: {
-            let mut clients = handle.clients();
-            clients.extend(handle.recently_closed());
-            clients.sort_by_key(|client| client.id);
-            clients
-        },
+        clients: listed_clients(handle),
         machines: match view {
             ClientsView::Machines => handle.machines(),
             ClientsView::Connections => Vec::new(),

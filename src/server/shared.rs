@@ -386,13 +386,15 @@ impl Shared {
     /// within their budget).
     pub(crate) fn refused(&self, peer: SocketAddr, refusal: Refusal) {
         match refusal {
-            Refusal::Busy => self.counters.busy.fetch_add(1, Relaxed),
-            Refusal::NotAllowed => self.counters.not_allowed.fetch_add(1, Relaxed),
-        };
-        if refusal == Refusal::NotAllowed {
-            self.report_skipped();
-            if self.refusal_budget.admit(1) == 0 {
-                return;
+            Refusal::Busy => {
+                self.counters.busy.fetch_add(1, Relaxed);
+            }
+            Refusal::NotAllowed => {
+                self.counters.not_allowed.fetch_add(1, Relaxed);
+                self.report_skipped();
+                if self.refusal_budget.admit(1) == 0 {
+                    return;
+                }
             }
         }
         self.publish(Event::Refused { peer, refusal });
