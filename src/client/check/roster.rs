@@ -35,29 +35,23 @@ pub struct Grade {
 
 impl Grade {
     pub fn passed_everything(&self) -> bool {
+        self.failed() == 0
+    }
+
+    /// Checks passed; none for a server that could not be checked.
+    fn passed(&self) -> usize {
+        self.report.as_ref().map_or(0, Report::passed)
+    }
+
+    /// Checks failed; all of them for a server that could not be checked.
+    fn failed(&self) -> usize {
         self.report
             .as_ref()
-            .is_ok_and(|report| report.failed() == 0)
+            .map_or(super::RULES.len(), Report::failed)
     }
 
-    /// The JSON line for this student: the report's object with `name`, or a failure to reach.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut object = match &self.report {
-            Ok(report) => report.to_json(),
-            Err(why) => serde_json::json!({
-                "target": format!("{}:{}", self.student.host, self.student.port),
-                "passed": 0,
-                "failed": super::RULES.len(),
-                "checks": [],
-                "detail": why,
-            }),
-        };
-        object["name"] = self.student.name.clone().into();
-        object
-    }
-
-    /// `12/13` and the failed ids, or why the server could not be checked.
-    fn score_and_failures(&self) -> (String, String) {
+    /// The ids of the checks failed, or why the server could not be checked.
+    fn failures(&self) -> String {
         match &self.report {
             Ok(report) => {
                 let failed: Vec<&str> = report
@@ -66,13 +60,26 @@ impl Grade {
                     .filter(|verdict| !verdict.passed)
                     .map(|verdict| verdict.id)
                     .collect();
-                (
-                    format!("{}/{}", report.passed(), report.verdicts.len()),
-                    failed.join(" "),
-                )
+                failed.join(" ")
             }
-            Err(why) => (format!("0/{}", super::RULES.len()), why.clone()),
+            Err(why) => why.clone(),
         }
+    }
+
+    /// The JSON line for this student: the report's object with `name`, or a failure to reach.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut object = match &self.report {
+            Ok(report) => report.to_json(),
+            Err(why) => serde_json::json!({
+                "target": format!("{}:{}", self.student.host, self.student.port),
+                "passed": self.passed(),
+                "failed": self.failed(),
+                "checks": [],
+                "detail": why,
+            }),
+        };
+        object["name"] = self.student.name.clone().into();
+        object
     }
 }
 
@@ -144,10 +151,11 @@ pub fn table(grades: &[Grade]) -> String {
         .max("name".len());
     let mut lines = vec![format!("{:<width$}  score  failed", "name")];
     for grade in grades {
-        let (score, failed) = grade.score_and_failures();
+        let score = format!("{}/{}", grade.passed(), grade.passed() + grade.failed());
         lines.push(format!(
-            "{:<width$}  {score:<5}  {failed}",
-            grade.student.name
+            "{:<width$}  {score:<5}  {}",
+            grade.student.name,
+            grade.failures()
         ));
     }
     lines.join("\n")
@@ -159,17 +167,12 @@ pub fn write_csv(path: &Path, grades: &[Grade]) -> std::io::Result<()> {
         let mut writer = csv::Writer::from_writer(file);
         writer.write_record(["name", "target", "passed", "failed", "failed_checks"])?;
         for grade in grades {
-            let (_, failed) = grade.score_and_failures();
-            let (passed, failed_count) = match &grade.report {
-                Ok(report) => (report.passed(), report.failed()),
-                Err(_) => (0, super::RULES.len()),
-            };
             writer.write_record([
                 grade.student.name.clone(),
                 format!("{}:{}", grade.student.host, grade.student.port),
-                passed.to_string(),
-                failed_count.to_string(),
-                failed,
+                grade.passed().to_string(),
+                grade.failed().to_string(),
+                grade.failures(),
             ])?;
         }
         writer.flush()
