@@ -433,24 +433,28 @@ async fn a_closed_connection_stays_listed_for_the_keep_time_then_goes() {
     assert!(server.handle.recently_closed().is_empty());
 }
 
-#[tokio::test]
-async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let server = TestServer::start(config()).await;
-    // A client with a small receive buffer that sends and never reads: the server's writes
-    // block, and with them its reads.
+/// A client with a small receive buffer that sends TIME and never reads, returned once its
+/// writes block: the server, unable to write its replies, has stopped reading it.
+async fn sends_and_never_reads(addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
-    let mut stream = socket.connect(server.addr()).await.unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
     let burst = b"TIME\r\n".repeat(10_000);
-    let blocked = loop {
-        match timeout(Duration::from_millis(500), stream.write_all(&burst)).await {
+    loop {
+        match timeout(Duration::from_millis(300), stream.write_all(&burst)).await {
             Ok(Ok(())) => continue,
             Ok(Err(error)) => panic!("the server closed first: {error}"),
-            Err(_) => break true,
+            Err(_) => return stream,
         }
-    };
-    assert!(blocked);
+    }
+}
+
+#[tokio::test]
+async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
+    use tokio::io::AsyncReadExt;
+    let server = TestServer::start(config()).await;
+    let mut stream = sends_and_never_reads(server.addr()).await;
     server.wait_for_counters(|c| c.active == 1).await;
     let id = server.handle.clients()[0].id;
     assert!(server.handle.kick(id));
@@ -471,18 +475,12 @@ async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
 
 #[tokio::test]
 async fn the_idle_timeout_closes_a_client_that_never_reads() {
-    use tokio::io::AsyncWriteExt;
     let server = TestServer::start(Config {
         idle_timeout: Some(Duration::from_millis(500)),
         ..config()
     })
     .await;
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.set_recv_buffer_size(4096).unwrap();
-    let mut stream = socket.connect(server.addr()).await.unwrap();
-    let burst = b"TIME\r\n".repeat(10_000);
-    // Sends until the server, unable to write its replies, stops reading.
-    while let Ok(Ok(())) = timeout(Duration::from_millis(300), stream.write_all(&burst)).await {}
+    let stream = sends_and_never_reads(server.addr()).await;
     server.wait_for_counters(|c| c.active == 1).await;
     // Nothing is read from it any more, so it completes no request: idle, it is closed.
     server.wait_for_counters(|c| c.active == 0).await;
