@@ -250,11 +250,13 @@ mod tests {
                 );
             }
         }
+        // 4 MiB in all, the oldest clients' conversations forgotten first.
         assert!(
-            conversations.bytes() <= TOTAL_KEPT,
+            conversations.bytes() <= 4 << 20,
             "{}",
             conversations.bytes()
         );
+        assert!(conversations.of(1).is_none());
         let shown = &conversations.of(400).unwrap()[0].text;
         assert!(
             shown.ends_with("... (1024 bytes)") && shown.len() < 300,
