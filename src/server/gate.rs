@@ -163,6 +163,13 @@ mod tests {
         tokio::time::timeout(wait, future).await.is_ok()
     }
 
+    /// Awaits an admission that is owed, failing (not hanging) if it never comes.
+    async fn admitted<T>(future: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(5), future)
+            .await
+            .expect("admitted in time")
+    }
+
     #[tokio::test]
     async fn sequential_serves_one_at_a_time_in_arrival_order() {
         let gate = Arc::new(Gate::new(Mode::Sequential));
@@ -172,10 +179,10 @@ mod tests {
         let mut third = Box::pin(gate.enter());
         assert!(!admitted_within(second.as_mut(), Duration::from_millis(50)).await);
         drop(first);
-        let second = second.await;
+        let second = admitted(second).await;
         assert!(!admitted_within(third.as_mut(), Duration::from_millis(50)).await);
         drop(second);
-        third.await;
+        admitted(third).await;
     }
 
     #[tokio::test]
@@ -186,7 +193,7 @@ mod tests {
         let mut c = Box::pin(gate.enter());
         assert!(!admitted_within(c.as_mut(), Duration::from_millis(50)).await);
         drop(a);
-        c.await;
+        admitted(c).await;
     }
 
     #[tokio::test]
@@ -198,8 +205,8 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(50)).await;
             gate.set_mode(Mode::Concurrent);
         };
-        let (admitted, ()) = tokio::join!(waiting, switch);
-        assert_eq!(admitted.len(), 5);
+        let (all, ()) = admitted(async { tokio::join!(waiting, switch) }).await;
+        assert_eq!(all.len(), 5);
     }
 
     #[tokio::test]
@@ -215,7 +222,7 @@ mod tests {
             "b still served"
         );
         drop(b);
-        c.await;
+        admitted(c).await;
     }
 
     #[tokio::test]
