@@ -537,3 +537,78 @@ async fn a_pause_holds_the_rest_of_a_large_pipelined_batch_and_resume_answers_it
     drop(timeout(WAIT, sending).await.unwrap().unwrap());
     assert_eq!(server.handle.counters().requests, requests as u64);
 }
+
+/// The reads and writes of a watched client, in order, until `last` matches.
+async fn wire_events(
+    events: &mut broadcast::Receiver<Event>,
+    last: impl Fn(&Event) -> bool,
+) -> Vec<Event> {
+    let mut wire = Vec::new();
+    loop {
+        let event = next_event(events).await;
+        let done = last(&event);
+        if matches!(event, Event::Read { .. } | Event::Wrote { .. }) {
+            wire.push(event);
+        }
+        if done {
+            return wire;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_watched_clients_reads_are_published_as_they_arrived() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    let Event::Connected { id, .. } =
+        wait_event(&mut events, |e| matches!(e, Event::Connected { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(server.handle.watch(id));
+    assert!(!server.handle.watch(id + 1), "no such client");
+
+    // One request in two writes, a pause between them: two reads, one request.
+    client.send(b"TI").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    client.send(b"ME\r\n").await;
+    let reply = client.line().await;
+    assert_time_reply(&reply);
+    let wire = wire_events(&mut events, |e| matches!(e, Event::Wrote { .. })).await;
+    let [
+        Event::Read { read: first, .. },
+        Event::Read { read: second, .. },
+        Event::Wrote { bytes: written, .. },
+    ] = wire.as_slice()
+    else {
+        panic!("expected two reads and a write, got {wire:?}");
+    };
+    assert_eq!(&first.bytes.head[..], b"TI");
+    assert_eq!((first.completed, first.unfinished), (0, 2));
+    assert_eq!(&second.bytes.head[..], b"ME\r\n");
+    assert_eq!((second.completed, second.unfinished), (1, 0));
+    assert!(second.first_began_earlier);
+    assert_eq!(&second.requests[0].head[..], b"TIME\r\n");
+    assert_eq!(&written.head[..], reply.as_bytes());
+    assert_eq!(written.len, 14);
+
+    // Two requests in one write.
+    client.send(b"TIME\r\nTIME\r\n").await;
+    client.line().await;
+    client.line().await;
+    let wire = wire_events(&mut events, |e| matches!(e, Event::Wrote { .. })).await;
+    let [Event::Read { read, .. }, Event::Wrote { bytes: written, .. }] = wire.as_slice() else {
+        panic!("expected one read and one write, got {wire:?}");
+    };
+    assert_eq!(read.bytes.len, 12);
+    assert_eq!((read.completed, read.first_began_earlier), (2, false));
+    assert_eq!(written.len, 28);
+
+    // Unwatched, its bytes are its own again.
+    assert!(server.handle.unwatch(id));
+    client.send(b"TIME\r\n").await;
+    client.line().await;
+    let wire = wire_events(&mut events, |e| matches!(e, Event::Served { .. })).await;
+    assert!(wire.is_empty(), "{wire:?}");
+}

@@ -156,5 +156,7 @@ fn log_event(event: &Event, zone: &str) {
             event = "shutting_down",
             "[SERVER] shutting down: answering the requests already read, then closing every connection"
         ),
+        // The bytes of a client someone zooms into are for that panel, not the log.
+        Event::Read { .. } | Event::Wrote { .. } => {}
     }
 }

@@ -51,6 +51,38 @@ pub fn next_line(buf: &[u8], max_line: usize) -> Result<Option<LineSpan>, LineTo
     }
 }
 
+/// How the lines of a byte stream fall across one read: the requests a read completed, whether
+/// the first of them began in an earlier read, and what it left waiting for more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadLines<'a> {
+    /// The lines the read completed, terminators included, each from its first byte (which may
+    /// lie in an earlier read).
+    pub completed: Vec<&'a [u8]>,
+    /// The first completed line began before this read: a request arrived in pieces.
+    pub first_began_earlier: bool,
+    /// Bytes after the last line end: the start of a request still waiting for its end.
+    pub unfinished: usize,
+}
+
+/// Which lines the read that appended `buffer[read_start..]` completed. `buffer` holds the bytes
+/// not yet taken off as frames, the read's included.
+pub fn read_lines(buffer: &[u8], read_start: usize) -> ReadLines<'_> {
+    let read_start = read_start.min(buffer.len());
+    let mut line_start = memchr::memrchr(b'\n', &buffer[..read_start]).map_or(0, |lf| lf + 1);
+    let first_began_earlier = line_start < read_start;
+    let mut completed = Vec::new();
+    for lf in memchr::memchr_iter(b'\n', &buffer[read_start..]) {
+        let end = read_start + lf + 1;
+        completed.push(&buffer[line_start..end]);
+        line_start = end;
+    }
+    ReadLines {
+        first_began_earlier: first_began_earlier && !completed.is_empty(),
+        completed,
+        unfinished: buffer.len() - line_start,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +134,31 @@ mod tests {
         assert_eq!(next_line(b"TIMES", 4), Err(LineTooLong));
         assert_eq!(next_line(b"TIME\r\r", 4), Err(LineTooLong));
         assert_eq!(next_line(&[b'x'; 1 << 20], 1024), Err(LineTooLong));
+    }
+    #[test]
+    fn a_read_completes_the_lines_whose_end_it_holds() {
+        // b'TI' then b'ME\r\n': the second read completes one request begun in the first.
+        let first = read_lines(b"TI", 0);
+        assert_eq!((first.completed.len(), first.unfinished), (0, 2));
+        assert!(!first.first_began_earlier);
+        let second = read_lines(b"TIME\r\n", 2);
+        assert_eq!(second.completed, [b"TIME\r\n".as_slice()]);
+        assert!(second.first_began_earlier);
+        assert_eq!(second.unfinished, 0);
+        // Two requests and the start of a third in one read.
+        let together = read_lines(b"TIME\r\nQUIT\r\nTI", 0);
+        assert_eq!(
+            together.completed,
+            [b"TIME\r\n".as_slice(), b"QUIT\r\n".as_slice()]
+        );
+        assert!(!together.first_began_earlier);
+        assert_eq!(together.unfinished, 2);
+        // Lines completed earlier but not yet taken (a queued client) are not this read's.
+        let queued = read_lines(b"TIME\r\nTI", 6);
+        assert!(queued.completed.is_empty());
+        assert_eq!(queued.unfinished, 2);
+        let after_queued = read_lines(b"TIME\r\nTIME\n", 8);
+        assert_eq!(after_queued.completed, [b"TIME\n".as_slice()]);
+        assert!(after_queued.first_began_earlier);
     }
 }

@@ -91,6 +91,16 @@ impl Connection {
         self.input.len()
     }
 
+    /// The bytes read but not yet taken as frames.
+    pub(crate) fn input(&self) -> &[u8] {
+        &self.input
+    }
+
+    /// The replies not yet written.
+    pub(crate) fn output(&self) -> &[u8] {
+        &self.output
+    }
+
     /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
     pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
         self.input.reserve(READ_CHUNK);

@@ -131,6 +131,24 @@ impl ServerHandle {
         }
     }
 
+    /// Publishes a client's every read and flush ([`Event::Read`], [`Event::Wrote`]) until
+    /// `unwatch`. Unwatched clients cost one flag check per read. False when no such client
+    /// is connected.
+    pub fn watch(&self, id: ClientId) -> bool {
+        self.set_watched(id, true)
+    }
+
+    pub fn unwatch(&self, id: ClientId) -> bool {
+        self.set_watched(id, false)
+    }
+
+    fn set_watched(&self, id: ClientId, watched: bool) -> bool {
+        let clients = self.shared.clients();
+        let entry = clients.get(&id);
+        entry.inspect(|entry| entry.stats.watched.store(watched, Relaxed));
+        entry.is_some()
+    }
+
     /// Stops accepting connections and answering requests; both wait, nothing is lost.
     pub fn pause(&self) {
         self.shared.set_paused(true);

@@ -1,7 +1,7 @@
 //! What the server tells whoever watches it: the log, the dashboard, tests.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
@@ -32,6 +32,21 @@ pub enum Event {
         reply: Reply,
         /// From reading the request to writing its reply (queueing, pause and delay included).
         latency: Duration,
+    },
+    /// One read from the socket of a watched client ([`ServerHandle::watch`]): the bytes as
+    /// they arrived, and the requests the framing found in them.
+    ///
+    /// [`ServerHandle::watch`]: super::ServerHandle::watch
+    Read {
+        id: ClientId,
+        at: SystemTime,
+        read: WireRead,
+    },
+    /// Replies written to a watched client, in one flush.
+    Wrote {
+        id: ClientId,
+        at: SystemTime,
+        bytes: Excerpt,
     },
     Gone {
         id: ClientId,
@@ -66,6 +81,62 @@ pub enum Event {
         error: String,
     },
     ShuttingDown,
+}
+
+/// Bytes a watched client's events carry at most, per read, per request and per flush: a
+/// hostile client's kilobyte reads must not flood the watcher.
+pub const EXCERPT_BYTES: usize = 64;
+
+/// The first bytes of something longer, and how long it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub head: Bytes,
+    pub len: usize,
+}
+
+impl Excerpt {
+    pub fn of(data: &[u8]) -> Excerpt {
+        Excerpt {
+            head: Bytes::copy_from_slice(&data[..data.len().min(EXCERPT_BYTES)]),
+            len: data.len(),
+        }
+    }
+}
+
+/// One read, as the framing saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRead {
+    pub bytes: Excerpt,
+    /// The first few requests the read completed (a request may have begun in an earlier read).
+    pub requests: Vec<Excerpt>,
+    /// How many requests it completed in all.
+    pub completed: usize,
+    /// The first request it completed began in an earlier read.
+    pub first_began_earlier: bool,
+    /// Bytes of a request left waiting for its end.
+    pub unfinished: usize,
+}
+
+/// Requests a `WireRead` names at most.
+const REQUESTS_NAMED: usize = 4;
+
+impl WireRead {
+    /// The read that appended `buffer[read_start..]` to the bytes not yet framed.
+    pub(crate) fn of(buffer: &[u8], read_start: usize) -> WireRead {
+        let lines = crate::protocol::framing::read_lines(buffer, read_start);
+        WireRead {
+            bytes: Excerpt::of(&buffer[read_start.min(buffer.len())..]),
+            requests: lines
+                .completed
+                .iter()
+                .take(REQUESTS_NAMED)
+                .map(|line| Excerpt::of(line))
+                .collect(),
+            completed: lines.completed.len(),
+            first_began_earlier: lines.first_began_earlier,
+            unfinished: lines.unfinished,
+        }
+    }
 }
 
 /// What the server answered to one request.

@@ -6,7 +6,7 @@ use std::future::pending;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 use super::clock::ReplyClock;
 use super::config::Config;
 use super::connection::Connection;
-use super::event::{Event, GoneReason, Reply};
+use super::event::{Event, Excerpt, GoneReason, Reply, WireRead};
 use super::gate::Admission;
 use super::shared::{QUEUED_READ_TOTAL, Registration, RequestEvents, Shared};
 use crate::protocol::{ErrorReply, Request};
@@ -157,6 +157,7 @@ impl Handler {
                 admission = &mut entering => break Ok(Some(admission)),
                 read = self.conn.read_more(), if can_read => match read {
                     Ok(true) => {
+                        self.watch_read(before);
                         let added = self.conn.buffered().saturating_sub(before);
                         read_ahead.fetch_add(added, Relaxed);
                         mine += added;
@@ -186,12 +187,14 @@ impl Handler {
             if self.shutting_down {
                 return Err(GoneReason::Shutdown);
             }
+            let before = self.conn.buffered();
             tokio::select! {
                 biased;
                 _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
                 _ = self.stopping.as_mut() => self.shutting_down = true,
                 read = self.conn.read_more() => match read {
-                    Ok(more) => self.input_closed = !more,
+                    Ok(true) => self.watch_read(before),
+                    Ok(false) => self.input_closed = true,
                     Err(error) => return Err(GoneReason::Error(error.to_string())),
                 },
                 _ = expired(&mut self.idle) => {
@@ -294,6 +297,8 @@ impl Handler {
     /// wait.
     async fn flush(&mut self) -> OrGone {
         self.report_requests();
+        let watched =
+            (self.watched() && self.conn.queued() > 0).then(|| Excerpt::of(self.conn.output()));
         // Usually the socket takes everything at once, with no need to wait on anything.
         let written_at_once = self
             .conn
@@ -311,7 +316,36 @@ impl Handler {
             }
         }
         self.replies_written();
+        if let Some(bytes) = watched {
+            self.publish_watched(Event::Wrote {
+                id: self.client.id,
+                at: SystemTime::now(),
+                bytes,
+            });
+        }
         Ok(())
+    }
+
+    /// Someone watches this client's bytes.
+    fn watched(&self) -> bool {
+        self.client.stats.watched.load(Relaxed)
+    }
+
+    /// Publishes the read that appended the input from `read_start` on, if someone watches.
+    fn watch_read(&self, read_start: usize) {
+        if self.watched() {
+            self.publish_watched(Event::Read {
+                id: self.client.id,
+                at: SystemTime::now(),
+                read: WireRead::of(self.conn.input(), read_start),
+            });
+        }
+    }
+
+    /// A watched client's events share the request events' budget: a client sending a byte
+    /// at a time cannot flood the watcher.
+    fn publish_watched(&self, event: Event) {
+        self.shared.publish_request_events(std::iter::once(event));
     }
 
     /// The replies are out: record the latency, and publish the events that waited for it.

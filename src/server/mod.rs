@@ -20,7 +20,7 @@ mod shared;
 pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
 pub use config::Config;
 pub use control::{CounterSnapshot, ServerHandle};
-pub use event::{ClientId, Event, GoneReason, Refusal, Reply};
+pub use event::{ClientId, EXCERPT_BYTES, Event, Excerpt, GoneReason, Refusal, Reply, WireRead};
 pub use listener::{BindError, Server};
 pub use listing::{ClientInfo, Closed};
 pub use machines::MachineInfo;

@@ -186,6 +186,8 @@ pub(crate) struct ClientStats {
     pub(crate) errors: AtomicU64,
     /// Microseconds, plus one (0: none yet).
     pub(crate) last_latency_us: AtomicU64,
+    /// Someone watches its bytes: each read and each flush is published.
+    pub(crate) watched: AtomicBool,
 }
 
 impl ClientStats {

@@ -38,10 +38,16 @@ pub fn bytes(data: &[u8]) -> String {
 /// `repr(bytes)` of at most the first `max` bytes, saying how long the whole was when cut:
 /// `b'TIME'... (1024 bytes)`. What an untrusted peer sends cannot fill a screen or a report.
 pub fn bytes_cut(data: &[u8], max: usize) -> String {
-    if data.len() <= max {
-        return bytes(data);
+    bytes_head(&data[..data.len().min(max)], data.len())
+}
+
+/// `repr(bytes)` of the first bytes of a `len`-byte whole, saying how long the whole was when
+/// `head` is not all of it.
+pub fn bytes_head(head: &[u8], len: usize) -> String {
+    if head.len() >= len {
+        return bytes(head);
     }
-    format!("{}... ({} bytes)", bytes(&data[..max]), data.len())
+    format!("{}... ({len} bytes)", bytes(head))
 }
 
 /// Bytes as Python writes them inside `b'...'`, without the quotes: `JAM 23:19:50\r\n`. Control
