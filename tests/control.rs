@@ -598,7 +598,11 @@ async fn a_watched_clients_reads_are_published_as_they_arrived() {
     client.line().await;
     client.line().await;
     let wire = wire_events(&mut events, |e| matches!(e, Event::Wrote { .. })).await;
-    let [Event::Read { read, .. }, Event::Wrote { bytes: written, .. }] = wire.as_slice() else {
+    let [
+        Event::Read { read, .. },
+        Event::Wrote { bytes: written, .. },
+    ] = wire.as_slice()
+    else {
         panic!("expected one read and one write, got {wire:?}");
     };
     assert_eq!(read.bytes.len, 12);

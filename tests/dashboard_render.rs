@@ -382,6 +382,55 @@ fn the_conversation_panel() {
 }
 
 #[test]
+fn the_byte_view_shows_each_read_and_the_requests_framed_in_it() {
+    use jamtui::server::{Excerpt, WireRead};
+    let mut app = app(3, false);
+    let read = |buffer: &'static [u8], read_start| Event::Read {
+        id: 2,
+        at: std::time::SystemTime::UNIX_EPOCH,
+        read: WireRead::of(buffer, read_start),
+    };
+    let wrote = |bytes: &'static [u8]| Event::Wrote {
+        id: 2,
+        at: std::time::SystemTime::UNIX_EPOCH,
+        bytes: Excerpt::of(bytes),
+    };
+    // A request in two reads, its reply; two requests in one read, their replies.
+    app.conversations.record(&read(b"TI", 0), "23:19:50.001");
+    app.conversations
+        .record(&read(b"TIME\r\n", 2), "23:19:50.153");
+    app.conversations
+        .record(&wrote(b"JAM 23:19:50\r\n"), "23:19:50.153");
+    app.conversations
+        .record(&read(b"TIME\r\nTIME\r\n", 0), "23:19:51.004");
+    app.conversations
+        .record(&wrote(b"JAM 23:19:51\r\nJAM 23:19:51\r\n"), "23:19:51.004");
+    app.update(Action::Down);
+    app.update(Action::ToggleBytes);
+    assert!(
+        app.conversations.bytes_view,
+        "b over the table opens the bytes"
+    );
+    let terminal = draw(&mut app, 100, 30);
+    let screen = terminal.backend().to_string();
+    for seen in [
+        r"b'TI'",
+        r"b'ME\r\n'",
+        r"end of b'TIME\r\n', begun earlier",
+        r"2 requests: b'TIME\r\n' b'TIME\r\n'",
+        r"b'JAM 23:19:50\r\n'",
+        "one read is not one request",
+    ] {
+        assert!(screen.contains(seen), "{seen} missing from\n{screen}");
+    }
+    assert_screen!("byte_view", terminal);
+    // b again: the requests and replies.
+    app.update(Action::ToggleBytes);
+    let screen = draw(&mut app, 100, 30).backend().to_string();
+    assert!(screen.contains("bytes (client"), "{screen}");
+}
+
+#[test]
 fn privacy_hides_a_scoped_ipv6_address_in_the_conversation_panel() {
     let mut app = app(3, false);
     let peer: SocketAddr = "[fe80::1%4]:42675".parse().unwrap();

@@ -118,3 +118,70 @@ async fn the_five_minute_demo() {
     server.press("q");
     assert_eq!(server.exit_status().await.0, "0");
 }
+
+/// "A five-minute lesson: one read is not one request", README.md.
+#[tokio::test]
+async fn the_byte_stream_lesson() {
+    // 1. The dashboard. 2. A client that sends each TIME in two writes.
+    let server = Pane::start("--bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&server.wait_for("listening 127.0.0.1:").await);
+    let split = Pane::start(&format!("client --port {port} --split --keep-open"));
+    split.wait_for("JAM ").await;
+    server.wait_for("clients (1)").await;
+
+    // 3. Enter, then b: two reads, one request, the reply.
+    server.press("Enter");
+    server.wait_for("conversation with #").await;
+    server.press("b");
+    server.wait_for("the bytes as they arrived").await;
+    server.wait_for("b'TI'").await;
+    server
+        .wait_for("no request yet: waiting for the rest")
+        .await;
+    server.wait_for(r"b'ME\r\n'").await;
+    server.wait_for(r"end of b'TIME\r\n', begun earlier").await;
+    server.wait_for(r"b'JAM ").await;
+
+    // 4. Two requests in one write: one read, two requests.
+    let together = Pane::start(&format!("client --port {port} --together --keep-open"));
+    together.wait_for("JAM ").await;
+    server.press("Escape");
+    server.wait_for("clients (2)").await;
+    server.press("Down");
+    server.press("b");
+    server
+        .wait_for(r"2 requests: b'TIME\r\n' b'TIME\r\n'")
+        .await;
+    server.press("Escape");
+    server.press("q");
+    assert_eq!(server.exit_status().await.0, "0");
+
+    // 5. The assignment's reference server never answers a split request.
+    let mut reference = tokio::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/bench/reference_server.py"
+        ))
+        .arg("0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 runs bench/reference_server.py");
+    let mut stdout = tokio::io::BufReader::new(reference.stdout.take().unwrap());
+    let mut first_line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncBufReadExt::read_line(&mut stdout, &mut first_line),
+    )
+    .await
+    .expect("the reference server says its port")
+    .unwrap();
+    let reference_port: u16 = first_line.trim().parse().unwrap();
+    let failing = Pane::start(&format!(
+        "client --split --port {reference_port} --timeout 2s"
+    ));
+    failing
+        .wait_for("did your server treat one recv() as one request?")
+        .await;
+}

@@ -27,6 +27,8 @@ pub enum Action {
     LessDelay,
     /// The selected client's conversation.
     OpenConversation,
+    /// In the conversation: the requests and replies, or the bytes as they arrived.
+    ToggleBytes,
     /// Stop updating the screen (the server goes on serving).
     ToggleFreeze,
     /// Hide client addresses (privacy mode).
@@ -60,6 +62,27 @@ pub enum Touches {
     Quitting,
 }
 
+/// Where the footer offers a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FooterWhere {
+    /// Over the tables.
+    Main,
+    /// While a conversation is open.
+    Conversation,
+    Everywhere,
+}
+
+impl FooterWhere {
+    /// Whether an entry offered here is shown when a conversation is open or not.
+    pub fn shows(self, in_conversation: bool) -> bool {
+        match self {
+            FooterWhere::Main => !in_conversation,
+            FooterWhere::Conversation => in_conversation,
+            FooterWhere::Everywhere => true,
+        }
+    }
+}
+
 /// A key as the footer writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FooterKey {
@@ -78,7 +101,7 @@ pub struct Binding {
     /// binding before covers it (`Up / Down`).
     pub help: Option<(&'static str, &'static str)>,
     /// The footer's entry, for the keys a newcomer needs.
-    pub footer: Option<(FooterKey, &'static str)>,
+    pub footer: Option<(FooterKey, &'static str, FooterWhere)>,
     pub touches: Touches,
 }
 
@@ -102,8 +125,17 @@ impl Binding {
         self
     }
 
-    const fn footer(mut self, key: FooterKey, label: &'static str) -> Binding {
-        self.footer = Some((key, label));
+    const fn footer(self, key: FooterKey, label: &'static str) -> Binding {
+        self.footer_in(FooterWhere::Main, key, label)
+    }
+
+    const fn footer_in(
+        mut self,
+        place: FooterWhere,
+        key: FooterKey,
+        label: &'static str,
+    ) -> Binding {
+        self.footer = Some((key, label, place));
         self
     }
 
@@ -114,7 +146,7 @@ impl Binding {
 }
 
 /// Every action, in the order the help lists them.
-pub const BINDINGS: [Binding; 25] = [
+pub const BINDINGS: [Binding; 26] = [
     binding(Up, "up", &[KeyCode::Up])
         .help("Up / Down", "select a client (or scroll the log)")
         .footer(FooterKey::UpDown, "select"),
@@ -147,6 +179,13 @@ pub const BINDINGS: [Binding; 25] = [
     binding(OpenConversation, "conversation", &[Enter])
         .help("Enter", "the selected client's conversation (Esc closes)")
         .footer(FooterKey::Enter, "talk"),
+    binding(ToggleBytes, "bytes", &[Char('b')])
+        .help("b", "bytes as they arrived: one read is not one request")
+        .footer_in(
+            FooterWhere::Conversation,
+            FooterKey::Text("b"),
+            "bytes / requests (one read is not one request)",
+        ),
     binding(ToggleFreeze, "freeze", &[Char('f')])
         .help("f", "freeze the view (the server keeps serving)")
         .footer(FooterKey::Text("f"), "freeze"),
@@ -166,14 +205,18 @@ pub const BINDINGS: [Binding; 25] = [
         .help("t", "cycle themes: dark, light, high-contrast"),
     binding(ToggleHelp, "help", &[Char('?')])
         .help("?", "this help")
-        .footer(FooterKey::Text("?"), "help"),
+        .footer_in(FooterWhere::Everywhere, FooterKey::Text("?"), "help"),
     Binding {
         name: None,
-        ..binding(Back, "", &[Esc])
+        ..binding(Back, "", &[Esc]).footer_in(
+            FooterWhere::Conversation,
+            FooterKey::Text("Esc"),
+            "close",
+        )
     },
     binding(Quit, "quit", &[Char('q')])
         .help("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)")
-        .footer(FooterKey::Text("q"), "quit")
+        .footer_in(FooterWhere::Everywhere, FooterKey::Text("q"), "quit")
         .touches(Touches::Quitting),
 ];
 
@@ -281,6 +324,17 @@ pub fn describe(keys: &[(KeyCode, Action)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_names_every_action_the_config_file_binds() {
+        let readme = include_str!("../../README.md");
+        let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        let names = action_names().collect::<Vec<_>>().join(", ");
+        assert!(
+            flat.contains(&format!("actions ({names})")),
+            "README.md's [keys] paragraph should list: {names}"
+        );
+    }
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

@@ -31,7 +31,7 @@ use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
-use crate::server::{ClientInfo, Event, ServerHandle, unix_now};
+use crate::server::{ClientId, ClientInfo, Event, ServerHandle, Zone, unix_now};
 use crate::text::mask::Privacy;
 
 /// Most server events the dashboard takes in per frame.
@@ -154,7 +154,9 @@ where
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut events = handle.subscribe();
     let mut stop = std::pin::pin!(stop);
+    let mut watched = None;
     while !app.quit {
+        watch_shown(app, handle, &mut watched);
         record_events(&mut events, app);
         if !app.frozen {
             view::draw(terminal, app)?;
@@ -237,20 +239,45 @@ fn refresh(app: &mut App, handle: &ServerHandle, feeds: &Feeds<'_>) {
 /// `EVENTS_PER_FRAME` a frame: beyond that the dashboard falls behind, and says so, rather than
 /// spend the CPU the server needs.
 fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let at = format!(
-        "{}.{:03}",
-        app.server.zone.hms(now.as_secs() as i64),
-        now.subsec_millis()
-    );
+    let zone = app.server.zone;
+    let now = wall_clock(zone, std::time::SystemTime::now());
     for _ in 0..EVENTS_PER_FRAME {
         match events.try_recv() {
-            Ok(event) => app.conversations.record(&event, &at),
+            Ok(event) => {
+                let at = match &event {
+                    // Read and written before the frame: their own time, to the millisecond.
+                    Event::Read { at, .. } | Event::Wrote { at, .. } => wall_clock(zone, *at),
+                    _ => now.clone(),
+                };
+                app.conversations.record(&event, &at);
+            }
             Err(TryRecvError::Lagged(missed)) => app.conversations.skipped += missed,
             Err(_) => break,
         }
+    }
+}
+
+/// `hh:mm:ss.mmm` in the server's zone.
+fn wall_clock(zone: Zone, at: std::time::SystemTime) -> String {
+    let since_epoch = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    format!(
+        "{}.{:03}",
+        zone.hms(since_epoch.as_secs() as i64),
+        since_epoch.subsec_millis()
+    )
+}
+
+/// The server publishes the bytes of the client whose conversation is open, and only of it.
+fn watch_shown(app: &App, handle: &ServerHandle, watched: &mut Option<ClientId>) {
+    let shown = app.conversations.shown;
+    if shown != *watched {
+        if let Some(old) = watched.take() {
+            handle.unwatch(old);
+        }
+        if let Some(new) = shown {
+            handle.watch(new);
+        }
+        *watched = shown;
     }
 }
 

@@ -122,7 +122,7 @@ const REQUESTS_NAMED: usize = 4;
 
 impl WireRead {
     /// The read that appended `buffer[read_start..]` to the bytes not yet framed.
-    pub(crate) fn of(buffer: &[u8], read_start: usize) -> WireRead {
+    pub fn of(buffer: &[u8], read_start: usize) -> WireRead {
         let lines = crate::protocol::framing::read_lines(buffer, read_start);
         WireRead {
             bytes: Excerpt::of(&buffer[read_start.min(buffer.len())..]),

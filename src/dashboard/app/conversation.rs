@@ -1,14 +1,15 @@
 //! Each client's exchange with the server, built from the server's events, for the panel that
-//! zooms into one client.
+//! zooms into one client: the requests and replies, and (while the panel is open, the server
+//! publishes them) the bytes as they arrived, one read at a time.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::server::{ClientId, Event, Reply};
+use crate::server::{ClientId, Event, Reply, WireRead};
 use crate::text::pyrepr;
 
-/// Exchanges kept per client (the oldest go first).
+/// Exchanges, and reads and writes, kept per client (the oldest go first).
 const KEPT: usize = 100;
 
 /// Bytes of a request shown at most; a longer one is cut, and says how long it was (a hostile
@@ -43,12 +44,96 @@ pub enum Direction {
     Note,
 }
 
+/// One read from the client's socket, or one flush of replies to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRow {
+    /// Wall-clock time of the read or write, `hh:mm:ss.mmm`.
+    pub at: String,
+    /// `In`: read; `Out`: written.
+    pub direction: Direction,
+    /// Bytes read or written.
+    pub size: usize,
+    /// The bytes as Python's repr writes them.
+    pub bytes: String,
+    /// What the framing found in a read.
+    pub found: String,
+    /// The read did not hold exactly one whole request: a request in pieces, or several.
+    pub marked: bool,
+}
+
+impl WireRow {
+    fn size(&self) -> usize {
+        self.at.len() + self.bytes.len() + self.found.len()
+    }
+}
+
+/// What the framing made of one read, in a sentence: the lesson of the byte view.
+fn found(read: &WireRead) -> String {
+    let named: Vec<String> = read
+        .requests
+        .iter()
+        .map(|request| pyrepr::bytes_head(&request.head, request.len))
+        .collect();
+    let more = if read.completed > named.len() {
+        " ..."
+    } else {
+        ""
+    };
+    let mut found = match (read.completed, read.first_began_earlier) {
+        (0, _) => "no request yet: waiting for the rest".to_string(),
+        (1, true) => format!("end of {}, begun earlier", named[0]),
+        (1, false) => format!("1 request: {}", named[0]),
+        (n, earlier) => format!(
+            "{n} requests: {}{more}{}",
+            named.join(" "),
+            if earlier {
+                " (the 1st begun earlier)"
+            } else {
+                ""
+            }
+        ),
+    };
+    if read.completed > 0 && read.unfinished > 0 {
+        found.push_str(" + the start of one more");
+    }
+    found
+}
+
+/// What is kept of one client.
+#[derive(Debug, Default)]
+struct Kept {
+    exchanges: VecDeque<Exchange>,
+    wire: VecDeque<WireRow>,
+}
+
+impl Kept {
+    fn size(&self) -> usize {
+        let exchanges: usize = self.exchanges.iter().map(Exchange::size).sum();
+        exchanges + self.wire.iter().map(WireRow::size).sum::<usize>()
+    }
+}
+
+/// Adds to the back, the oldest going past `KEPT`; returns the bytes of text added (less what
+/// went).
+fn push_bounded<T>(rows: &mut VecDeque<T>, row: T, size: fn(&T) -> usize) -> isize {
+    let mut added = size(&row) as isize;
+    if rows.len() == KEPT
+        && let Some(oldest) = rows.pop_front()
+    {
+        added -= size(&oldest) as isize;
+    }
+    rows.push_back(row);
+    added
+}
+
 #[derive(Debug, Default)]
 pub struct Conversations {
     /// The client whose conversation is on screen: it outlives the connection.
     pub shown: Option<ClientId>,
+    /// The panel shows the bytes as they arrived rather than the requests and replies.
+    pub bytes_view: bool,
     /// Oldest client first.
-    by_client: BTreeMap<ClientId, VecDeque<Exchange>>,
+    by_client: BTreeMap<ClientId, Kept>,
     /// The bytes of text kept, for `TOTAL_KEPT`.
     bytes: usize,
     /// Events the dashboard did not see (it fell behind); conversations may have gaps.
@@ -57,7 +142,12 @@ pub struct Conversations {
 
 impl Conversations {
     pub fn of(&self, id: ClientId) -> Option<&VecDeque<Exchange>> {
-        self.by_client.get(&id)
+        self.by_client.get(&id).map(|kept| &kept.exchanges)
+    }
+
+    /// The reads and writes of a client, as the server published them while it was watched.
+    pub fn wire_of(&self, id: ClientId) -> Option<&VecDeque<WireRow>> {
+        self.by_client.get(&id).map(|kept| &kept.wire)
     }
 
     /// Takes one server event. `at` is the wall-clock time to show.
@@ -105,6 +195,28 @@ impl Conversations {
                     },
                 );
             }
+            Event::Read { id, read, .. } => self.push_wire(
+                *id,
+                WireRow {
+                    at: at.to_string(),
+                    direction: Direction::In,
+                    size: read.bytes.len,
+                    bytes: pyrepr::bytes_head(&read.bytes.head, read.bytes.len),
+                    found: found(read),
+                    marked: read.completed != 1 || read.first_began_earlier || read.unfinished > 0,
+                },
+            ),
+            Event::Wrote { id, bytes, .. } => self.push_wire(
+                *id,
+                WireRow {
+                    at: at.to_string(),
+                    direction: Direction::Out,
+                    size: bytes.len,
+                    bytes: pyrepr::bytes_head(&bytes.head, bytes.len),
+                    found: String::new(),
+                    marked: false,
+                },
+            ),
             // Kept while the table lists the closed connection (`keep_only` sweeps it after).
             Event::Gone { id, reason, .. } => {
                 self.push(*id, note(at, format!("connection closed ({reason})")));
@@ -115,8 +227,8 @@ impl Conversations {
 
     /// Forgets the conversation of a client that is gone (once its panel closes).
     pub fn forget(&mut self, id: ClientId) {
-        if let Some(exchanges) = self.by_client.remove(&id) {
-            self.bytes -= exchanges.iter().map(Exchange::size).sum::<usize>();
+        if let Some(kept) = self.by_client.remove(&id) {
+            self.bytes -= kept.size();
         }
     }
 
@@ -140,14 +252,20 @@ impl Conversations {
     }
 
     fn push(&mut self, id: ClientId, exchange: Exchange) {
-        self.bytes += exchange.size();
-        let exchanges = self.by_client.entry(id).or_default();
-        if exchanges.len() == KEPT
-            && let Some(oldest) = exchanges.pop_front()
-        {
-            self.bytes -= oldest.size();
-        }
-        exchanges.push_back(exchange);
+        let kept = self.by_client.entry(id).or_default();
+        let added = push_bounded(&mut kept.exchanges, exchange, Exchange::size);
+        self.grew(added);
+    }
+
+    fn push_wire(&mut self, id: ClientId, row: WireRow) {
+        let kept = self.by_client.entry(id).or_default();
+        let added = push_bounded(&mut kept.wire, row, WireRow::size);
+        self.grew(added);
+    }
+
+    /// Counts text added, and forgets the oldest clients' conversations past `TOTAL_KEPT`.
+    fn grew(&mut self, added: isize) {
+        self.bytes = self.bytes.saturating_add_signed(added);
         while self.bytes > TOTAL_KEPT {
             let oldest = self
                 .by_client
@@ -315,5 +433,61 @@ mod tests {
         conversations.keep_only(&[]);
         assert!(conversations.of(1).is_some());
         assert!(conversations.of(2).is_none());
+    }
+
+    fn read(head: &'static [u8], read_start: usize) -> Event {
+        Event::Read {
+            id: 1,
+            at: std::time::SystemTime::UNIX_EPOCH,
+            read: WireRead::of(head, read_start),
+        }
+    }
+
+    #[test]
+    fn the_byte_view_tells_a_split_request_from_several_in_one_read() {
+        let mut conversations = Conversations::default();
+        conversations.record(&read(b"TI", 0), "23:19:50.100");
+        conversations.record(&read(b"TIME\r\n", 2), "23:19:50.250");
+        conversations.record(&read(b"TIME\r\nQUIT\r\n", 0), "23:19:51.000");
+        conversations.record(&read(b"TIME\r\n", 0), "23:19:52.000");
+        conversations.record(
+            &Event::Wrote {
+                id: 1,
+                at: std::time::SystemTime::UNIX_EPOCH,
+                bytes: crate::server::Excerpt::of(b"JAM 23:19:52\r\n"),
+            },
+            "23:19:52.001",
+        );
+        let rows: Vec<(usize, &str, &str, bool)> = conversations
+            .wire_of(1)
+            .unwrap()
+            .iter()
+            .map(|row| (row.size, row.bytes.as_str(), row.found.as_str(), row.marked))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (2, r"b'TI'", "no request yet: waiting for the rest", true),
+                (4, r"b'ME\r\n'", r"end of b'TIME\r\n', begun earlier", true),
+                (
+                    12,
+                    r"b'TIME\r\nQUIT\r\n'",
+                    r"2 requests: b'TIME\r\n' b'QUIT\r\n'",
+                    true
+                ),
+                (6, r"b'TIME\r\n'", r"1 request: b'TIME\r\n'", false),
+                (14, r"b'JAM 23:19:52\r\n'", "", false),
+            ]
+        );
+        assert_eq!(
+            conversations.wire_of(1).unwrap()[4].direction,
+            Direction::Out
+        );
+        assert!(
+            conversations.of(1).unwrap().is_empty(),
+            "no exchange made up"
+        );
+        conversations.forget(1);
+        assert_eq!(conversations.bytes(), 0, "the wire rows were counted");
     }
 }

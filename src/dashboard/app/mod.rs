@@ -338,7 +338,19 @@ impl App {
             }
             // A conversation is one connection's.
             Action::OpenConversation if self.clients_view == ClientsView::Machines => {}
-            Action::OpenConversation => self.conversations.shown = self.clients.selected,
+            Action::OpenConversation => {
+                self.conversations.shown = self.clients.selected;
+                self.conversations.bytes_view = false;
+            }
+            Action::ToggleBytes if self.conversations.shown.is_some() => {
+                self.conversations.bytes_view = !self.conversations.bytes_view;
+            }
+            // Over the table: the selected client's bytes at once.
+            Action::ToggleBytes if self.clients_view == ClientsView::Machines => {}
+            Action::ToggleBytes => {
+                self.conversations.shown = self.clients.selected;
+                self.conversations.bytes_view = true;
+            }
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
             Action::Export => return Some(Effect::Export),

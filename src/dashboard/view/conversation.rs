@@ -1,5 +1,8 @@
 //! The panel that zooms into one client: its exchange with the server, byte for byte, with the
-//! latency of each reply.
+//! latency of each reply; or (`b`) the bytes as they arrived, one read at a time, and the
+//! requests the framing found in them.
+
+use std::collections::VecDeque;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -10,6 +13,7 @@ use super::{centered, format, panel};
 use crate::dashboard::app::App;
 use crate::dashboard::app::conversation::Direction;
 use crate::dashboard::theme::Theme;
+use crate::server::ClientId;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(id) = app.conversations.shown else {
@@ -30,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         area.height * 7 / 10,
     );
     let mut block = panel(format!(" conversation with #{id} {peer} "), true, theme)
-        .title_bottom(Line::from(" Esc closes ").right_aligned());
+        .title_bottom(Line::from(bottom_title(app.conversations.bytes_view)).right_aligned());
     if app.conversations.skipped > 0 {
         block = block.title_bottom(Line::from(format!(
             " {} events not seen: gaps possible ",
@@ -38,32 +42,53 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )));
     }
     let inner_rows = block.inner(popup).height.saturating_sub(1) as usize;
-    let exchanges = app.conversations.of(id);
-    let shown = exchanges.map_or(0, |all| all.len().min(inner_rows));
-    let rows = exchanges
-        .into_iter()
-        .flat_map(|all| all.iter().skip(all.len() - shown))
-        .map(|exchange| {
-            let glyphs = &theme.glyphs;
-            let (arrow, style) = match exchange.direction {
-                Direction::In => (glyphs.to_server, theme.value),
-                Direction::Out => (glyphs.to_client, theme.clock),
-                Direction::Note => (glyphs.note, theme.label),
-            };
-            let text = match exchange.peer {
-                Some(peer) => format!("{} {}", exchange.text, app.masker().addr(peer)),
-                None => exchange.text.clone(),
-            };
-            Row::new(vec![
-                Cell::from(exchange.at.clone()),
-                Cell::from(arrow),
-                Cell::from(text).style(style),
-                Cell::from(exchange.latency.map_or_else(String::new, |latency| {
-                    format::latency(latency, theme.glyphs.micros)
-                })),
-            ])
-        });
-    let table = Table::new(
+    let table = if app.conversations.bytes_view {
+        let block = block.title(Line::from(" the bytes as they arrived ").right_aligned());
+        wire_table(app, id, inner_rows, theme).block(block)
+    } else {
+        exchanges_table(app, id, inner_rows, theme).block(block)
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(table.style(theme.base), popup);
+}
+
+fn bottom_title(bytes_view: bool) -> &'static str {
+    if bytes_view {
+        " b: requests and replies, Esc closes "
+    } else {
+        " b: the bytes as they arrived, Esc closes "
+    }
+}
+
+/// The last `rows` items of `all`.
+fn last<T>(all: Option<&VecDeque<T>>, rows: usize) -> impl Iterator<Item = &T> {
+    all.into_iter()
+        .flat_map(move |all| all.iter().skip(all.len().saturating_sub(rows)))
+}
+
+/// The requests and replies, each with its latency.
+fn exchanges_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> Table<'a> {
+    let glyphs = &theme.glyphs;
+    let rows = last(app.conversations.of(id), rows).map(|exchange| {
+        let (arrow, style) = match exchange.direction {
+            Direction::In => (glyphs.to_server, theme.value),
+            Direction::Out => (glyphs.to_client, theme.clock),
+            Direction::Note => (glyphs.note, theme.label),
+        };
+        let text = match exchange.peer {
+            Some(peer) => format!("{} {}", exchange.text, app.masker().addr(peer)),
+            None => exchange.text.clone(),
+        };
+        Row::new(vec![
+            Cell::from(exchange.at.clone()),
+            Cell::from(arrow),
+            Cell::from(text).style(style),
+            Cell::from(exchange.latency.map_or_else(String::new, |latency| {
+                format::latency(latency, glyphs.micros)
+            })),
+        ])
+    });
+    Table::new(
         rows,
         [
             Constraint::Length(12),
@@ -78,14 +103,66 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             String::new(),
             format!(
                 "bytes (client {} server, {} reply)",
-                theme.glyphs.to_server, theme.glyphs.to_client
+                glyphs.to_server, glyphs.to_client
             ),
             "latency".to_string(),
         ])
         .style(theme.table_header),
     )
-    .style(theme.base)
-    .block(block);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(table, popup);
+}
+
+/// One row per read from the socket and per flush of replies, with what the framing found in
+/// each read: where a request came in pieces, or several came at once, the row is marked.
+fn wire_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> Table<'a> {
+    let glyphs = &theme.glyphs;
+    let wire = app
+        .conversations
+        .wire_of(id)
+        .filter(|rows| !rows.is_empty());
+    let waiting = wire.is_none().then(|| {
+        Row::new(vec![
+            Cell::default(),
+            Cell::default(),
+            Cell::default(),
+            Cell::from("nothing read since the panel opened: reads show as they arrive"),
+        ])
+        .style(theme.label)
+    });
+    let rows = last(wire, rows).map(|row| {
+        let (arrow, style) = match row.direction {
+            Direction::In => (glyphs.to_server, theme.value),
+            _ => (glyphs.to_client, theme.clock),
+        };
+        Row::new(vec![
+            Cell::from(row.at.clone()),
+            Cell::from(arrow),
+            Cell::from(format!("{:>5}", row.size)),
+            Cell::from(row.bytes.clone()).style(style),
+            Cell::from(row.found.clone()).style(if row.marked {
+                theme.waiting
+            } else {
+                theme.label
+            }),
+        ])
+    });
+    Table::new(
+        waiting.into_iter().chain(rows),
+        [
+            Constraint::Length(12),
+            Constraint::Length(1),
+            Constraint::Length(5),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new([
+            "time",
+            "",
+            " size",
+            "bytes, one row per read or write",
+            "requests the server framed",
+        ])
+        .style(theme.table_header),
+    )
 }

@@ -20,10 +20,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.paused,
         ));
     }
+    let in_conversation = app.conversations.shown.is_some();
     for binding in &BINDINGS {
-        let Some((key, what)) = binding.footer else {
+        let Some((key, what, place)) = binding.footer else {
             continue;
         };
+        if !place.shows(in_conversation) {
+            continue;
+        }
         if app.options.read_only && !binding.action.allowed_read_only() {
             continue;
         }

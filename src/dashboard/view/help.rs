@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, custom_keys: &[(KeyCode, Action)], 
     }
     lines.push(Line::default());
     lines.push(Line::styled(" any key closes this help", theme.label));
-    let width = 72;
+    let width = 78;
     let height = lines.len() as u16 + 2;
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
