@@ -78,6 +78,7 @@ scenarios=(
     "C=50 P=1|--connections 50"
     "C=50 P=16|--connections 50 --pipeline 16"
     "C=50 connect-per-request|--connections 50 --connect-per-request"
+    "C=50 connect-per-request, close after QUIT|--connections 50 --connect-per-request --quit-and-close"
     "C=50 P=1 + 10,000 idle held|--connections 50 --hold 10000"
 )
 # name|how to start it|request|the scenarios it runs (a regular expression)
@@ -87,7 +88,7 @@ servers=(
     "python reference|start_python|TIME|."
     "floor: epoll|start_floor epoll|TIME|^C=(1|50) P=(1|16)$"
     "floor: io_uring|start_floor uring|TIME|^C=(1|50) P=(1|16)$"
-    "jamtui, dashboard on|start_dashboard|TIME|^C=50 P=16$"
+    "jamtui, dashboard on|start_dashboard|TIME|^C=50 (P=16|connect-per-request, close after QUIT)$"
 )
 for scenario in "${scenarios[@]}"; do
     label=${scenario%%|*} flags=${scenario#*|}

@@ -413,6 +413,43 @@ async fn bench_connect_per_request_is_the_assignment_client_in_a_loop() {
 }
 
 #[tokio::test]
+async fn bench_quit_and_close_closes_right_after_quit_like_the_assignments_client() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let (output, report) = bench_json(
+        server.addr().port(),
+        &[
+            "--connections",
+            "2",
+            "--connect-per-request",
+            "--quit-and-close",
+        ],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(report["quit_and_close"], true, "{report}");
+    let requests = report["requests"].as_u64().unwrap();
+    server.wait_for_counters(|c| c.active == 0).await;
+    let counters = server.handle.counters();
+    assert!(requests > 0);
+    // Every TIME the bench counted was answered once, and nothing was an error.
+    assert_eq!((counters.requests, counters.errors), (requests, 0));
+    assert_eq!(counters.connections, requests);
+    // Each connection ended by its QUIT.
+    let mut gone = 0;
+    while let Ok(event) = events.try_recv() {
+        if let jamtui::server::Event::Gone { reason, .. } = event {
+            assert_eq!(reason, jamtui::server::GoneReason::Quit);
+            gone += 1;
+        }
+    }
+    assert!(gone > 0);
+
+    let output = finish(jamtui().args(["bench", "--quit-and-close"])).await;
+    assert_one_line_error(&output, "--connect-per-request");
+}
+
+#[tokio::test]
 async fn bench_counts_replies_that_break_the_protocol() {
     let port = fake_server(b"JAM 9:5:7\r\n").await;
     let (output, report) = bench_json(port, &["--connections", "1", "--connect-per-request"]).await;

@@ -33,6 +33,9 @@ pub struct BenchOptions {
     pub duration: Duration,
     /// Connect, request, read, QUIT and close for every request, like the assignment's client.
     pub connect_per_request: bool,
+    /// With `connect_per_request`: close right after sending QUIT, as the assignment's client
+    /// does, rather than wait for the server to close first.
+    pub quit_and_close: bool,
     /// The request line, without CR LF.
     pub request: String,
     /// What a reply (without CR LF) must match; `None` with the default request means the JAM
@@ -182,6 +185,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
         connections: options.connections,
         pipeline: options.pipeline,
         connect_per_request: options.connect_per_request,
+        quit_and_close: options.quit_and_close,
         elapsed,
         requests: total.requests,
         errors: total.errors,
@@ -281,8 +285,10 @@ impl Worker {
             let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
             tally.reply(&self.check, &input[..=line_end], started, Instant::now());
             // QUIT, then wait for the server to close: every server then closes first, the same way,
-            // and no client socket lingers in TIME_WAIT to slow the next connect.
-            if stream.write_all(b"QUIT\r\n").await.is_ok() {
+            // and no client socket lingers in TIME_WAIT to slow the next connect. Or, as the
+            // assignment's client does, QUIT and close at once.
+            let quit = stream.write_all(b"QUIT\r\n").await;
+            if quit.is_ok() && !options.quit_and_close {
                 let mut rest = [0u8; 256];
                 let _ = timeout(options.timeout, async {
                     while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}

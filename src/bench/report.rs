@@ -10,6 +10,8 @@ pub struct Report {
     pub connections: usize,
     pub pipeline: usize,
     pub connect_per_request: bool,
+    /// The client closed right after QUIT, not waiting for the server's close.
+    pub quit_and_close: bool,
     pub elapsed: Duration,
     pub requests: u64,
     pub errors: u64,
@@ -58,6 +60,7 @@ impl Report {
             "connections": self.connections,
             "pipeline": self.pipeline,
             "connect_per_request": self.connect_per_request,
+            "quit_and_close": self.quit_and_close,
             "seconds": self.elapsed.as_secs_f64(),
             "requests": self.requests,
             "requests_per_second": self.requests_per_second(),
@@ -89,7 +92,9 @@ impl Report {
                 "target        {} ({} connections, {}, {:.1} s)",
                 self.target,
                 self.connections,
-                if self.connect_per_request {
+                if self.quit_and_close {
+                    "a connection per request, closed right after QUIT".to_string()
+                } else if self.connect_per_request {
                     "a connection per request".to_string()
                 } else {
                     format!("pipeline {}", self.pipeline)

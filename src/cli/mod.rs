@@ -312,6 +312,10 @@ pub struct BenchArgs {
     /// Open a connection per request (TIME, read, QUIT, close), like the assignment's client
     #[arg(long, conflicts_with = "pipeline")]
     pub connect_per_request: bool,
+    /// With --connect-per-request: close right after sending QUIT, as the assignment's client
+    /// does, instead of waiting for the server to close first
+    #[arg(long, requires = "connect_per_request")]
+    pub quit_and_close: bool,
     /// The request line to send, without CR LF (for other line protocols, e.g. PING)
     #[arg(long, value_name = "LINE", default_value = "TIME")]
     pub request: String,
@@ -344,6 +348,7 @@ impl BenchArgs {
             pipeline: self.pipeline as usize,
             duration: self.duration,
             connect_per_request: self.connect_per_request,
+            quit_and_close: self.quit_and_close,
             request: self.request.clone(),
             expect: self.expect.clone(),
             hold: self.hold as usize,
@@ -445,14 +450,26 @@ fn subcommand_names() -> Vec<String> {
 /// command-line arguments, to point at the right `--help`.
 pub fn one_line_error<S: AsRef<std::ffi::OsStr>>(error: &clap::Error, args: &[S]) -> String {
     let rendered = error.render().to_string();
-    let mut parts: Vec<&str> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    // An error ending in ':' lists what it means on the lines below it (the arguments a flag
+    // requires): they belong to it.
+    let mut listing = false;
     for line in rendered.lines().map(str::trim) {
+        if listing && !line.is_empty() {
+            if let Some(error) = parts.last_mut() {
+                error.push_str(if error.ends_with(':') { " " } else { ", " });
+                error.push_str(line);
+            }
+            continue;
+        }
+        listing = false;
         if line.starts_with("error:") {
-            parts.push(line);
+            listing = line.ends_with(':');
+            parts.push(line.to_string());
         } else if let Some(tip) = line.strip_prefix("tip:") {
-            parts.push(tip.trim());
+            parts.push(tip.trim().to_string());
         } else if line.starts_with("[possible values:") {
-            parts.push(line);
+            parts.push(line.to_string());
         }
     }
     let names = subcommand_names();
