@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{TestServer, WAIT, assert_time_reply, config};
 use jamtui::server::Config;
-use jamtui::server::{Event, GoneReason, Reply};
+use jamtui::server::{Event, GoneReason, Reply, Unpublished};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::timeout;
 
@@ -356,7 +356,11 @@ async fn past_the_per_second_budget_request_events_are_skipped_and_counted() {
         let (mut served, mut missed, mut skipped, mut reports) = (0u64, 0u64, 0u64, 0);
         let mut count = |event: Result<Event, RecvError>| match event {
             Ok(Event::Served { .. }) => served += 1,
-            Ok(Event::RequestEventsSkipped { skipped: n, limit }) => {
+            Ok(Event::Skipped {
+                what: Unpublished::Requests,
+                skipped: n,
+                limit,
+            }) => {
                 assert_eq!(limit, jamtui::server::REQUEST_EVENTS_PER_SECOND);
                 skipped += n;
                 reports += 1;

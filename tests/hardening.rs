@@ -375,7 +375,11 @@ async fn every_request_is_logged_or_counted_in_a_summary_that_comes_within_secon
         };
         match event.expect("the watcher keeps up") {
             Event::Served { .. } => served += 1,
-            Event::RequestEventsSkipped { skipped: n, .. } => skipped += n,
+            Event::Skipped {
+                what: jamtui::server::Unpublished::Requests,
+                skipped: n,
+                ..
+            } => skipped += n,
             _ => {}
         }
     }
@@ -385,4 +389,48 @@ async fn every_request_is_logged_or_counted_in_a_summary_that_comes_within_secon
         requests as u64,
         "{served} logged, {skipped} summed up"
     );
+}
+
+#[tokio::test]
+async fn a_flood_of_connections_is_logged_within_a_budget_and_the_rest_summed_up() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let connections = 3 * jamtui::server::CONNECTION_EVENTS_PER_SECOND;
+    for _ in 0..connections {
+        // Connect and close at once, as fast as the loop goes: well over the budget a second.
+        drop(
+            tokio::net::TcpStream::connect(server.addr())
+                .await
+                .expect("connects"),
+        );
+    }
+    let (mut connected, mut gone, mut skipped) = (0, 0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while connected + skipped < connections || gone < connected {
+        let Ok(event) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            break;
+        };
+        match event.expect("the watcher keeps up") {
+            Event::Connected { .. } => connected += 1,
+            Event::Gone { .. } => gone += 1,
+            Event::Skipped {
+                what: jamtui::server::Unpublished::Connections,
+                skipped: n,
+                limit,
+            } => {
+                assert_eq!(limit, jamtui::server::CONNECTION_EVENTS_PER_SECOND);
+                skipped += n;
+            }
+            _ => {}
+        }
+    }
+    assert!(skipped > 0, "{connections} connections at once exceed the budget");
+    assert_eq!(
+        connected + skipped,
+        connections,
+        "{connected} logged, {skipped} summed up"
+    );
+    assert_eq!(gone, connected, "each connection logged is logged closing too");
+    server.wait_for_counters(|c| c.active == 0).await;
+    assert_eq!(server.handle.counters().connections, connections);
 }

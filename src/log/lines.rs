@@ -126,15 +126,14 @@ fn log_event(event: &Event, zone: &str) {
             event = "resumed",
             "[SERVER] resumed: answering the waiting connections and requests"
         ),
-        Event::RequestEventsSkipped { skipped, limit } => warn!(
+        Event::Skipped {
+            what,
+            skipped,
+            limit,
+        } => warn!(
             target: SERVER_TARGET,
-            event = "requests_not_logged", skipped,
-            "[SERVER] {skipped} requests answered but not logged (over {limit} a second; the counters are exact)"
-        ),
-        Event::RefusalsSkipped { skipped, limit } => warn!(
-            target: SERVER_TARGET,
-            event = "refusals_not_logged", skipped,
-            "[SERVER] {skipped} connections refused by --allow but not logged (over {limit} a second; the counters are exact)"
+            event = "not_logged", unpublished = %what, skipped,
+            "[SERVER] {skipped} {what} but not logged (over {limit} a second; the counters are exact)"
         ),
         Event::ModeChanged { mode } => warn!(
             target: SERVER_TARGET,

@@ -60,13 +60,10 @@ pub enum Event {
     },
     Paused,
     Resumed,
-    /// Past the per-second budget, this many request events were not published.
-    RequestEventsSkipped {
-        skipped: u64,
-        limit: u64,
-    },
-    /// Past the per-second budget, this many refusals by `--allow` were not published.
-    RefusalsSkipped {
+    /// Past the per-second budget of their kind, this many events were not published in the
+    /// last second (the counters count them all).
+    Skipped {
+        what: Unpublished,
         skipped: u64,
         limit: u64,
     },
@@ -146,6 +143,28 @@ pub enum Reply {
     Error(ErrorReply),
     /// Nothing: an empty line, or QUIT.
     Nothing,
+}
+
+/// The events a per-second budget bounds, so a flood of them costs the server little and says
+/// so in one line a second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `Served`, and a watched client's `Read` and `Wrote`.
+    Requests,
+    /// `Refused` by `--allow`.
+    Refusals,
+    /// `Connected` and `Gone`, counted once per connection.
+    Connections,
+}
+
+impl std::fmt::Display for Unpublished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unpublished::Requests => "requests answered",
+            Unpublished::Refusals => "connections refused by --allow",
+            Unpublished::Connections => "connections opened and closed",
+        })
+    }
 }
 
 /// Why a connection was turned away at accept.

@@ -20,10 +20,15 @@ mod shared;
 pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
 pub use config::Config;
 pub use control::{CounterSnapshot, ServerHandle};
-pub use event::{ClientId, EXCERPT_BYTES, Event, Excerpt, GoneReason, Refusal, Reply, WireRead};
+pub use event::{
+    ClientId, EXCERPT_BYTES, Event, Excerpt, GoneReason, Refusal, Reply, Unpublished, WireRead,
+};
 pub use listener::{BindError, Server};
 pub use listing::{ClientInfo, Closed};
 pub use machines::MachineInfo;
 pub use mode::Mode;
 pub use reachable::describe as describe_addrs;
-pub use shared::{QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND};
+pub use shared::{
+    CONNECTION_EVENTS_PER_SECOND, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND,
+    REQUEST_EVENTS_PER_SECOND,
+};

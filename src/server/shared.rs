@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::clock::{Zone, unix_now};
 use super::config::Config;
-use super::event::{ClientId, Event, GoneReason, Refusal};
+use super::event::{ClientId, Event, GoneReason, Refusal, Unpublished};
 use super::gate::Gate;
 use super::listing::{ClientInfo, Closed};
 use super::machines::Machines;
@@ -35,6 +35,11 @@ const CLOSED_KEPT: usize = 1000;
 
 /// Refusals by `--allow` published per second at most (a scan of the lab makes thousands).
 pub const REFUSAL_EVENTS_PER_SECOND: u64 = 100;
+
+/// Connections whose `Connected` and `Gone` are published per second at most: a class of clients
+/// asking once a second each is far below it; a flood of connections past it would spend a third
+/// of the server's time on two log lines each.
+pub const CONNECTION_EVENTS_PER_SECOND: u64 = 1000;
 
 /// What a batch of requests does about request events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +119,7 @@ pub(crate) struct Shared {
     pub(crate) request_events: bool,
     request_budget: EventBudget,
     refusal_budget: EventBudget,
+    connection_budget: EventBudget,
     pub(crate) gate: Arc<Gate>,
     /// Bytes read from queued clients and not yet answered.
     pub(crate) queued_read_ahead: AtomicUsize,
@@ -210,6 +216,8 @@ pub(crate) struct Registration {
     pub(crate) kick: CancellationToken,
     /// Why the connection ended; unset means its task failed.
     pub(crate) gone: Option<GoneReason>,
+    /// `Connected` was published, so `Gone` will be.
+    announced: bool,
 }
 
 impl Drop for Registration {
@@ -240,11 +248,13 @@ impl Drop for Registration {
             );
         }
         self.shared.counters.active.fetch_sub(1, Relaxed);
-        self.shared.publish(Event::Gone {
-            id: self.id,
-            peer: self.peer,
-            reason,
-        });
+        if self.announced {
+            self.shared.publish(Event::Gone {
+                id: self.id,
+                peer: self.peer,
+                reason,
+            });
+        }
     }
 }
 
@@ -265,6 +275,7 @@ impl Shared {
             request_events: config.request_events,
             request_budget: EventBudget::new(REQUEST_EVENTS_PER_SECOND),
             refusal_budget: EventBudget::new(REFUSAL_EVENTS_PER_SECOND),
+            connection_budget: EventBudget::new(CONNECTION_EVENTS_PER_SECOND),
             gate: Arc::new(Gate::new(config.mode)),
             queued_read_ahead: AtomicUsize::new(0),
             pool_size: config.pool_size,
@@ -352,18 +363,30 @@ impl Shared {
     /// requests and refusals themselves, and once a second by the server, so a summary never
     /// waits for the next request.
     pub(crate) fn report_skipped(&self) {
-        if let Some(skipped) = self.request_budget.roll() {
-            self.publish(Event::RequestEventsSkipped {
-                skipped,
-                limit: REQUEST_EVENTS_PER_SECOND,
-            });
+        let budgets = [
+            (Unpublished::Requests, &self.request_budget),
+            (Unpublished::Refusals, &self.refusal_budget),
+            (Unpublished::Connections, &self.connection_budget),
+        ];
+        for (what, budget) in budgets {
+            if let Some(skipped) = budget.roll() {
+                self.publish(Event::Skipped {
+                    what,
+                    skipped,
+                    limit: budget.limit,
+                });
+            }
         }
-        if let Some(skipped) = self.refusal_budget.roll() {
-            self.publish(Event::RefusalsSkipped {
-                skipped,
-                limit: REFUSAL_EVENTS_PER_SECOND,
-            });
+    }
+
+    /// Whether a new connection's `Connected` and `Gone` are published: someone must listen, and
+    /// this second's budget must allow it.
+    fn announces_connection(&self) -> bool {
+        if self.events.receiver_count() == 0 {
+            return false;
         }
+        self.report_skipped();
+        self.connection_budget.admit(1) == 1
     }
 
     /// Publishes request events within this second's budget: the first ones, as many as it
@@ -412,6 +435,7 @@ impl Shared {
             stats: Arc::default(),
             kick: CancellationToken::new(),
             gone: None,
+            announced: self.announces_connection(),
         };
         let mut clients = self.clients();
         clients.insert(
@@ -428,7 +452,9 @@ impl Shared {
         drop(clients);
         self.counters.active.fetch_add(1, Relaxed);
         self.counters.connections.fetch_add(1, Relaxed);
-        self.publish(Event::Connected { id, peer });
+        if registration.announced {
+            self.publish(Event::Connected { id, peer });
+        }
         registration
     }
 
