@@ -424,13 +424,19 @@ async fn a_flood_of_connections_is_logged_within_a_budget_and_the_rest_summed_up
             _ => {}
         }
     }
-    assert!(skipped > 0, "{connections} connections at once exceed the budget");
+    assert!(
+        skipped > 0,
+        "{connections} connections at once exceed the budget"
+    );
     assert_eq!(
         connected + skipped,
         connections,
         "{connected} logged, {skipped} summed up"
     );
-    assert_eq!(gone, connected, "each connection logged is logged closing too");
+    assert_eq!(
+        gone, connected,
+        "each connection logged is logged closing too"
+    );
     server.wait_for_counters(|c| c.active == 0).await;
     assert_eq!(server.handle.counters().connections, connections);
 }

@@ -6,13 +6,13 @@ use std::io;
 use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::protocol::Request;
 use crate::protocol::framing::{self, LineTooLong};
 
-/// How much room each read asks for.
+/// How many bytes each read asks for.
 const READ_CHUNK: usize = 4096;
 
 /// Read times kept at most. Past this, a read's time is merged into the last one kept, so the
@@ -62,6 +62,9 @@ impl Connection {
         let request = Request::parse(&self.input[..line.content_len]);
         let raw = keep_raw.then(|| Bytes::copy_from_slice(&self.input[..line.frame_len]));
         self.input.advance(line.frame_len);
+        if self.input.is_empty() {
+            self.input = BytesMut::new();
+        }
         self.taken_total += line.frame_len as u64;
         while self
             .arrivals
@@ -102,9 +105,24 @@ impl Connection {
     }
 
     /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
+    ///
+    /// Reads land on the stack first, so the input buffer is allocated only for bytes that
+    /// arrived, and `next_request` releases it once every frame is taken: an idle client holds
+    /// none. (A new socket is reported readable before anything arrives.)
     pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
-        self.input.reserve(READ_CHUNK);
-        let read = self.stream.read_buf(&mut self.input).await?;
+        let read = loop {
+            self.stream.readable().await?;
+            // Not held across an await, so not part of the connection's future.
+            let mut chunk = [0; READ_CHUNK];
+            match self.stream.try_read(&mut chunk) {
+                Ok(read) => {
+                    self.input.extend_from_slice(&chunk[..read]);
+                    break read;
+                }
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(error) => return Err(error),
+            }
+        };
         if read > 0 {
             self.read_total += read as u64;
             let full = self.arrivals.len() >= ARRIVALS_KEPT;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::watch;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
@@ -38,7 +38,6 @@ pub(super) struct Handler {
     shared: Arc<Shared>,
     client: Registration,
     clock: ReplyClock,
-    paused_changes: watch::Receiver<bool>,
     /// Resolve on kick and on shutdown. Made once per connection and kept: a fresh `cancelled()`
     /// future per loop would take the token's lock every time, and the shutdown token is shared
     /// by every connection.
@@ -55,7 +54,7 @@ pub(super) struct Handler {
     /// Request events waiting for their reply to be written (to carry its latency).
     unpublished: Vec<Unpublished>,
     /// Test hook: a request line equal to this (terminator included) panics this task.
-    panic_on: Option<Vec<u8>>,
+    panic_on: Option<Box<[u8]>>,
 }
 
 /// An answered request whose event goes out once its reply is written.
@@ -86,37 +85,53 @@ impl Handler {
             kicked: Box::pin(client.kick.clone().cancelled_owned()),
             stopping: Box::pin(shared.shutdown.clone().cancelled_owned()),
             clock: ReplyClock::new(config.zone),
-            paused_changes: shared.paused_changes.subscribe(),
             idle: config.idle_timeout.map(IdleTimer::new),
             shutting_down: false,
             input_closed: false,
             unreported: 0,
             last_arrival: None,
             unpublished: Vec::new(),
-            panic_on: config.panic_on.clone(),
+            panic_on: config.panic_on.as_deref().map(Box::from),
             client,
             shared,
         }
     }
 
-    pub(crate) async fn run(mut self) {
-        let reason = match self.wait_for_turn().await {
-            Ok(admission) => {
-                let Err(reason) = self.serve().await;
-                // The next queued client may start while this one lingers.
-                drop(admission);
-                reason
+    /// Serves the client to the end, then gives back its place among `--max-clients`. A function
+    /// returning an async block rather than an async fn: an async fn keeps two copies of `self`
+    /// in the connection's future (rust-lang/rust#62958), and every idle client pays for it.
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn doubles the future's size"
+    )]
+    pub(crate) fn run(
+        mut self,
+        place: OwnedSemaphorePermit,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        async move {
+            let reason = match self.wait_for_turn().await {
+                Ok(admission) => {
+                    let Err(reason) = self.serve().await;
+                    // The next queued client may start while this one lingers.
+                    drop(admission);
+                    reason
+                }
+                Err(reason) => reason,
+            };
+            self.report_requests();
+            if matches!(
+                reason,
+                GoneReason::Quit
+                    | GoneReason::LineTooLong
+                    | GoneReason::Idle
+                    | GoneReason::Shutdown
+            ) {
+                Box::pin(self.linger()).await;
             }
-            Err(reason) => reason,
-        };
-        self.report_requests();
-        if matches!(
-            reason,
-            GoneReason::Quit | GoneReason::LineTooLong | GoneReason::Idle | GoneReason::Shutdown
-        ) {
-            self.linger().await;
+            self.client.gone = Some(reason);
+            drop(self);
+            drop(place);
         }
-        self.client.gone = Some(reason);
     }
 
     /// Closes gracefully when the server ends the conversation: sends FIN, then reads and drops
@@ -136,6 +151,10 @@ impl Handler {
         if let Some(admission) = self.shared.gate.try_enter() {
             return Ok(Some(admission));
         }
+        Box::pin(self.queue_for_turn()).await
+    }
+
+    async fn queue_for_turn(&mut self) -> OrGone<Option<Admission>> {
         self.client.stats.queued.store(true, Relaxed);
         let gate = Arc::clone(&self.shared.gate);
         let entering = gate.enter();
@@ -229,7 +248,7 @@ impl Handler {
             // byte (slowloris) is still idle.
             touch(&mut self.idle, frame.arrived);
             if let Some(panic_on) = &self.panic_on
-                && frame.raw.as_deref() == Some(panic_on.as_slice())
+                && frame.raw.as_deref() == Some(&**panic_on)
             {
                 panic!("fault injection: this request panics its connection's task");
             }
@@ -305,15 +324,7 @@ impl Handler {
             .try_flush()
             .map_err(|error| GoneReason::Error(error.to_string()))?;
         if !written_at_once {
-            tokio::select! {
-                biased;
-                _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
-                written = self.conn.flush() => {
-                    written.map_err(|error| GoneReason::Error(error.to_string()))?;
-                }
-                _ = grace_after(self.stopping.as_mut()) => return Err(GoneReason::Shutdown),
-                _ = expired(&mut self.idle) => return Err(GoneReason::Idle),
-            }
+            Box::pin(self.flush_blocked()).await?;
         }
         self.replies_written();
         if let Some(bytes) = watched {
@@ -324,6 +335,21 @@ impl Handler {
             });
         }
         Ok(())
+    }
+
+    /// Waits until the client reads its replies. Rare, so boxed (as are the other rare waits:
+    /// queueing, pause, delay, lingering): every connection's future then needs room only for
+    /// the common ones, and an idle connection costs less memory.
+    async fn flush_blocked(&mut self) -> OrGone {
+        tokio::select! {
+            biased;
+            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
+            written = self.conn.flush() => {
+                written.map_err(|error| GoneReason::Error(error.to_string()))
+            }
+            _ = grace_after(self.stopping.as_mut()) => Err(GoneReason::Shutdown),
+            _ = expired(&mut self.idle) => Err(GoneReason::Idle),
+        }
     }
 
     /// Someone watches this client's bytes.
@@ -373,6 +399,10 @@ impl Handler {
         if delay.is_zero() || self.shutting_down {
             return Ok(());
         }
+        Box::pin(self.delay_reply(delay)).await
+    }
+
+    async fn delay_reply(&mut self, delay: Duration) -> OrGone {
         self.flush().await?;
         let outcome = tokio::select! {
             biased;
@@ -392,7 +422,14 @@ impl Handler {
         if self.shutting_down || !self.shared.paused.load(Relaxed) {
             return Ok(());
         }
+        Box::pin(self.hold_while_paused()).await
+    }
+
+    async fn hold_while_paused(&mut self) -> OrGone {
         self.flush().await?;
+        // Subscribed only now (most connections never see a pause); it sees the current value
+        // first, so a resume since the check above is not missed.
+        let mut resumed = self.shared.paused_changes.subscribe();
         self.client.stats.held_by_pause.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
@@ -401,7 +438,7 @@ impl Handler {
                 self.shutting_down = true;
                 Ok(())
             }
-            _ = self.paused_changes.wait_for(|paused| !paused) => Ok(()),
+            _ = resumed.wait_for(|paused| !paused) => Ok(()),
         };
         self.client.stats.held_by_pause.store(false, Relaxed);
         // Waiting for the operator is not the client's silence.

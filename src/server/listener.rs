@@ -136,10 +136,7 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let client = shared.register(peer);
             let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
-            tracker.spawn(async move {
-                handler.run().await;
-                drop(permit);
-            });
+            tracker.spawn(handler.run(permit));
         }
         drop(listener);
         shared.publish(Event::ShuttingDown);
