@@ -222,6 +222,9 @@ mod tests {
             b"JAM 23:60:00\r\n",
             b"JAM 9:05:07\r\n",
             b"JAM 23-19-50\r\n",
+            // Each colon on its own.
+            b"JAM 23-19:50\r\n",
+            b"JAM 23:19-50\r\n",
             b"jam 23:19:50\r\n",
             b"JAM 23:19:50 \r\n",
             b"\xffJAM\r\n",

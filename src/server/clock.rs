@@ -146,6 +146,12 @@ mod tests {
     }
 
     #[test]
+    fn hms_is_the_time_of_day_in_the_zone() {
+        assert_eq!("UTC".parse::<Zone>().unwrap().hms(T), "23:19:50");
+        assert_eq!("Asia/Jakarta".parse::<Zone>().unwrap().hms(T), "06:19:50");
+    }
+
+    #[test]
     fn the_cached_reply_rolls_over_on_every_second() {
         let mut clock = ReplyClock::new("UTC".parse().unwrap());
         assert_eq!(clock.reply_at(T), b"JAM 23:19:50\r\n");

@@ -186,6 +186,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn entering_a_free_gate_admits_at_once_and_takes_the_place() {
+        use futures_util::FutureExt;
+        let gate = Arc::new(Gate::new(Mode::Sequential));
+        let first = Box::pin(gate.enter())
+            .now_or_never()
+            .expect("nobody ahead: admitted at once");
+        assert!(gate.try_enter().is_none(), "the place is taken");
+        drop(first);
+        assert!(gate.try_enter().is_some(), "and given back");
+    }
+
+    #[tokio::test]
+    async fn a_turn_handed_to_a_client_that_just_left_is_handed_on() {
+        use futures_util::FutureExt;
+        let gate = Arc::new(Gate::new(Mode::Sequential));
+        let first = gate.try_enter().unwrap();
+        let mut second = Box::pin(gate.enter());
+        assert!(second.as_mut().now_or_never().is_none(), "queued");
+        drop(first); // the turn goes to the second client...
+        drop(second); // ...which leaves before taking it
+        assert!(
+            gate.try_enter().is_some(),
+            "the place it never took is free again"
+        );
+    }
+
+    #[tokio::test]
     async fn a_pool_serves_up_to_its_size() {
         let gate = Arc::new(Gate::new(Mode::Pool(2)));
         let a = gate.try_enter().unwrap();

@@ -137,6 +137,12 @@ impl Privacy {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_masker_says_whether_it_hides() {
+        assert!(Masker::new(true).hides() && Masker::HIDE.hides());
+        assert!(!Masker::new(false).hides() && !Masker::SHOW.hides());
+    }
+
     fn addr(text: &str) -> SocketAddr {
         text.parse().unwrap()
     }
