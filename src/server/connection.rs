@@ -6,7 +6,7 @@ use std::io;
 use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 
 use crate::protocol::Request;
@@ -14,6 +14,10 @@ use crate::protocol::framing::{self, LineTooLong};
 
 /// How many bytes each read asks for.
 const READ_CHUNK: usize = 4096;
+
+/// Room kept for input once every frame is taken: enough for a few requests (reused, not
+/// reallocated, request after request); a larger buffer, grown by a burst, is released.
+const KEPT_INPUT: usize = 256;
 
 /// Read times kept at most. Past this, a read's time is merged into the last one kept, so the
 /// requests it completes count from the earlier read (a latency is never understated).
@@ -62,7 +66,7 @@ impl Connection {
         let request = Request::parse(&self.input[..line.content_len]);
         let raw = keep_raw.then(|| Bytes::copy_from_slice(&self.input[..line.frame_len]));
         self.input.advance(line.frame_len);
-        if self.input.is_empty() {
+        if self.input.is_empty() && self.input.capacity() > KEPT_INPUT {
             self.input = BytesMut::new();
         }
         self.taken_total += line.frame_len as u64;
@@ -106,21 +110,35 @@ impl Connection {
 
     /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
     ///
-    /// Reads land on the stack first, so the input buffer is allocated only for bytes that
-    /// arrived, and `next_request` releases it once every frame is taken: an idle client holds
-    /// none. (A new socket is reported readable before anything arrives.)
+    /// Reads land on the stack first, so the input buffer grows only by the bytes that arrived
+    /// (a new socket is reported readable before anything arrives: a buffer reserved for the
+    /// read would cost every idle client 4 KiB), and `next_request` releases a large one once
+    /// every frame is taken.
     pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
         let read = loop {
             self.stream.readable().await?;
             // Not held across an await, so not part of the connection's future.
             let mut chunk = [0; READ_CHUNK];
-            match self.stream.try_read(&mut chunk) {
-                Ok(read) => {
-                    self.input.extend_from_slice(&chunk[..read]);
-                    break read;
+            let mut read = None;
+            let outcome = self.stream.try_io(Interest::READABLE, || {
+                let bytes = self.stream.try_read(&mut chunk)?;
+                read = Some(bytes);
+                // A short read emptied the socket: saying so now (by clearing the readiness)
+                // saves the read that would only find nothing, as tokio's own reads do. Not on
+                // Windows, whose readiness is re-armed only by a read that finds nothing.
+                if cfg!(not(windows)) && bytes > 0 && bytes < READ_CHUNK {
+                    Err(io::ErrorKind::WouldBlock.into())
+                } else {
+                    Ok(())
                 }
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
-                Err(error) => return Err(error),
+            });
+            if let Some(bytes) = read {
+                self.input.extend_from_slice(&chunk[..bytes]);
+                break bytes;
+            }
+            match outcome {
+                Err(error) if error.kind() != io::ErrorKind::WouldBlock => return Err(error),
+                _ => continue,
             }
         };
         if read > 0 {
