@@ -620,3 +620,42 @@ async fn a_watched_clients_reads_are_published_as_they_arrived() {
     let wire = wire_events(&mut events, |e| matches!(e, Event::Served { .. })).await;
     assert!(wire.is_empty(), "{wire:?}");
 }
+
+fn sequential() -> Config {
+    Config {
+        mode: jamtui::server::Mode::Sequential,
+        ..config()
+    }
+}
+
+#[tokio::test]
+async fn a_queued_client_that_half_closes_after_its_request_is_answered_in_its_turn() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start(sequential()).await;
+    let mut first = server.client().await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    let mut second = server.client().await;
+    second.send(b"TIME\r\n").await;
+    second.stream.get_mut().shutdown().await.unwrap();
+    second.expect_silence(Duration::from_millis(200)).await;
+    first.send(b"QUIT\r\n").await;
+    first.expect_closed().await;
+    assert_time_reply(&second.line().await);
+    second.expect_closed().await;
+}
+
+#[tokio::test]
+async fn a_queued_client_that_leaves_without_a_request_leaves_the_queue_at_once() {
+    let server = TestServer::start(sequential()).await;
+    let mut first = server.client().await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    let second = server.client().await;
+    server.wait_for_counters(|c| c.active == 2).await;
+    drop(second);
+    // Gone while the first client still holds the turn.
+    server.wait_for_counters(|c| c.active == 1).await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+}

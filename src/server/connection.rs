@@ -207,3 +207,49 @@ impl Connection {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+
+    /// A connection over loopback, and the client's end of it.
+    async fn pair() -> (Connection, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        (Connection::new(server, 1024), client)
+    }
+
+    #[tokio::test]
+    async fn a_request_arrives_with_the_read_that_completed_it() {
+        let (mut conn, mut client) = pair().await;
+        client.write_all(b"TIME\r\n").await.unwrap();
+        assert!(conn.read_more().await.unwrap());
+        let between = Instant::now();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        client.write_all(b"TIME\r\n").await.unwrap();
+        assert!(conn.read_more().await.unwrap());
+        let first = conn.next_request(false).unwrap().unwrap();
+        let second = conn.next_request(false).unwrap().unwrap();
+        assert!(first.arrived < between, "the first read, not the second");
+        assert!(second.arrived > between);
+    }
+
+    #[tokio::test]
+    async fn read_times_kept_are_bounded_however_many_reads_a_line_takes() {
+        let (mut conn, mut client) = pair().await;
+        for _ in 0..3 * ARRIVALS_KEPT {
+            client.write_all(b"x").await.unwrap();
+            assert!(conn.read_more().await.unwrap());
+        }
+        assert_eq!(conn.arrivals.len(), ARRIVALS_KEPT);
+        assert_eq!(conn.buffered(), 3 * ARRIVALS_KEPT);
+    }
+}
