@@ -659,3 +659,33 @@ async fn a_queued_client_that_leaves_without_a_request_leaves_the_queue_at_once(
     first.send(b"TIME\r\n").await;
     assert_time_reply(&first.line().await);
 }
+
+#[tokio::test]
+async fn replies_held_up_by_a_client_that_did_not_read_all_arrive_once_it_reads() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let server = TestServer::start(config()).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(server.addr()).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    // 7 MB of replies: far more than the socket buffers hold, so the server's writes block.
+    let requests = 500_000;
+    let writer = tokio::spawn(async move {
+        write
+            .write_all(&b"TIME\r\n".repeat(requests))
+            .await
+            .unwrap();
+        write
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut lines = BufReader::new(read).lines();
+    for answered in 0..requests {
+        let line = timeout(WAIT, lines.next_line())
+            .await
+            .expect("replies keep coming")
+            .unwrap()
+            .unwrap_or_else(|| panic!("closed after {answered} replies"));
+        assert!(line.starts_with("JAM "), "{line}");
+    }
+    drop(writer.await.unwrap());
+}
