@@ -219,12 +219,16 @@ mod tests {
 
     /// A connection over loopback, and the client's end of it.
     async fn pair() -> (Connection, TcpStream) {
+        pair_with(1024).await
+    }
+
+    async fn pair_with(max_line: usize) -> (Connection, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
-        (Connection::new(server, 1024), client)
+        (Connection::new(server, max_line), client)
     }
 
     #[tokio::test]
@@ -262,5 +266,55 @@ mod tests {
         // All of it, up to the client's end (but the byte the first look may take): closing
         // with any of it unread would send a reset.
         assert!(conn.read_total >= 9_999, "{}", conn.read_total);
+    }
+
+    /// What the server's own `Connection` frames from `stream` written in pieces cut at `cuts`,
+    /// each piece read before the next is written: the requests with their raw lines, and
+    /// whether it ended on a line too long.
+    fn framed(stream: &[u8], cuts: &[usize]) -> (Vec<(Request, Vec<u8>)>, bool) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // A short limit, so that some streams end on a line too long.
+            let (mut conn, mut client) = pair_with(24).await;
+            let mut cuts = cuts.to_vec();
+            cuts.sort_unstable();
+            let (mut framed, mut start) = (Vec::new(), 0);
+            for cut in cuts.into_iter().chain([stream.len()]) {
+                client.write_all(&stream[start..cut]).await.unwrap();
+                while conn.read_total < cut as u64 {
+                    assert!(conn.read_more().await.unwrap());
+                }
+                start = cut;
+                loop {
+                    match conn.next_request(true) {
+                        Ok(Some(received)) => {
+                            framed.push((received.request, received.raw.unwrap().to_vec()));
+                        }
+                        Ok(None) => break,
+                        Err(LineTooLong) => return (framed, true),
+                    }
+                }
+            }
+            (framed, false)
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// However the stream is cut into writes, the connection frames the same requests,
+        /// byte for byte, as from one write.
+        #[test]
+        fn any_split_frames_the_same_requests(
+            stream in proptest::collection::vec(
+                proptest::sample::select(b"TIMEQU\r\n x\xff".to_vec()), 0..300),
+            cuts in proptest::collection::vec(0..300usize, 0..12),
+        ) {
+            let cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.min(stream.len())).collect();
+            proptest::prop_assert_eq!(framed(&stream, &cuts), framed(&stream, &[]));
+        }
     }
 }
