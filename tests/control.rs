@@ -689,3 +689,24 @@ async fn replies_held_up_by_a_client_that_did_not_read_all_arrive_once_it_reads(
     }
     drop(writer.await.unwrap());
 }
+
+#[tokio::test]
+async fn a_client_that_resets_its_connection_is_gone_with_the_error() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    let stream = socket.connect(server.addr()).await.unwrap();
+    wait_event(&mut events, |e| matches!(e, Event::Connected { .. })).await;
+    // SO_LINGER 0: closing sends a reset instead of a FIN.
+    stream.set_zero_linger().unwrap();
+    drop(stream);
+    let Event::Gone { reason, .. } =
+        wait_event(&mut events, |e| matches!(e, Event::Gone { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(
+        matches!(reason, GoneReason::Error(ref error) if error.contains("reset")),
+        "{reason:?}"
+    );
+}
