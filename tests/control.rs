@@ -710,3 +710,40 @@ async fn a_client_that_resets_its_connection_is_gone_with_the_error() {
         "{reason:?}"
     );
 }
+
+#[tokio::test]
+async fn an_idle_timeout_too_long_to_count_never_fires() {
+    let server = TestServer::start(Config {
+        idle_timeout: Some(Duration::MAX),
+        ..config()
+    })
+    .await;
+    let mut client = server.client().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    client.send(b"TIME\r\n").await;
+    assert_time_reply(&client.line().await);
+}
+
+#[tokio::test]
+async fn with_request_events_off_no_request_is_reported_as_skipped() {
+    let server = TestServer::start(Config {
+        request_events: false,
+        ..config()
+    })
+    .await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    client.send(&b"TIME\r\n".repeat(100)).await;
+    for _ in 0..100 {
+        client.line().await;
+    }
+    // The per-second report comes within a second and a bit; it must have nothing to say.
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(2200);
+    while let Ok(event) = tokio::time::timeout_at(deadline, events.recv()).await {
+        let event = event.expect("the watcher keeps up");
+        assert!(
+            !matches!(event, Event::Served { .. } | Event::Skipped { .. }),
+            "{event:?}"
+        );
+    }
+}

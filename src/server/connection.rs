@@ -268,6 +268,16 @@ mod tests {
         assert!(conn.read_total >= 9_999, "{}", conn.read_total);
     }
 
+    #[tokio::test]
+    async fn closing_gracefully_stops_reading_after_its_bound() {
+        let (mut conn, mut client) = pair().await;
+        // A client that keeps its side open and sends more than the bound.
+        client.write_all(&[b'x'; 10_000]).await.unwrap();
+        let closed = tokio::time::timeout(Duration::from_secs(5), conn.close_gracefully(1000));
+        assert!(closed.await.is_ok(), "waited for an end that never came");
+        drop(client);
+    }
+
     /// What the server's own `Connection` frames from `stream` written in pieces cut at `cuts`,
     /// each piece read before the next is written: the requests with their raw lines, and
     /// whether it ended on a line too long.
