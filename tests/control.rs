@@ -747,3 +747,34 @@ async fn with_request_events_off_no_request_is_reported_as_skipped() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_client_that_asked_nothing_has_no_last_request() {
+    let server = TestServer::start(config()).await;
+    let mut client = server.client().await;
+    client.send(b"\r\n").await;
+    client.expect_silence(Duration::from_millis(100)).await;
+    let listed = server.handle.clients();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].requests, listed[0].last_request_at), (0, None));
+}
+
+#[tokio::test]
+async fn a_queued_client_is_read_ahead_up_to_its_own_limit() {
+    let server = TestServer::start(sequential()).await;
+    let mut first = server.client().await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    let mut second = server.client().await;
+    // 48 KiB of requests while queued: all read ahead (the limit is 64 KiB a client).
+    second.send(&b"TIME\r\n".repeat(8192)).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server.handle.queued_read_ahead() < 8192 * 6 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "read ahead: {}",
+            server.handle.queued_read_ahead()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
