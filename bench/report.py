@@ -31,8 +31,8 @@ def cell(value, digits=3):
 NOTES = """
 ## Reading these figures
 
-- **Server CPU per request at C=50 P=1 (target ≤ 0.8× redis) is out of reach of any epoll
-  server.** Each request costs each side one `read` and one `write`; `perf record` of jamtui
+- **Server CPU per request at C=50 P=1 (issue 5's target, ≤ 0.8× redis; issue 15 restated it
+  as parity) is out of reach of any epoll server at 0.8×.** Each request costs each side one `read` and one `write`; `perf record` of jamtui
   there (2026-11-25) put 89% of its CPU in the kernel's loopback TCP (sending a reply also runs
   the receiving side's stack). The floor servers measure what is left to save: the C epoll floor,
   which makes exactly those system calls and does nothing else (no parsing, no clock, no
