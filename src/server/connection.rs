@@ -66,7 +66,9 @@ impl Connection {
         let request = Request::parse(&self.input[..line.content_len]);
         let raw = keep_raw.then(|| Bytes::copy_from_slice(&self.input[..line.frame_len]));
         self.input.advance(line.frame_len);
-        if self.input.is_empty() && self.input.capacity() > KEPT_INPUT {
+        // Taken to the end, the buffer's `capacity` counts only the room after what was taken;
+        // a reclaim asks the allocation itself whether it holds more than `KEPT_INPUT`.
+        if self.input.is_empty() && self.input.try_reclaim(KEPT_INPUT + 1) {
             self.input = BytesMut::new();
         }
         self.taken_total += line.frame_len as u64;
@@ -244,6 +246,20 @@ mod tests {
         let second = conn.next_request(false).unwrap().unwrap();
         assert!(first.arrived < between, "the first read, not the second");
         assert!(second.arrived > between);
+    }
+
+    #[tokio::test]
+    async fn the_input_buffer_grown_by_a_burst_is_released_once_its_frames_are_taken() {
+        let (mut conn, mut client) = pair().await;
+        client.write_all(&b"TIME\r\n".repeat(500)).await.unwrap();
+        while conn.buffered() < 3000 {
+            assert!(conn.read_more().await.unwrap());
+        }
+        while conn.next_request(false).unwrap().is_some() {}
+        assert!(
+            !conn.input.try_reclaim(KEPT_INPUT + 1),
+            "the burst's allocation is still held"
+        );
     }
 
     #[tokio::test]
