@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestServer, WAIT, assert_time_reply, config};
+use common::{TestServer, WAIT, assert_time_reply, config, sequential};
 use jamtui::server::Config;
 use jamtui::server::{Event, GoneReason, Reply, Unpublished};
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -619,13 +619,6 @@ async fn a_watched_clients_reads_are_published_as_they_arrived() {
     client.line().await;
     let wire = wire_events(&mut events, |e| matches!(e, Event::Served { .. })).await;
     assert!(wire.is_empty(), "{wire:?}");
-}
-
-fn sequential() -> Config {
-    Config {
-        mode: jamtui::server::Mode::Sequential,
-        ..config()
-    }
 }
 
 #[tokio::test]

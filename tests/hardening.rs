@@ -9,7 +9,7 @@ use common::{
     Client, TestServer, WAIT, assert_one_line_error, assert_time_reply, config, finish, jamtui,
 };
 use jamtui::server::{
-    Config, Event, Mode, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
+    Config, Event, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -280,11 +280,7 @@ async fn zone_names_are_taken_in_any_case() {
 
 #[tokio::test]
 async fn queued_clients_read_ahead_is_bounded_in_total() {
-    let server = TestServer::start(Config {
-        mode: Mode::Sequential,
-        ..config()
-    })
-    .await;
+    let server = TestServer::start(common::sequential()).await;
     let mut first = server.client().await;
     first.send(b"TIME\r\n").await;
     assert_time_reply(&first.line().await);

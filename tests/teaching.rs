@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use chrono::Timelike;
-use common::{Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day};
+use common::{Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day, sequential};
 use jamtui::server::Config;
 use jamtui::server::Event;
 use jamtui::server::Mode;
@@ -25,11 +25,7 @@ async fn quit(mut client: Client) {
 
 #[tokio::test]
 async fn sequential_answers_the_second_client_only_after_the_first_leaves() {
-    let server = TestServer::start(Config {
-        mode: Mode::Sequential,
-        ..config()
-    })
-    .await;
+    let server = TestServer::start(sequential()).await;
     let mut first = server.client().await;
     ask(&mut first).await;
     let mut second = server.client().await;
@@ -114,9 +110,8 @@ async fn a_reply_made_after_a_delay_tells_the_time_after_the_delay() {
 #[tokio::test]
 async fn a_client_queued_longer_than_the_idle_timeout_is_served_when_its_turn_comes() {
     let server = TestServer::start(Config {
-        mode: Mode::Sequential,
         idle_timeout: Some(Duration::from_millis(300)),
-        ..config()
+        ..sequential()
     })
     .await;
     let mut first = server.client().await;
@@ -167,8 +162,7 @@ async fn concurrency_shows_ten_clients_take_one_delay_at_once_and_ten_in_turn() 
     let concurrent = TestServer::start(Config { delay, ..config() }).await;
     let sequential = TestServer::start(Config {
         delay,
-        mode: Mode::Sequential,
-        ..config()
+        ..sequential()
     })
     .await;
     let at_once = ten_at_once(concurrent.addr()).await;

@@ -28,6 +28,14 @@ pub fn config() -> Config {
     }
 }
 
+/// `config()` serving one client at a time.
+pub fn sequential() -> Config {
+    Config {
+        mode: jamtui::server::Mode::Sequential,
+        ..config()
+    }
+}
+
 pub struct TestServer {
     pub handle: ServerHandle,
     pub task: JoinHandle<()>,
