@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, TableState};
 
-use super::{ClientsTable, format};
+use super::{ClientsTable, Window, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::ClientInfo;
@@ -19,7 +19,9 @@ pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
     let clients = &app.snapshot.clients;
-    let rows = clients.iter().map(|client| {
+    let window = Window::of(area, app, clients.len());
+    let shown = &clients[window.rows.clone()];
+    let rows = shown.iter().map(|client| {
         let (state, style) = state(client, now, theme);
         let mut address = app.masker().addr(client.peer);
         if app.demo_peers.contains(&client.peer) {
@@ -64,8 +66,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         "latency",
         "state",
     ]);
-    // As wide as the longest address (IPv6 ones are long), the spare room at the end.
-    let address_width = clients
+    // As wide as the longest address shown (IPv6 ones are long), the spare room at the end.
+    let address_width = shown
         .iter()
         .map(|client| {
             app.masker().addr(client.peer).len() as u16
@@ -97,6 +99,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     ClientsTable {
         title,
         header,
+        window,
         rows: rows.collect(),
         widths,
     }

@@ -7,37 +7,42 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, TableState};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{ClientsTable, format};
+use super::{ClientsTable, Window, format};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
     let machines = &app.snapshot.machines;
-    let rows = machines.iter().enumerate().map(|(index, machine)| {
-        let since = now.saturating_duration_since(machine.last_seen);
-        let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
-            theme.value
-        } else {
-            theme.label
-        };
-        Row::new(vec![
-            Cell::from((index + 1).to_string()),
-            Cell::from(app.masker().ip(machine.ip)),
-            Cell::from(machine.connected.to_string()),
-            Cell::from(format::count(machine.connections)),
-            Cell::from(format::count(machine.requests)),
-            Cell::from(format::count(machine.errors)),
-            Cell::from(format!("{} ago", format::duration(since))),
-            Cell::from(
-                machine
-                    .last_gone
-                    .as_ref()
-                    .map_or_else(|| "–".to_string(), ToString::to_string),
-            ),
-        ])
-        .style(style)
-    });
+    let window = Window::of(area, app, machines.len());
+    let shown = &machines[window.rows.clone()];
+    let rows = shown
+        .iter()
+        .zip(window.rows.clone())
+        .map(|(machine, index)| {
+            let since = now.saturating_duration_since(machine.last_seen);
+            let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
+                theme.value
+            } else {
+                theme.label
+            };
+            Row::new(vec![
+                Cell::from((index + 1).to_string()),
+                Cell::from(app.masker().ip(machine.ip)),
+                Cell::from(machine.connected.to_string()),
+                Cell::from(format::count(machine.connections)),
+                Cell::from(format::count(machine.requests)),
+                Cell::from(format::count(machine.errors)),
+                Cell::from(format!("{} ago", format::duration(since))),
+                Cell::from(
+                    machine
+                        .last_gone
+                        .as_ref()
+                        .map_or_else(|| "–".to_string(), ToString::to_string),
+                ),
+            ])
+            .style(style)
+        });
     let header = Row::new([
         "#",
         "machine",
@@ -49,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         "last closed",
     ]);
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
-    let ip_width = machines
+    let ip_width = shown
         .iter()
         .map(|machine| app.masker().ip(machine.ip).len() as u16)
         .max()
@@ -72,6 +77,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     ClientsTable {
         title,
         header,
+        window,
         rows: rows.collect(),
         widths,
     }

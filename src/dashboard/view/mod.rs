@@ -13,6 +13,8 @@ mod rate_chart;
 mod stats;
 mod too_small;
 
+use std::ops::Range;
+
 use ratatui::backend::Backend;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -106,21 +108,65 @@ fn is_focused(app: &App, focus: Focus) -> bool {
     app.focus == focus
 }
 
-/// One of the clients tables (connections or machines): the rows under their header, in a
-/// panel with the title and the selected row's place (` 2/5 `), scrolled on from where it was.
+/// The rows of a clients table that fit in its panel, scrolled as ratatui's `Table` scrolls: from
+/// where it was, just far enough to show the selected row. Only these rows are built: a table can
+/// hold a thousand recently closed connections, a frame shows a few dozen.
+struct Window {
+    /// All the table's rows.
+    len: usize,
+    /// The first row shown.
+    offset: usize,
+    rows: Range<usize>,
+    selected: Option<usize>,
+}
+
+impl Window {
+    fn of(area: Rect, app: &App, len: usize) -> Window {
+        // Within the borders, below the header.
+        let height = usize::from(area.height.saturating_sub(3)).max(1);
+        let selected = app.selected_row().filter(|&index| index < len);
+        let offset = first_shown(app.table_state().offset(), selected, len, height);
+        Window {
+            len,
+            offset,
+            rows: offset..len.min(offset + height),
+            selected,
+        }
+    }
+}
+
+/// The first row a table `height` rows high shows, as ratatui's `Table` scrolls from `previous`.
+fn first_shown(previous: usize, selected: Option<usize>, len: usize, height: usize) -> usize {
+    let first = previous.min(len.saturating_sub(1));
+    match selected {
+        Some(selected) => first
+            .min(selected)
+            .max((selected + 1).saturating_sub(height)),
+        None => first,
+    }
+}
+
+/// One of the clients tables (connections or machines): the window's rows under their header, in
+/// a panel with the title and the selected row's place (` 2/5 `).
 struct ClientsTable<'a> {
     title: String,
     header: Row<'a>,
+    window: Window,
     rows: Vec<Row<'a>>,
     widths: Vec<Constraint>,
 }
 
 impl ClientsTable<'_> {
-    /// Draws the table; returns its scroll state.
+    /// Draws the table; returns its scroll state over all its rows.
     fn render(self, frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
-        let selected = app.selected_row();
+        let Window {
+            len,
+            offset,
+            selected,
+            ..
+        } = self.window;
         let position = match selected {
-            Some(index) => format!(" {}/{} ", index + 1, self.rows.len()),
+            Some(index) => format!(" {}/{len} ", index + 1),
             None => String::new(),
         };
         let block = panel(self.title, is_focused(app, Focus::Clients), theme)
@@ -129,10 +175,11 @@ impl ClientsTable<'_> {
             .header(self.header.style(theme.table_header))
             .block(block)
             .row_highlight_style(theme.selected);
-        let mut state = app.table_state();
-        state.select(selected);
-        frame.render_stateful_widget(table, area, &mut state);
-        state
+        let mut shown = TableState::default().with_selected(selected.map(|index| index - offset));
+        frame.render_stateful_widget(table, area, &mut shown);
+        TableState::default()
+            .with_offset(offset)
+            .with_selected(selected)
     }
 }
 
@@ -145,5 +192,42 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         y: area.y + (area.height - height) / 2,
         width,
         height,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    /// Drawing only the window must scroll exactly as drawing every row does.
+    #[test]
+    fn the_window_scrolls_as_ratatuis_table_does() {
+        for len in [0, 1, 2, 7, 30] {
+            for height in 1..10 {
+                for previous in 0..len + 2 {
+                    for selected in std::iter::once(None).chain((0..len).map(Some)) {
+                        let rows = (0..len).map(|row| Row::new([row.to_string()]));
+                        let table = Table::new(rows, [Constraint::Fill(1)]);
+                        let mut state = TableState::default()
+                            .with_offset(previous)
+                            .with_selected(selected);
+                        let backend = TestBackend::new(10, height as u16);
+                        let mut terminal = Terminal::new(backend).expect("a test terminal");
+                        terminal
+                            .draw(|frame| {
+                                frame.render_stateful_widget(table, frame.area(), &mut state)
+                            })
+                            .expect("drawn");
+                        assert_eq!(
+                            first_shown(previous, selected, len, height),
+                            state.offset(),
+                            "{len} rows, {height} high, from {previous}, {selected:?} selected"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
