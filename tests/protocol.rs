@@ -328,3 +328,38 @@ async fn ipv6_loopback_is_served() {
     client.send(b"TIME\r\n").await;
     assert_time_reply(&client.line().await);
 }
+
+/// What a client sends after QUIT is read and dropped while the server closes: closing with it
+/// unread would send a reset, and a reset throws away the replies still on their way (here held
+/// up by the client's small receive buffer).
+#[tokio::test]
+async fn replies_before_quit_survive_bytes_sent_after_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const REQUESTS: usize = 500;
+    let server = TestServer::start(config()).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(server.addr()).await.unwrap();
+    let (mut reading, mut writing) = stream.into_split();
+    let mut sent = b"TIME\r\n".repeat(REQUESTS);
+    sent.extend_from_slice(b"QUIT\r\n");
+    sent.extend(std::iter::repeat_n(b'x', 16 * 1024));
+    let writer = tokio::spawn(async move {
+        // The server may close before taking all of it; that is not what is tested.
+        let _ = writing.write_all(&sent).await;
+        writing
+    });
+    // The server answers and begins to close before the client reads anything.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut received = Vec::new();
+    tokio::time::timeout(common::WAIT, reading.read_to_end(&mut received))
+        .await
+        .expect("the server closes within its linger")
+        .expect("a clean close, not a reset");
+    drop(writer);
+    let received = String::from_utf8(received).unwrap();
+    let replies: Vec<&str> = received.split_inclusive("\r\n").collect();
+    assert_eq!(replies.len(), REQUESTS, "{received}");
+    replies.into_iter().for_each(assert_time_reply);
+}

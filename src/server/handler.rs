@@ -502,3 +502,19 @@ async fn grace_after(shutdown: Pin<&mut WaitForCancellationFutureOwned>) {
     shutdown.await;
     sleep(SHUTDOWN_FLUSH_GRACE).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idle_timeout_too_long_to_count_ends_a_year_away() {
+        let now = Instant::now();
+        let year = Duration::from_secs(365 * 24 * 3600);
+        assert_eq!(
+            after(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+        assert_eq!(after(now, Duration::MAX), now + year);
+    }
+}
