@@ -38,11 +38,13 @@ pub(super) struct Handler {
     shared: Arc<Shared>,
     client: Registration,
     clock: ReplyClock,
-    /// Resolve on kick and on shutdown. Made once per connection and kept: a fresh `cancelled()`
-    /// future per loop would take the token's lock every time, and the shutdown token is shared
-    /// by every connection.
-    kicked: Pin<Box<WaitForCancellationFutureOwned>>,
-    stopping: Pin<Box<WaitForCancellationFutureOwned>>,
+    /// Resolves on a kick or at shutdown: the client's kick token is a child of the server's
+    /// shutdown token, so a connection waits on its own token only and never contends for the
+    /// one every connection shares. Made once per connection and kept: a fresh `cancelled()`
+    /// future per loop would take the token's lock every time. Once shutdown has begun it stays
+    /// resolved, so it is waited on only until then (a kick during the shutdown's grace period is
+    /// not told apart).
+    closing: Pin<Box<WaitForCancellationFutureOwned>>,
     idle: Option<IdleTimer>,
     shutting_down: bool,
     /// The client has closed its sending side (or reset).
@@ -82,8 +84,7 @@ impl Handler {
     ) -> Handler {
         Handler {
             conn: Connection::new(stream, config.max_line),
-            kicked: Box::pin(client.kick.clone().cancelled_owned()),
-            stopping: Box::pin(shared.shutdown.clone().cancelled_owned()),
+            closing: Box::pin(client.kick.clone().cancelled_owned()),
             clock: ReplyClock::new(config.zone),
             idle: config.idle_timeout.map(IdleTimer::new),
             shutting_down: false,
@@ -138,10 +139,28 @@ impl Handler {
     /// what the client still sends for a moment. Closing with unread input would send a reset,
     /// which can destroy the last replies before the client reads them.
     async fn linger(&mut self) {
-        tokio::select! {
-            biased;
-            _ = self.kicked.as_mut() => {}
-            _ = tokio::time::timeout(LINGER, self.conn.close_gracefully(LINGER_MAX_BYTES)) => {}
+        let close = tokio::time::timeout(LINGER, self.conn.close_gracefully(LINGER_MAX_BYTES));
+        tokio::pin!(close);
+        if !self.shutting_down {
+            tokio::select! {
+                biased;
+                // A kick cuts the linger short; a shutdown lets it run its course.
+                _ = self.closing.as_mut() => if !self.shared.shutdown.is_cancelled() {
+                    return;
+                },
+                _ = &mut close => return,
+            }
+        }
+        let _ = close.await;
+    }
+
+    /// Why `closing` resolved: a kick, or else the server's shutdown (which then begins here).
+    fn closed_by(&mut self) -> OrGone {
+        if self.shared.shutdown.is_cancelled() {
+            self.shutting_down = true;
+            Ok(())
+        } else {
+            Err(GoneReason::Kicked)
         }
     }
 
@@ -156,10 +175,10 @@ impl Handler {
 
     async fn queue_for_turn(&mut self) -> OrGone<Option<Admission>> {
         self.client.stats.queued.store(true, Relaxed);
-        let gate = Arc::clone(&self.shared.gate);
-        let entering = gate.enter();
+        let shared = Arc::clone(&self.shared);
+        let entering = shared.gate.enter();
         tokio::pin!(entering);
-        let read_ahead = &self.shared.queued_read_ahead;
+        let read_ahead = &shared.queued_read_ahead;
         let mut mine = 0;
         let outcome = loop {
             let before = self.conn.buffered();
@@ -168,11 +187,7 @@ impl Handler {
                 && read_ahead.load(Relaxed) < QUEUED_READ_TOTAL;
             tokio::select! {
                 biased;
-                _ = self.kicked.as_mut() => break Err(GoneReason::Kicked),
-                _ = self.stopping.as_mut() => {
-                    self.shutting_down = true;
-                    break Ok(None);
-                }
+                _ = self.closing.as_mut() => break self.closed_by().map(|()| None),
                 admission = &mut entering => break Ok(Some(admission)),
                 read = self.conn.read_more(), if can_read => match read {
                     Ok(true) => {
@@ -209,8 +224,7 @@ impl Handler {
             let before = self.conn.buffered();
             tokio::select! {
                 biased;
-                _ = self.kicked.as_mut() => return Err(GoneReason::Kicked),
-                _ = self.stopping.as_mut() => self.shutting_down = true,
+                _ = self.closing.as_mut() => self.closed_by()?,
                 read = self.conn.read_more() => match read {
                     Ok(true) => self.watch_read(before),
                     Ok(false) => self.input_closed = true,
@@ -341,13 +355,23 @@ impl Handler {
     /// queueing, pause, delay, lingering): every connection's future then needs room only for
     /// the common ones, and an idle connection costs less memory.
     async fn flush_blocked(&mut self) -> OrGone {
+        if !self.shutting_down {
+            tokio::select! {
+                biased;
+                _ = self.closing.as_mut() => self.closed_by()?,
+                written = self.conn.flush() => {
+                    return written.map_err(|error| GoneReason::Error(error.to_string()));
+                }
+                _ = expired(&mut self.idle) => return Err(GoneReason::Idle),
+            }
+        }
+        // Shutting down: the client has a moment to read its last replies.
         tokio::select! {
             biased;
-            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
             written = self.conn.flush() => {
                 written.map_err(|error| GoneReason::Error(error.to_string()))
             }
-            _ = grace_after(self.stopping.as_mut()) => Err(GoneReason::Shutdown),
+            _ = sleep(SHUTDOWN_FLUSH_GRACE) => Err(GoneReason::Shutdown),
             _ = expired(&mut self.idle) => Err(GoneReason::Idle),
         }
     }
@@ -406,11 +430,7 @@ impl Handler {
         self.flush().await?;
         let outcome = tokio::select! {
             biased;
-            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
-            _ = self.stopping.as_mut() => {
-                self.shutting_down = true;
-                Ok(())
-            }
+            _ = self.closing.as_mut() => self.closed_by(),
             _ = sleep(delay) => Ok(()),
         };
         self.clock.tick();
@@ -433,11 +453,7 @@ impl Handler {
         self.client.stats.held_by_pause.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
-            _ = self.kicked.as_mut() => Err(GoneReason::Kicked),
-            _ = self.stopping.as_mut() => {
-                self.shutting_down = true;
-                Ok(())
-            }
+            _ = self.closing.as_mut() => self.closed_by(),
             _ = resumed.wait_for(|paused| !paused) => Ok(()),
         };
         self.client.stats.held_by_pause.store(false, Relaxed);
@@ -496,11 +512,6 @@ fn after(from: Instant, wait: Duration) -> Instant {
     from.checked_add(wait)
         .or_else(|| from.checked_add(YEAR))
         .unwrap_or(from)
-}
-
-async fn grace_after(shutdown: Pin<&mut WaitForCancellationFutureOwned>) {
-    shutdown.await;
-    sleep(SHUTDOWN_FLUSH_GRACE).await;
 }
 
 #[cfg(test)]

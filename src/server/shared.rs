@@ -433,7 +433,8 @@ impl Shared {
             peer,
             connected_at: Instant::now(),
             stats: Arc::default(),
-            kick: CancellationToken::new(),
+            // Cancelled by a kick, and with the server's shutdown.
+            kick: self.shutdown.child_token(),
             gone: None,
             announced: self.announces_connection(),
         };
