@@ -1,7 +1,9 @@
 //! A client connection: the socket, the bytes read but not yet answered, and the replies not yet
 //! written. Framing works on the buffered byte stream, never on `recv` boundaries.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::io;
 use std::time::Instant;
 
@@ -14,6 +16,12 @@ use crate::protocol::framing::{self, LineTooLong};
 
 /// How many bytes each read asks for.
 const READ_CHUNK: usize = 4096;
+
+thread_local! {
+    /// Where reads land first, one per thread: an idle client holds no read buffer, and a read
+    /// does not clear 4 KiB of stack before the system call fills it.
+    static CHUNK: RefCell<[u8; READ_CHUNK]> = const { RefCell::new([0; READ_CHUNK]) };
+}
 
 /// Room kept for input once every frame is taken: enough for a few requests (reused, not
 /// reallocated, request after request); a larger buffer, grown by a burst, is released.
@@ -112,30 +120,34 @@ impl Connection {
 
     /// Reads more input. False at end of stream. Cancel-safe: nothing read is lost.
     ///
-    /// Reads land on the stack first, so the input buffer grows only by the bytes that arrived
-    /// (a new socket is reported readable before anything arrives: a buffer reserved for the
-    /// read would cost every idle client 4 KiB), and `next_request` releases a large one once
-    /// every frame is taken.
+    /// Reads land in the thread's `CHUNK` first, so the input buffer grows only by the bytes
+    /// that arrived (a new socket is reported readable before anything arrives: a buffer
+    /// reserved for the read would cost every idle client 4 KiB), and `next_request` releases a
+    /// large one once every frame is taken.
+    ///
+    /// Waits with `poll_read_ready`, which keeps the task's waker in the socket's own slot,
+    /// rather than `readable()`, whose future (152 bytes) would be part of every connection's.
     pub(crate) async fn read_more(&mut self) -> io::Result<bool> {
         let read = loop {
-            self.stream.readable().await?;
-            // Not held across an await, so not part of the connection's future.
-            let mut chunk = [0; READ_CHUNK];
+            poll_fn(|cx| self.stream.poll_read_ready(cx)).await?;
             let mut read = None;
             let outcome = self.stream.try_io(Interest::READABLE, || {
-                let bytes = self.stream.try_read(&mut chunk)?;
-                read = Some(bytes);
-                // A short read emptied the socket: saying so now (by clearing the readiness)
-                // saves the read that would only find nothing, as tokio's own reads do. Not on
-                // Windows, whose readiness is re-armed only by a read that finds nothing.
-                if cfg!(not(windows)) && bytes > 0 && bytes < READ_CHUNK {
-                    Err(io::ErrorKind::WouldBlock.into())
-                } else {
-                    Ok(())
-                }
+                CHUNK.with_borrow_mut(|chunk| {
+                    let bytes = self.stream.try_read(chunk)?;
+                    self.input.extend_from_slice(&chunk[..bytes]);
+                    read = Some(bytes);
+                    // A short read emptied the socket: saying so now (by clearing the
+                    // readiness) saves the read that would only find nothing, as tokio's own
+                    // reads do. Not on Windows, whose readiness is re-armed only by a read that
+                    // finds nothing.
+                    if cfg!(not(windows)) && bytes > 0 && bytes < READ_CHUNK {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    } else {
+                        Ok(())
+                    }
+                })
             });
             if let Some(bytes) = read {
-                self.input.extend_from_slice(&chunk[..bytes]);
                 break bytes;
             }
             match outcome {
