@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
-use tokio::sync::broadcast;
+use super::subscription::Subscription;
 
 use super::clock::Zone;
 use super::event::{ClientId, Event};
@@ -64,8 +64,8 @@ impl ServerHandle {
 
     /// Events from now on. A receiver that falls more than a few thousand events behind is told
     /// how many it missed (`RecvError::Lagged`); the server never waits for it.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.shared.events.subscribe()
+    pub fn subscribe(&self) -> Subscription {
+        Subscription::new(&self.shared.events, &self.shared.listeners)
     }
 
     pub fn counters(&self) -> CounterSnapshot {

@@ -16,6 +16,7 @@ mod machines;
 mod mode;
 mod reachable;
 mod shared;
+mod subscription;
 
 pub use clock::{ReplyClock, UnknownZone, Zone, unix_now};
 pub use config::Config;
@@ -32,3 +33,4 @@ pub use shared::{
     CONNECTION_EVENTS_PER_SECOND, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND,
     REQUEST_EVENTS_PER_SECOND,
 };
+pub use subscription::Subscription;

@@ -116,6 +116,8 @@ pub(crate) struct Shared {
     pub(crate) paused_changes: watch::Sender<bool>,
     pub(crate) shutdown: CancellationToken,
     pub(crate) events: broadcast::Sender<Event>,
+    /// Subscriptions alive (`Subscription`).
+    pub(crate) listeners: Arc<AtomicUsize>,
     pub(crate) request_events: bool,
     request_budget: EventBudget,
     refusal_budget: EventBudget,
@@ -272,6 +274,7 @@ impl Shared {
             paused_changes,
             shutdown: CancellationToken::new(),
             events,
+            listeners: Arc::default(),
             request_events: config.request_events,
             request_budget: EventBudget::new(REQUEST_EVENTS_PER_SECOND),
             refusal_budget: EventBudget::new(REFUSAL_EVENTS_PER_SECOND),
@@ -348,7 +351,7 @@ impl Shared {
     /// second's budget must not be spent. A new second begins by saying how many the last one
     /// skipped.
     pub(crate) fn request_events_for_batch(&self) -> RequestEvents {
-        if !self.request_events || self.events.receiver_count() == 0 {
+        if !self.request_events || !self.listened() {
             return RequestEvents::Unwatched;
         }
         self.report_skipped();
@@ -379,10 +382,14 @@ impl Shared {
         }
     }
 
+    fn listened(&self) -> bool {
+        self.listeners.load(Relaxed) > 0
+    }
+
     /// Whether a new connection's `Connected` and `Gone` are published: someone must listen, and
     /// this second's budget must allow it.
     fn announces_connection(&self) -> bool {
-        if self.events.receiver_count() == 0 {
+        if !self.listened() {
             return false;
         }
         self.report_skipped();
