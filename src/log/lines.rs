@@ -2,8 +2,9 @@
 
 use std::io;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tracing::{error, warn};
 
 use crate::server::{Event, Reply, ServerHandle, describe_addrs};
@@ -15,6 +16,11 @@ use crate::text::pyrepr;
 pub const REQUEST_TARGET: &str = "jamtui::request";
 /// Connection and server lines.
 pub const SERVER_TARGET: &str = "jamtui::server";
+
+/// After a batch of events, how long the log waits before it looks for more: far below what a
+/// reader notices, and long enough that a busy server wakes the log a few dozen times a second
+/// rather than once per event.
+const BATCH_PAUSE: Duration = Duration::from_millis(20);
 
 /// Addresses named in the log's "clients connect to" line at most.
 const REACHABLE_LOGGED: usize = 8;
@@ -28,17 +34,41 @@ pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
         .name("jamtui-log".into())
         .spawn(move || {
             loop {
-                match events.blocking_recv() {
-                    Ok(event) => log_event(&event, &zone),
-                    Err(RecvError::Lagged(missed)) => warn!(
-                        target: SERVER_TARGET,
-                        missed,
-                        "[SERVER] the log fell behind: {missed} events not shown (the counters are exact)"
-                    ),
-                    Err(RecvError::Closed) => break,
+                let first = events.blocking_recv();
+                if !log_received(first, &zone) {
+                    break;
                 }
+                // Then whatever else has come, and a pause: under load the log takes its events
+                // a batch at a time, and the connections do not wake this thread for each one.
+                loop {
+                    match events.try_recv() {
+                        Ok(event) => log_event(&event, &zone),
+                        Err(TryRecvError::Lagged(missed)) => log_lagged(missed),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Closed) => return,
+                    }
+                }
+                std::thread::sleep(BATCH_PAUSE);
             }
         })
+}
+
+/// Logs what a wait for an event brought; false once the server is gone.
+fn log_received(received: Result<Event, RecvError>, zone: &str) -> bool {
+    match received {
+        Ok(event) => log_event(&event, zone),
+        Err(RecvError::Lagged(missed)) => log_lagged(missed),
+        Err(RecvError::Closed) => return false,
+    }
+    true
+}
+
+fn log_lagged(missed: u64) {
+    warn!(
+        target: SERVER_TARGET,
+        missed,
+        "[SERVER] the log fell behind: {missed} events not shown (the counters are exact)"
+    );
 }
 
 /// The log line(s) for one event. Everything is logged at WARNING, as the assignment's
