@@ -201,7 +201,13 @@ pub enum GoneReason {
     /// The server is shutting down.
     Shutdown,
     /// A socket error, or the connection's task failed.
-    Error(String),
+    Error(Box<str>),
+}
+
+impl GoneReason {
+    pub(crate) fn error(error: impl std::fmt::Display) -> GoneReason {
+        GoneReason::Error(error.to_string().into())
+    }
 }
 
 impl std::fmt::Display for GoneReason {

@@ -55,8 +55,6 @@ pub(super) struct Handler {
     last_arrival: Option<std::time::Instant>,
     /// Request events waiting for their reply to be written (to carry its latency).
     unpublished: Vec<Unpublished>,
-    /// Test hook: a request line equal to this (terminator included) panics this task.
-    panic_on: Option<Box<[u8]>>,
 }
 
 /// An answered request whose event goes out once its reply is written.
@@ -86,13 +84,12 @@ impl Handler {
             conn: Connection::new(stream, config.max_line),
             closing: Box::pin(client.kick.clone().cancelled_owned()),
             clock: ReplyClock::new(config.zone),
-            idle: config.idle_timeout.map(IdleTimer::new),
+            idle: shared.idle_timeout.map(IdleTimer::new),
             shutting_down: false,
             input_closed: false,
             unreported: 0,
             last_arrival: None,
             unpublished: Vec::new(),
-            panic_on: config.panic_on.as_deref().map(Box::from),
             client,
             shared,
         }
@@ -199,7 +196,7 @@ impl Handler {
                     // Gone before its turn, owed nothing: leave the queue now.
                     Ok(false) if !self.conn.has_line() => break Err(GoneReason::Closed),
                     Ok(false) => self.input_closed = true,
-                    Err(error) => break Err(GoneReason::Error(error.to_string())),
+                    Err(error) => break Err(GoneReason::error(error)),
                 },
             }
         };
@@ -228,9 +225,9 @@ impl Handler {
                 read = self.conn.read_more() => match read {
                     Ok(true) => self.watch_read(before),
                     Ok(false) => self.input_closed = true,
-                    Err(error) => return Err(GoneReason::Error(error.to_string())),
+                    Err(error) => return Err(GoneReason::error(error)),
                 },
-                _ = expired(&mut self.idle) => {
+                _ = expired(&mut self.idle, self.shared.idle_timeout) => {
                     self.reply_error(ErrorReply::IdleTimeout);
                     self.flush().await?;
                     return Err(GoneReason::Idle);
@@ -242,7 +239,7 @@ impl Handler {
     /// Answers every complete request in the input, in order.
     async fn answer_buffered(&mut self) -> OrGone {
         let events = self.shared.request_events_for_batch();
-        let keep_raw = events == RequestEvents::Publish || self.panic_on.is_some();
+        let keep_raw = events == RequestEvents::Publish || self.shared.panic_on.is_some();
         let mut not_made = 0;
         self.clock.tick();
         loop {
@@ -252,16 +249,13 @@ impl Handler {
                     self.shared.skip_request_events(not_made);
                     return Ok(());
                 }
-                Err(_) => {
-                    self.reply_error(ErrorReply::LineTooLong);
-                    self.flush().await?;
-                    return Err(GoneReason::LineTooLong);
-                }
+                // Answered below, out of this scope: the result is not kept across the wait.
+                Err(_) => break,
             };
             // Only complete requests count as activity: a client trickling a line byte by
             // byte (slowloris) is still idle.
             touch(&mut self.idle, frame.arrived);
-            if let Some(panic_on) = &self.panic_on
+            if let Some(panic_on) = &self.shared.panic_on
                 && frame.raw.as_deref() == Some(&**panic_on)
             {
                 panic!("fault injection: this request panics its connection's task");
@@ -304,6 +298,9 @@ impl Handler {
                 self.clock.tick();
             }
         }
+        self.reply_error(ErrorReply::LineTooLong);
+        self.flush().await?;
+        Err(GoneReason::LineTooLong)
     }
 
     fn reply_error(&mut self, error: ErrorReply) -> Reply {
@@ -333,10 +330,7 @@ impl Handler {
         let watched =
             (self.watched() && self.conn.queued() > 0).then(|| Excerpt::of(self.conn.output()));
         // Usually the socket takes everything at once, with no need to wait on anything.
-        let written_at_once = self
-            .conn
-            .try_flush()
-            .map_err(|error| GoneReason::Error(error.to_string()))?;
+        let written_at_once = self.conn.try_flush().map_err(GoneReason::error)?;
         if !written_at_once {
             Box::pin(self.flush_blocked()).await?;
         }
@@ -360,19 +354,19 @@ impl Handler {
                 biased;
                 _ = self.closing.as_mut() => self.closed_by()?,
                 written = self.conn.flush() => {
-                    return written.map_err(|error| GoneReason::Error(error.to_string()));
+                    return written.map_err(GoneReason::error);
                 }
-                _ = expired(&mut self.idle) => return Err(GoneReason::Idle),
+                _ = expired(&mut self.idle, self.shared.idle_timeout) => return Err(GoneReason::Idle),
             }
         }
         // Shutting down: the client has a moment to read its last replies.
         tokio::select! {
             biased;
             written = self.conn.flush() => {
-                written.map_err(|error| GoneReason::Error(error.to_string()))
+                written.map_err(GoneReason::error)
             }
             _ = sleep(SHUTDOWN_FLUSH_GRACE) => Err(GoneReason::Shutdown),
-            _ = expired(&mut self.idle) => Err(GoneReason::Idle),
+            _ = expired(&mut self.idle, self.shared.idle_timeout) => Err(GoneReason::Idle),
         }
     }
 
@@ -466,8 +460,9 @@ impl Handler {
 
 /// Closes connections that send nothing for `timeout`. The timer is re-armed lazily, when it
 /// fires, rather than on every read.
+/// The timeout itself is the server's (`Shared::idle_timeout`): every connection's future would
+/// otherwise carry a copy.
 struct IdleTimer {
-    timeout: Duration,
     last_input: Instant,
     sleep: Pin<Box<Sleep>>,
 }
@@ -476,7 +471,6 @@ impl IdleTimer {
     fn new(timeout: Duration) -> IdleTimer {
         let now = Instant::now();
         IdleTimer {
-            timeout,
             last_input: now,
             sleep: Box::pin(sleep_until(after(now, timeout))),
         }
@@ -491,13 +485,13 @@ fn touch(idle: &mut Option<IdleTimer>, at: std::time::Instant) {
     }
 }
 
-async fn expired(idle: &mut Option<IdleTimer>) {
-    let Some(timer) = idle else {
+async fn expired(idle: &mut Option<IdleTimer>, timeout: Option<Duration>) {
+    let (Some(timer), Some(timeout)) = (idle, timeout) else {
         return pending().await;
     };
     loop {
         timer.sleep.as_mut().await;
-        let deadline = after(timer.last_input, timer.timeout);
+        let deadline = after(timer.last_input, timeout);
         if deadline <= Instant::now() {
             return;
         }

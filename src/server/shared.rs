@@ -119,6 +119,10 @@ pub(crate) struct Shared {
     /// Subscriptions alive (`Subscription`).
     pub(crate) listeners: Arc<AtomicUsize>,
     pub(crate) request_events: bool,
+    /// Closes connections silent for this long.
+    pub(crate) idle_timeout: Option<Duration>,
+    /// Test hook: a request line equal to this (terminator included) panics its connection.
+    pub(crate) panic_on: Option<Box<[u8]>>,
     request_budget: EventBudget,
     refusal_budget: EventBudget,
     connection_budget: EventBudget,
@@ -276,6 +280,8 @@ impl Shared {
             events,
             listeners: Arc::default(),
             request_events: config.request_events,
+            panic_on: config.panic_on.as_deref().map(Box::from),
+            idle_timeout: config.idle_timeout,
             request_budget: EventBudget::new(REQUEST_EVENTS_PER_SECOND),
             refusal_budget: EventBudget::new(REFUSAL_EVENTS_PER_SECOND),
             connection_budget: EventBudget::new(CONNECTION_EVENTS_PER_SECOND),
