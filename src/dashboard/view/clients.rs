@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, TableState};
 
-use super::{ClientsTable, Window, format};
+use super::{ClientsTable, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::ClientInfo;
@@ -21,17 +21,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     let clients = &app.snapshot.clients;
     let window = Window::of(area, app, clients.len());
     let shown = &clients[window.rows.clone()];
-    let rows = shown.iter().map(|client| {
+    let addresses: Vec<String> = shown
+        .iter()
+        .map(|client| {
+            let mut address = app.masker().addr(client.peer);
+            if app.demo_peers.contains(&client.peer) {
+                address.push_str(" demo");
+            }
+            address
+        })
+        .collect();
+    let rows = shown.iter().zip(&addresses).map(|(client, address)| {
         let (state, style) = state(client, now, theme);
-        let mut address = app.masker().addr(client.peer);
-        if app.demo_peers.contains(&client.peer) {
-            address.push_str(" demo");
-        }
         // How long it was connected: until now, or until it closed.
         let until = client.closed.as_ref().map_or(now, |closed| closed.at);
         let row = Row::new(vec![
             Cell::from(client.id.to_string()),
-            Cell::from(address),
+            Cell::from(address.as_str()),
             Cell::from(format::duration(
                 until.saturating_duration_since(client.connected_at),
             )),
@@ -66,19 +72,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         "latency",
         "state",
     ]);
-    // As wide as the longest address shown (IPv6 ones are long), the spare room at the end.
-    let address_width = shown
-        .iter()
-        .map(|client| {
-            app.masker().addr(client.peer).len() as u16
-                + 5 * u16::from(app.demo_peers.contains(&client.peer))
-        })
-        .max()
-        .unwrap_or(0)
-        .max("address".len() as u16);
     let widths = vec![
         Constraint::Length(6),
-        Constraint::Length(address_width),
+        Constraint::Length(widest("address", &addresses)),
         Constraint::Length(9),
         Constraint::Length(8),
         Constraint::Length(12),

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, TableState};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{ClientsTable, Window, format};
+use super::{ClientsTable, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 
@@ -16,10 +16,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     let machines = &app.snapshot.machines;
     let window = Window::of(area, app, machines.len());
     let shown = &machines[window.rows.clone()];
+    let ips: Vec<String> = shown
+        .iter()
+        .map(|machine| app.masker().ip(machine.ip))
+        .collect();
     let rows = shown
         .iter()
+        .zip(&ips)
         .zip(window.rows.clone())
-        .map(|(machine, index)| {
+        .map(|((machine, ip), index)| {
             let since = now.saturating_duration_since(machine.last_seen);
             let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
                 theme.value
@@ -28,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             };
             Row::new(vec![
                 Cell::from((index + 1).to_string()),
-                Cell::from(app.masker().ip(machine.ip)),
+                Cell::from(ip.as_str()),
                 Cell::from(machine.connected.to_string()),
                 Cell::from(format::count(machine.connections)),
                 Cell::from(format::count(machine.requests)),
@@ -54,15 +59,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         "last closed",
     ]);
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
-    let ip_width = shown
-        .iter()
-        .map(|machine| app.masker().ip(machine.ip).len() as u16)
-        .max()
-        .unwrap_or(0)
-        .max("machine".len() as u16);
     let widths = vec![
         Constraint::Length(4),
-        Constraint::Length(ip_width),
+        Constraint::Length(widest("machine", &ips)),
         Constraint::Length(4),
         Constraint::Length(11),
         Constraint::Length(8),

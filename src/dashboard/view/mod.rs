@@ -135,6 +135,13 @@ impl Window {
     }
 }
 
+/// A column as wide as its header or its widest cell shown (addresses vary: IPv6 ones are long);
+/// the spare room goes to the last column.
+fn widest(header: &str, cells: &[String]) -> u16 {
+    let widest = cells.iter().map(String::len).max().unwrap_or(0);
+    u16::try_from(widest.max(header.len())).unwrap_or(u16::MAX)
+}
+
 /// The first row a table `height` rows high shows, as ratatui's `Table` scrolls from `previous`.
 fn first_shown(previous: usize, selected: Option<usize>, len: usize, height: usize) -> usize {
     let first = previous.min(len.saturating_sub(1));
