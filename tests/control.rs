@@ -17,17 +17,32 @@ async fn next_event(events: &mut broadcast::Receiver<Event>) -> Event {
         .expect("the event stream is open")
 }
 
+/// Events up to the first that matches `last`, keeping those that match `kept`.
+async fn events_until(
+    events: &mut broadcast::Receiver<Event>,
+    last: impl Fn(&Event) -> bool,
+    kept: impl Fn(&Event) -> bool,
+) -> Vec<Event> {
+    let mut found = Vec::new();
+    loop {
+        let event = next_event(events).await;
+        let done = last(&event);
+        if kept(&event) {
+            found.push(event);
+        }
+        if done {
+            return found;
+        }
+    }
+}
+
 /// Skips events until one matches.
 async fn wait_event(
     events: &mut broadcast::Receiver<Event>,
     wanted: impl Fn(&Event) -> bool,
 ) -> Event {
-    loop {
-        let event = next_event(events).await;
-        if wanted(&event) {
-            return event;
-        }
-    }
+    let mut found = events_until(events, &wanted, &wanted).await;
+    found.pop().expect("the event that matched")
 }
 
 #[tokio::test]
@@ -547,17 +562,10 @@ async fn wire_events(
     events: &mut broadcast::Receiver<Event>,
     last: impl Fn(&Event) -> bool,
 ) -> Vec<Event> {
-    let mut wire = Vec::new();
-    loop {
-        let event = next_event(events).await;
-        let done = last(&event);
-        if matches!(event, Event::Read { .. } | Event::Wrote { .. }) {
-            wire.push(event);
-        }
-        if done {
-            return wire;
-        }
-    }
+    events_until(events, last, |event| {
+        matches!(event, Event::Read { .. } | Event::Wrote { .. })
+    })
+    .await
 }
 
 #[tokio::test]
