@@ -188,24 +188,10 @@ where
     Ok(())
 }
 
-/// A key press goes to the search prompt while one is open, else to its action; then whatever
-/// the key asks for is done.
+/// A key press changes the app (`App::press`); then whatever the key asks of the server, the
+/// log or the files is done.
 fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
-    let effect = if bindings::is_interrupt(&key) {
-        // Ctrl-C: like SIGINT, it always quits, read-only or not.
-        app.quit = true;
-        None
-    } else if app.show_help {
-        // Any key closes the help, and only closes it.
-        app.show_help = false;
-        None
-    } else if app.typing() {
-        app.type_key(key)
-    } else {
-        app.notice = None;
-        bindings::action(key, &app.options.keys).and_then(|action| app.update(action))
-    };
-    match effect {
+    match app.press(key) {
         Some(Effect::Export) => {
             app.notice = Some(export_now(handle, app));
         }

@@ -22,7 +22,7 @@ pub use rates::{RATE_HISTORY, Rates};
 pub use table::TablePane;
 
 use crate::dashboard::Options;
-use crate::dashboard::bindings::Action;
+use crate::dashboard::bindings::{self, Action};
 use crate::log::history::LogLine;
 use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle, Zone};
 use crate::text::mask::Masker;
@@ -255,13 +255,26 @@ impl App {
         }
     }
 
+    /// A key press: Ctrl-C quits (like SIGINT, read-only or not); any key closes the help, and
+    /// only closes it; an open search prompt takes the keys typed; any other key does its
+    /// action. Returns what must be done beyond the state, if anything.
+    pub fn press(&mut self, key: KeyEvent) -> Option<Effect> {
+        if bindings::is_interrupt(&key) {
+            self.quit = true;
+            None
+        } else if self.show_help {
+            self.show_help = false;
+            None
+        } else if self.typing() {
+            self.type_key(key)
+        } else {
+            self.notice = None;
+            bindings::action(key, &self.options.keys).and_then(|action| self.update(action))
+        }
+    }
+
     /// Applies a key's action; returns what must be done beyond the state, if anything.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        if self.show_help {
-            // Any input closes the help, and only closes it.
-            self.show_help = false;
-            return None;
-        }
         // Esc quits only when there is nothing to close.
         let nothing_open = self.conversations.shown.is_none() && self.log.search.is_none();
         let action = if action == Action::Back && nothing_open {
@@ -663,15 +676,19 @@ mod tests {
 
     #[test]
     fn help_opens_and_any_key_closes_it_without_acting() {
+        let press = |app: &mut App, code| app.press(KeyEvent::new(code, KeyModifiers::NONE));
         let (mut app, _) = with_clients(&[1]);
-        app.update(Action::ToggleHelp);
+        press(&mut app, KeyCode::Char('?'));
         assert!(app.show_help);
-        assert_eq!(app.update(Action::Kick), None);
+        assert_eq!(press(&mut app, KeyCode::Char('k')), None, "no kick");
         assert!(!app.show_help);
-        app.update(Action::ToggleHelp);
-        app.update(Action::Back);
+        press(&mut app, KeyCode::Char('?'));
+        press(&mut app, KeyCode::F(12));
+        assert!(!app.show_help, "even a key bound to nothing closes it");
+        press(&mut app, KeyCode::Char('?'));
+        press(&mut app, KeyCode::Esc);
         assert!(!app.show_help && !app.quit, "Esc closes the help first");
-        app.update(Action::Back);
+        press(&mut app, KeyCode::Esc);
         assert!(app.quit);
     }
 
