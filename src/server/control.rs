@@ -13,7 +13,7 @@ use super::event::{ClientId, Event};
 use super::listing::ClientInfo;
 use super::machines::{MachineInfo, OpenConnection};
 use super::mode::Mode;
-use super::shared::Shared;
+use super::shared::{Ending, Shared};
 
 #[derive(Clone)]
 pub struct ServerHandle {
@@ -117,14 +117,16 @@ impl ServerHandle {
         let from_it = clients
             .values()
             .filter(|entry| entry.peer.ip().to_canonical() == ip);
-        from_it.map(|entry| entry.kick.cancel()).count()
+        from_it
+            .map(|entry| entry.stats.ask_to_end(Ending::Kick))
+            .count()
     }
 
     /// Closes a client's connection. False when no such client is connected.
     pub fn kick(&self, id: ClientId) -> bool {
         match self.shared.clients().get(&id) {
             Some(entry) => {
-                entry.kick.cancel();
+                entry.stats.ask_to_end(Ending::Kick);
                 true
             }
             None => false,
@@ -203,6 +205,6 @@ impl ServerHandle {
     /// Stops accepting, answers the requests already read, and closes every connection.
     /// `Server::run` returns when that is done.
     pub fn shutdown(&self) {
-        self.shared.shutdown.cancel();
+        self.shared.shut_down();
     }
 }

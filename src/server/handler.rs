@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
-use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use tokio::net::TcpStream;
 
@@ -19,7 +18,7 @@ use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, Excerpt, GoneReason, Reply, WireRead};
 use super::gate::Admission;
-use super::shared::{QUEUED_READ_TOTAL, Registration, RequestEvents, Shared};
+use super::shared::{Ending, QUEUED_READ_TOTAL, Registration, RequestEvents, Shared};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input
@@ -38,13 +37,6 @@ pub(super) struct Handler {
     shared: Arc<Shared>,
     client: Registration,
     clock: ReplyClock,
-    /// Resolves on a kick or at shutdown: the client's kick token is a child of the server's
-    /// shutdown token, so a connection waits on its own token only and never contends for the
-    /// one every connection shares. Made once per connection and kept: a fresh `cancelled()`
-    /// future per loop would take the token's lock every time. Once shutdown has begun it stays
-    /// resolved, so it is waited on only until then (a kick during the shutdown's grace period is
-    /// not told apart).
-    closing: Pin<Box<WaitForCancellationFutureOwned>>,
     idle: Option<IdleTimer>,
     shutting_down: bool,
     /// The client has closed its sending side (or reset).
@@ -82,7 +74,6 @@ impl Handler {
     ) -> Handler {
         Handler {
             conn: Connection::new(stream, config.max_line),
-            closing: Box::pin(client.kick.clone().cancelled_owned()),
             clock: ReplyClock::new(config.zone),
             idle: shared.idle_timeout.map(IdleTimer::new),
             shutting_down: false,
@@ -142,18 +133,21 @@ impl Handler {
             tokio::select! {
                 biased;
                 // A kick cuts the linger short; a shutdown lets it run its course.
-                _ = self.closing.as_mut() => if !self.shared.shutdown.is_cancelled() {
-                    return;
-                },
+                _ = self.client.stats.asked_to_end() => {
+                    if self.client.stats.ending() != Some(Ending::Shutdown) {
+                        return;
+                    }
+                }
                 _ = &mut close => return,
             }
         }
         let _ = close.await;
     }
 
-    /// Why `closing` resolved: a kick, or else the server's shutdown (which then begins here).
-    fn closed_by(&mut self) -> OrGone {
-        if self.shared.shutdown.is_cancelled() {
+    /// The connection was asked to end: by a kick, or by the server's shutdown (which then
+    /// begins here). Asked only until shutdown begins: after that, a kick is not told apart.
+    fn asked_to_end(&mut self) -> OrGone {
+        if self.client.stats.ending() == Some(Ending::Shutdown) {
             self.shutting_down = true;
             Ok(())
         } else {
@@ -184,7 +178,7 @@ impl Handler {
                 && read_ahead.load(Relaxed) < QUEUED_READ_TOTAL;
             tokio::select! {
                 biased;
-                _ = self.closing.as_mut() => break self.closed_by().map(|()| None),
+                _ = self.client.stats.asked_to_end() => break self.asked_to_end().map(|()| None),
                 admission = &mut entering => break Ok(Some(admission)),
                 read = self.conn.read_more(), if can_read => match read {
                     Ok(true) => {
@@ -221,7 +215,9 @@ impl Handler {
             let before = self.conn.buffered();
             tokio::select! {
                 biased;
-                _ = self.closing.as_mut() => self.closed_by()?,
+                _ = self.client.stats.asked_to_end(), if !self.shutting_down => {
+                    self.asked_to_end()?;
+                }
                 read = self.conn.read_more() => match read {
                     Ok(true) => self.watch_read(before),
                     Ok(false) => self.input_closed = true,
@@ -352,7 +348,9 @@ impl Handler {
         if !self.shutting_down {
             tokio::select! {
                 biased;
-                _ = self.closing.as_mut() => self.closed_by()?,
+                _ = self.client.stats.asked_to_end(), if !self.shutting_down => {
+                    self.asked_to_end()?;
+                }
                 written = self.conn.flush() => {
                     return written.map_err(GoneReason::error);
                 }
@@ -424,7 +422,7 @@ impl Handler {
         self.flush().await?;
         let outcome = tokio::select! {
             biased;
-            _ = self.closing.as_mut() => self.closed_by(),
+            _ = self.client.stats.asked_to_end() => self.asked_to_end(),
             _ = sleep(delay) => Ok(()),
         };
         self.clock.tick();
@@ -447,7 +445,7 @@ impl Handler {
         self.client.stats.held_by_pause.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
-            _ = self.closing.as_mut() => self.closed_by(),
+            _ = self.client.stats.asked_to_end() => self.asked_to_end(),
             _ = resumed.wait_for(|paused| !paused) => Ok(()),
         };
         self.client.stats.held_by_pause.store(false, Relaxed);

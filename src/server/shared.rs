@@ -3,11 +3,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{broadcast, watch};
+use tokio::sync::futures::Notified;
+use tokio::sync::{Notify, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::clock::{Zone, unix_now};
@@ -155,7 +157,6 @@ pub(super) struct ClientEntry {
     pub(super) peer: SocketAddr,
     pub(super) connected_at: Instant,
     pub(super) stats: Arc<ClientStats>,
-    pub(super) kick: CancellationToken,
 }
 
 impl ClientEntry {
@@ -200,9 +201,41 @@ pub(crate) struct ClientStats {
     pub(crate) last_latency_us: AtomicU64,
     /// Someone watches its bytes: each read and each flush is published.
     pub(crate) watched: AtomicBool,
+    /// Why the connection was asked to end (`Ending`), 0 until it is; `end` then wakes it. Here
+    /// rather than a cancellation token per connection: a token's node and its boxed wait
+    /// would cost every idle client about 200 bytes.
+    ending: AtomicU8,
+    end: Notify,
+}
+
+/// Why a connection is asked to end from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    Kick = 1,
+    Shutdown = 2,
 }
 
 impl ClientStats {
+    /// Asks the connection to end; the first reason asked stands.
+    pub(crate) fn ask_to_end(&self, why: Ending) {
+        let _ = self.ending.compare_exchange(0, why as u8, AcqRel, Acquire);
+        // A permit if the connection is not waiting right now: its next wait sees it at once.
+        self.end.notify_one();
+    }
+
+    pub(crate) fn ending(&self) -> Option<Ending> {
+        match self.ending.load(Acquire) {
+            1 => Some(Ending::Kick),
+            2 => Some(Ending::Shutdown),
+            _ => None,
+        }
+    }
+
+    /// Resolves once the connection is asked to end (made afresh for each wait).
+    pub(crate) fn asked_to_end(&self) -> Notified<'_> {
+        self.end.notified()
+    }
+
     /// Counts `count` more requests, the last of which arrived at `last`.
     pub(crate) fn record_requests(&self, count: u64, connected_at: Instant, last: Instant) {
         self.requests.fetch_add(count, Relaxed);
@@ -219,7 +252,6 @@ pub(crate) struct Registration {
     pub(crate) peer: SocketAddr,
     pub(crate) connected_at: Instant,
     pub(crate) stats: Arc<ClientStats>,
-    pub(crate) kick: CancellationToken,
     /// Why the connection ended; unset means its task failed.
     pub(crate) gone: Option<GoneReason>,
     /// `Connected` was published, so `Gone` will be.
@@ -446,8 +478,6 @@ impl Shared {
             peer,
             connected_at: Instant::now(),
             stats: Arc::default(),
-            // Cancelled by a kick, and with the server's shutdown.
-            kick: self.shutdown.child_token(),
             gone: None,
             announced: self.announces_connection(),
         };
@@ -458,9 +488,12 @@ impl Shared {
                 peer,
                 connected_at: registration.connected_at,
                 stats: Arc::clone(&registration.stats),
-                kick: registration.kick.clone(),
             },
         );
+        // Registered after `shut_down` went through the list: it asks itself.
+        if self.shutdown.is_cancelled() {
+            registration.stats.ask_to_end(Ending::Shutdown);
+        }
         self.machines()
             .connected(peer.ip().to_canonical(), registration.connected_at);
         drop(clients);
@@ -470,6 +503,15 @@ impl Shared {
             self.publish(Event::Connected { id, peer });
         }
         registration
+    }
+
+    /// Stops the listener and asks every connection to end.
+    pub(super) fn shut_down(&self) {
+        self.shutdown.cancel();
+        // Under the list's lock, as `register` checks, so no connection is missed.
+        for entry in self.clients().values() {
+            entry.stats.ask_to_end(Ending::Shutdown);
+        }
     }
 
     pub(super) fn set_paused(&self, paused: bool) {
