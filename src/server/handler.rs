@@ -2,14 +2,12 @@
 //! timeout, and stops reading while its replies cannot be written (so a client that never reads
 //! cannot grow the server's memory).
 
-use std::future::pending;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::OwnedSemaphorePermit;
-use tokio::time::{Instant, Sleep, sleep, sleep_until};
+use tokio::time::sleep;
 
 use tokio::net::TcpStream;
 
@@ -37,7 +35,6 @@ pub(super) struct Handler {
     shared: Arc<Shared>,
     client: Registration,
     clock: ReplyClock,
-    idle: Option<IdleTimer>,
     shutting_down: bool,
     /// The client has closed its sending side (or reset).
     input_closed: bool,
@@ -75,7 +72,6 @@ impl Handler {
         Handler {
             conn: Connection::new(stream, config.max_line),
             clock: ReplyClock::new(config.zone),
-            idle: shared.idle_timeout.map(IdleTimer::new),
             shutting_down: false,
             input_closed: false,
             unreported: 0,
@@ -133,25 +129,26 @@ impl Handler {
             tokio::select! {
                 biased;
                 // A kick cuts the linger short; a shutdown lets it run its course.
-                _ = self.client.stats.asked_to_end() => {
-                    if self.client.stats.ending() != Some(Ending::Shutdown) {
-                        return;
-                    }
-                }
+                why = asked_to_end(&self.client, &self.shared, false) => if why == Ending::Kick {
+                    return;
+                },
                 _ = &mut close => return,
             }
         }
         let _ = close.await;
     }
 
-    /// The connection was asked to end: by a kick, or by the server's shutdown (which then
-    /// begins here). Asked only until shutdown begins: after that, a kick is not told apart.
-    fn asked_to_end(&mut self) -> OrGone {
-        if self.client.stats.ending() == Some(Ending::Shutdown) {
-            self.shutting_down = true;
-            Ok(())
-        } else {
-            Err(GoneReason::Kicked)
+    /// The connection was asked to end: by a kick, the idle timeout, or the server's shutdown
+    /// (which then begins here). Asked only until shutdown begins: after that, a kick is not
+    /// told apart.
+    fn ended_by(&mut self, why: Ending) -> OrGone {
+        match why {
+            Ending::Kick => Err(GoneReason::Kicked),
+            Ending::Idle => Err(GoneReason::Idle),
+            Ending::Shutdown => {
+                self.shutting_down = true;
+                Ok(())
+            }
         }
     }
 
@@ -178,7 +175,7 @@ impl Handler {
                 && read_ahead.load(Relaxed) < QUEUED_READ_TOTAL;
             tokio::select! {
                 biased;
-                _ = self.client.stats.asked_to_end() => break self.asked_to_end().map(|()| None),
+                why = asked_to_end(&self.client, &self.shared, false) => break self.ended_by(why).map(|()| None),
                 admission = &mut entering => break Ok(Some(admission)),
                 read = self.conn.read_more(), if can_read => match read {
                     Ok(true) => {
@@ -197,7 +194,7 @@ impl Handler {
         read_ahead.fetch_sub(mine, Relaxed);
         self.client.stats.queued.store(false, Relaxed);
         // Waiting for a turn is not the client's silence.
-        touch(&mut self.idle, std::time::Instant::now());
+        self.active_now();
         outcome
     }
 
@@ -215,19 +212,18 @@ impl Handler {
             let before = self.conn.buffered();
             tokio::select! {
                 biased;
-                _ = self.client.stats.asked_to_end(), if !self.shutting_down => {
-                    self.asked_to_end()?;
+                why = asked_to_end(&self.client, &self.shared, true) => {
+                    if why == Ending::Idle {
+                        self.reply_error(ErrorReply::IdleTimeout);
+                        self.flush().await?;
+                    }
+                    self.ended_by(why)?;
                 }
                 read = self.conn.read_more() => match read {
                     Ok(true) => self.watch_read(before),
                     Ok(false) => self.input_closed = true,
                     Err(error) => return Err(GoneReason::error(error)),
                 },
-                _ = expired(&mut self.idle, self.shared.idle_timeout) => {
-                    self.reply_error(ErrorReply::IdleTimeout);
-                    self.flush().await?;
-                    return Err(GoneReason::Idle);
-                }
             }
         }
     }
@@ -248,9 +244,6 @@ impl Handler {
                 // Answered below, out of this scope: the result is not kept across the wait.
                 Err(_) => break,
             };
-            // Only complete requests count as activity: a client trickling a line byte by
-            // byte (slowloris) is still idle.
-            touch(&mut self.idle, frame.arrived);
             if let Some(panic_on) = &self.shared.panic_on
                 && frame.raw.as_deref() == Some(&**panic_on)
             {
@@ -306,8 +299,19 @@ impl Handler {
         Reply::Error(error)
     }
 
+    /// The client counts as active from now on (`asked_to_end` measures its silence).
+    fn active_now(&self) {
+        let stats = &self.client.stats;
+        stats.active(self.client.connected_at, std::time::Instant::now());
+    }
+
     /// Publishes the requests answered so far to the counters (once per batch, not per request).
+    /// Any complete line counts as activity, from when it arrived; a client trickling a line byte
+    /// by byte (slowloris) stays silent.
     fn report_requests(&mut self) {
+        if let Some(arrived) = self.last_arrival {
+            self.client.stats.active(self.client.connected_at, arrived);
+        }
         if self.unreported > 0 {
             let count = std::mem::take(&mut self.unreported);
             self.shared.counters.requests.fetch_add(count, Relaxed);
@@ -348,13 +352,10 @@ impl Handler {
         if !self.shutting_down {
             tokio::select! {
                 biased;
-                _ = self.client.stats.asked_to_end(), if !self.shutting_down => {
-                    self.asked_to_end()?;
-                }
+                why = asked_to_end(&self.client, &self.shared, true) => self.ended_by(why)?,
                 written = self.conn.flush() => {
                     return written.map_err(GoneReason::error);
                 }
-                _ = expired(&mut self.idle, self.shared.idle_timeout) => return Err(GoneReason::Idle),
             }
         }
         // Shutting down: the client has a moment to read its last replies.
@@ -364,7 +365,6 @@ impl Handler {
                 written.map_err(GoneReason::error)
             }
             _ = sleep(SHUTDOWN_FLUSH_GRACE) => Err(GoneReason::Shutdown),
-            _ = expired(&mut self.idle, self.shared.idle_timeout) => Err(GoneReason::Idle),
         }
     }
 
@@ -422,7 +422,7 @@ impl Handler {
         self.flush().await?;
         let outcome = tokio::select! {
             biased;
-            _ = self.client.stats.asked_to_end() => self.asked_to_end(),
+            why = asked_to_end(&self.client, &self.shared, false) => self.ended_by(why),
             _ = sleep(delay) => Ok(()),
         };
         self.clock.tick();
@@ -445,79 +445,34 @@ impl Handler {
         self.client.stats.held_by_pause.store(true, Relaxed);
         let outcome = tokio::select! {
             biased;
-            _ = self.client.stats.asked_to_end() => self.asked_to_end(),
+            why = asked_to_end(&self.client, &self.shared, false) => self.ended_by(why),
             _ = resumed.wait_for(|paused| !paused) => Ok(()),
         };
         self.client.stats.held_by_pause.store(false, Relaxed);
         // Waiting for the operator is not the client's silence.
-        touch(&mut self.idle, std::time::Instant::now());
+        self.active_now();
         self.clock.tick();
         outcome
     }
 }
 
-/// Closes connections that send nothing for `timeout`. The timer is re-armed lazily, when it
-/// fires, rather than on every read.
-/// The timeout itself is the server's (`Shared::idle_timeout`): every connection's future would
-/// otherwise carry a copy.
-struct IdleTimer {
-    last_input: Instant,
-    sleep: Pin<Box<Sleep>>,
-}
-
-impl IdleTimer {
-    fn new(timeout: Duration) -> IdleTimer {
-        let now = Instant::now();
-        IdleTimer {
-            last_input: now,
-            sleep: Box::pin(sleep_until(after(now, timeout))),
-        }
-    }
-}
-
-/// Marks the client active as of `at` (never earlier than already marked: a request read before
-/// a wait may be answered after it).
-fn touch(idle: &mut Option<IdleTimer>, at: std::time::Instant) {
-    if let Some(timer) = idle {
-        timer.last_input = timer.last_input.max(Instant::from_std(at));
-    }
-}
-
-async fn expired(idle: &mut Option<IdleTimer>, timeout: Option<Duration>) {
-    let (Some(timer), Some(timeout)) = (idle, timeout) else {
-        return pending().await;
-    };
+/// Waits until the connection is asked to end: a kick, the shutdown, or, where `silence_counts`,
+/// the idle sweeper finding it silent past the timeout. A wake from the sweeper asks the client
+/// to check: one active since, or waiting where silence does not count (queued, held by a pause,
+/// delayed), waits on.
+async fn asked_to_end(client: &Registration, shared: &Shared, silence_counts: bool) -> Ending {
+    let stats = &client.stats;
     loop {
-        timer.sleep.as_mut().await;
-        let deadline = after(timer.last_input, timeout);
-        if deadline <= Instant::now() {
-            return;
+        stats.woken().await;
+        if let Some(why) = stats.ending() {
+            return why;
         }
-        timer.sleep.as_mut().reset(deadline);
-    }
-}
-
-/// `from + wait`, or a year from `from` when that would overflow (an idle timeout of any
-/// length is only ever "not yet").
-fn after(from: Instant, wait: Duration) -> Instant {
-    const YEAR: Duration = Duration::from_secs(365 * 86_400);
-    from.checked_add(wait)
-        .or_else(|| from.checked_add(YEAR))
-        .unwrap_or(from)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_idle_timeout_too_long_to_count_ends_a_year_away() {
-        let now = Instant::now();
-        let year = Duration::from_secs(365 * 24 * 3600);
-        assert_eq!(
-            after(now, Duration::from_secs(5)),
-            now + Duration::from_secs(5)
-        );
-        assert_eq!(after(now, Duration::MAX), now + year);
+        if silence_counts
+            && shared.idle_timeout.is_some_and(|timeout| {
+                stats.silent_for(client.connected_at, std::time::Instant::now()) > timeout
+            })
+        {
+            return Ending::Idle;
+        }
     }
 }

@@ -92,6 +92,9 @@ impl Server {
         let permits = Arc::new(Semaphore::new(config.max_clients));
         let tracker = TaskTracker::new();
         tracker.spawn(report_skipped_every_second(Arc::clone(&shared)));
+        if let Some(timeout) = shared.idle_timeout {
+            tracker.spawn(sweep_idle(Arc::clone(&shared), timeout));
+        }
         let mut paused = shared.paused_changes.subscribe();
         let mut backoff = ACCEPT_BACKOFF_FIRST;
         loop {
@@ -152,6 +155,20 @@ async fn report_skipped_every_second(shared: Arc<Shared>) {
         tokio::select! {
             _ = shared.shutdown.cancelled() => return,
             _ = every_second.tick() => shared.report_skipped(),
+        }
+    }
+}
+
+/// Has the connections silent past the idle timeout check themselves, four times per timeout
+/// (at most once a second): one task instead of a timer per connection.
+async fn sweep_idle(shared: Arc<Shared>, timeout: Duration) {
+    let period = (timeout / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    let mut sweeps = tokio::time::interval(period);
+    sweeps.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => return,
+            _ = sweeps.tick() => shared.wake_the_silent(timeout),
         }
     }
 }
