@@ -4,6 +4,13 @@ use std::process::ExitCode;
 use jamtui::cli::{self, Command, ParseFailure, one_line_error, parse_with_config};
 use jamtui::run;
 
+/// jemalloc, as redis uses: with size classes and no header per allocation, an idle client costs
+/// about 1.26 KiB of memory instead of glibc's 1.49 (docs/BENCHMARKS.md). Linux only: elsewhere
+/// the system allocator, with nothing to build in C.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
     let cli = match parse_with_config(&args) {
