@@ -217,8 +217,8 @@ pub(crate) struct ClientStats {
 pub(crate) enum Ending {
     Kick = 1,
     Shutdown = 2,
-    /// Silent past the idle timeout: found by the connection itself, when the sweeper wakes
-    /// it, so never stored.
+    /// Silent past the idle timeout. The sweeper does not store it: it wakes the connection,
+    /// which finds its silence itself (`handler::asked_to_end`).
     Idle = 3,
 }
 
@@ -234,6 +234,7 @@ impl ClientStats {
         match self.ending.load(Acquire) {
             1 => Some(Ending::Kick),
             2 => Some(Ending::Shutdown),
+            3 => Some(Ending::Idle),
             _ => None,
         }
     }
@@ -560,6 +561,26 @@ impl Shared {
             } else {
                 Event::Resumed
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_reason_asked_to_end_stands() {
+        for why in [Ending::Kick, Ending::Shutdown, Ending::Idle] {
+            let stats = ClientStats::default();
+            assert_eq!(stats.ending(), None);
+            stats.ask_to_end(why);
+            stats.ask_to_end(if why == Ending::Kick {
+                Ending::Shutdown
+            } else {
+                Ending::Kick
+            });
+            assert_eq!(stats.ending(), Some(why));
         }
     }
 }
