@@ -713,19 +713,6 @@ async fn a_client_that_resets_its_connection_is_gone_with_the_error() {
 }
 
 #[tokio::test]
-async fn an_idle_timeout_too_long_to_count_never_fires() {
-    let server = TestServer::start(Config {
-        idle_timeout: Some(Duration::MAX),
-        ..config()
-    })
-    .await;
-    let mut client = server.client().await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
-}
-
-#[tokio::test]
 async fn with_request_events_off_no_request_is_reported_as_skipped() {
     let server = TestServer::start(Config {
         request_events: false,
