@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestServer, WAIT, assert_time_reply, config, sequential};
+use common::{TestServer, WAIT, assert_time_reply, config, sequential, turn_taken};
 use jamtui::server::Config;
 use jamtui::server::{Event, GoneReason, Reply, Unpublished};
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -632,10 +632,7 @@ async fn a_watched_clients_reads_are_published_as_they_arrived() {
 #[tokio::test]
 async fn a_queued_client_that_half_closes_after_its_request_is_answered_in_its_turn() {
     use tokio::io::AsyncWriteExt;
-    let server = TestServer::start(sequential()).await;
-    let mut first = server.client().await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    let (server, mut first) = turn_taken(sequential()).await;
     let mut second = server.client().await;
     second.send(b"TIME\r\n").await;
     second.stream.get_mut().shutdown().await.unwrap();
@@ -648,10 +645,7 @@ async fn a_queued_client_that_half_closes_after_its_request_is_answered_in_its_t
 
 #[tokio::test]
 async fn a_queued_client_that_leaves_without_a_request_leaves_the_queue_at_once() {
-    let server = TestServer::start(sequential()).await;
-    let mut first = server.client().await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    let (server, mut first) = turn_taken(sequential()).await;
     let second = server.client().await;
     server.wait_for_counters(|c| c.active == 2).await;
     drop(second);
@@ -751,10 +745,7 @@ async fn a_client_that_asked_nothing_has_no_last_request() {
 
 #[tokio::test]
 async fn a_queued_client_is_read_ahead_up_to_its_own_limit() {
-    let server = TestServer::start(sequential()).await;
-    let mut first = server.client().await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    let (server, _first_holds_the_turn) = turn_taken(sequential()).await;
     let mut second = server.client().await;
     // 48 KiB of requests while queued: all read ahead (the limit is 64 KiB a client).
     second.send(&b"TIME\r\n".repeat(8192)).await;

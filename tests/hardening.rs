@@ -283,10 +283,7 @@ async fn zone_names_are_taken_in_any_case() {
 
 #[tokio::test]
 async fn queued_clients_read_ahead_is_bounded_in_total() {
-    let server = TestServer::start(common::sequential()).await;
-    let mut first = server.client().await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    let (server, mut first) = common::turn_taken(common::sequential()).await;
     // Each queued client sends more than one client may have read ahead (64 KiB), and together
     // they send more than all of them may.
     let queued = 300;

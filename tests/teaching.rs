@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use chrono::Timelike;
-use common::{Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day, sequential};
+use common::{
+    Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day, sequential, turn_taken,
+};
 use jamtui::server::Config;
 use jamtui::server::Event;
 use jamtui::server::Mode;
@@ -25,9 +27,7 @@ async fn quit(mut client: Client) {
 
 #[tokio::test]
 async fn sequential_answers_the_second_client_only_after_the_first_leaves() {
-    let server = TestServer::start(sequential()).await;
-    let mut first = server.client().await;
-    ask(&mut first).await;
+    let (server, mut first) = turn_taken(sequential()).await;
     let mut second = server.client().await;
     second.send(b"TIME\r\n").await;
     second.expect_silence(Duration::from_millis(300)).await;
@@ -109,13 +109,11 @@ async fn a_reply_made_after_a_delay_tells_the_time_after_the_delay() {
 
 #[tokio::test]
 async fn a_client_queued_longer_than_the_idle_timeout_is_served_when_its_turn_comes() {
-    let server = TestServer::start(Config {
+    let (server, mut first) = turn_taken(Config {
         idle_timeout: Some(Duration::from_millis(300)),
         ..sequential()
     })
     .await;
-    let mut first = server.client().await;
-    ask(&mut first).await;
     let mut second = server.client().await;
     second.send(b"TIME\r\n").await;
     // The first client keeps talking while the second waits for twice the idle timeout.

@@ -36,6 +36,16 @@ pub fn sequential() -> Config {
     }
 }
 
+/// A server started with `config` (sequential or pool mode), and its first client, answered
+/// once: it holds the turn.
+pub async fn turn_taken(config: Config) -> (TestServer, Client) {
+    let server = TestServer::start(config).await;
+    let mut first = server.client().await;
+    first.send(b"TIME\r\n").await;
+    assert_time_reply(&first.line().await);
+    (server, first)
+}
+
 pub struct TestServer {
     pub handle: ServerHandle,
     pub task: JoinHandle<()>,
