@@ -23,6 +23,10 @@ use crate::protocol::ErrorReply;
 /// Room in the kernel for connections that are not accepted yet (a burst, or a pause).
 const LISTEN_BACKLOG: u32 = 4096;
 
+/// Whether an accepted socket inherits TCP_NODELAY from the listening socket, which saves a
+/// system call per connection. Linux copies it; other systems are not relied on.
+const NODELAY_INHERITED: bool = cfg!(target_os = "linux");
+
 /// After shutdown, how long `run` waits for the clients' tasks to finish.
 const SHUTDOWN_WAIT: Duration = Duration::from_millis(1500);
 
@@ -136,7 +140,9 @@ impl Server {
                 refuse(&shared, stream, peer, Refusal::Busy);
                 continue;
             };
-            let _ = stream.set_nodelay(true);
+            if !NODELAY_INHERITED {
+                let _ = stream.set_nodelay(true);
+            }
             let client = shared.register(peer);
             let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
             tracker.spawn(handler.run(permit));
@@ -181,6 +187,8 @@ fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     // Lets a restarted server bind while old connections sit in TIME_WAIT. On Linux it does not
     // let two servers listen on one port.
     socket.set_reuseaddr(true)?;
+    // Replies go out at once, not held back to join the next one (Nagle).
+    socket.set_nodelay(true)?;
     socket.bind(addr)?;
     socket.listen(LISTEN_BACKLOG)
 }
@@ -198,4 +206,22 @@ fn refuse(shared: &Shared, stream: TcpStream, peer: SocketAddr, refusal: Refusal
         let _ = stream.try_write(ErrorReply::Busy.bytes());
     }
     shared.refused(peer, refusal);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The accept loop sets TCP_NODELAY only where the accepted socket does not inherit it.
+    #[tokio::test]
+    async fn accepted_sockets_have_nodelay_where_it_is_inherited() {
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        if NODELAY_INHERITED {
+            assert!(accepted.nodelay().unwrap());
+        }
+    }
 }
