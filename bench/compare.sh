@@ -86,8 +86,8 @@ servers=(
     "jamtui|start_jamtui|TIME|."
     "redis-server|start_redis|PING|."
     "python reference|start_python|TIME|."
-    "floor: epoll|start_floor epoll|TIME|^C=(1|50) P=(1|16)$"
-    "floor: io_uring|start_floor uring|TIME|^C=(1|50) P=(1|16)$"
+    "floor: epoll|start_floor epoll|TIME|^C=(1|50) (P=(1|16)|connect-per-request)"
+    "floor: io_uring|start_floor uring|TIME|^C=(1|50) (P=(1|16)|connect-per-request)"
     "jamtui, dashboard on|start_dashboard|TIME|^C=50 (P=16|connect-per-request, close after QUIT)$"
 )
 for scenario in "${scenarios[@]}"; do
