@@ -4,7 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestServer, WAIT, assert_time_reply, config, sequential, turn_taken};
+use common::{
+    TestServer, WAIT, assert_time_reply, config, sequential, turn_taken, write_on_a_task,
+};
 use jamtui::server::Config;
 use jamtui::server::{Event, GoneReason, Reply, Unpublished};
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -508,20 +510,14 @@ async fn the_idle_timeout_closes_a_client_that_never_reads() {
 
 #[tokio::test]
 async fn a_pause_holds_the_rest_of_a_large_pipelined_batch_and_resume_answers_it_all() {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::io::{AsyncBufReadExt, BufReader};
     let server = TestServer::start(config()).await;
     let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let (reading, mut writing) = stream.into_split();
+    let (reading, writing) = stream.into_split();
     let mut replies = BufReader::new(reading);
     // More than the sockets hold: the server's writes block before it has read it all.
     let requests = 400_000;
-    let sending = tokio::spawn(async move {
-        writing
-            .write_all(&b"TIME\r\n".repeat(requests))
-            .await
-            .unwrap();
-        writing
-    });
+    let sending = write_on_a_task(writing, b"TIME\r\n".repeat(requests));
     let mut line = Vec::new();
     let mut next_line = async |line: &mut Vec<u8>, within: Duration| {
         line.clear();
@@ -553,7 +549,8 @@ async fn a_pause_holds_the_rest_of_a_large_pipelined_batch_and_resume_answers_it
         );
         answered += 1;
     }
-    drop(timeout(WAIT, sending).await.unwrap().unwrap());
+    let (_, written) = timeout(WAIT, sending).await.unwrap().unwrap();
+    written.expect("every request sent");
     assert_eq!(server.handle.counters().requests, requests as u64);
 }
 
@@ -657,21 +654,15 @@ async fn a_queued_client_that_leaves_without_a_request_leaves_the_queue_at_once(
 
 #[tokio::test]
 async fn replies_held_up_by_a_client_that_did_not_read_all_arrive_once_it_reads() {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::io::{AsyncBufReadExt, BufReader};
     let server = TestServer::start(config()).await;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let stream = socket.connect(server.addr()).await.unwrap();
-    let (read, mut write) = stream.into_split();
+    let (read, write) = stream.into_split();
     // 7 MB of replies: far more than the socket buffers hold, so the server's writes block.
     let requests = 500_000;
-    let writer = tokio::spawn(async move {
-        write
-            .write_all(&b"TIME\r\n".repeat(requests))
-            .await
-            .unwrap();
-        write
-    });
+    let writer = write_on_a_task(write, b"TIME\r\n".repeat(requests));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut lines = BufReader::new(read).lines();
     for answered in 0..requests {
@@ -682,7 +673,8 @@ async fn replies_held_up_by_a_client_that_did_not_read_all_arrive_once_it_reads(
             .unwrap_or_else(|| panic!("closed after {answered} replies"));
         assert!(line.starts_with("JAM "), "{line}");
     }
-    drop(writer.await.unwrap());
+    let (_, written) = writer.await.unwrap();
+    written.expect("every request sent");
 }
 
 #[tokio::test]

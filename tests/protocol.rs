@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{Timelike, Utc};
-use common::{Client, TestServer, assert_time_reply, config, seconds_of_day};
+use common::{Client, TestServer, assert_time_reply, config, seconds_of_day, write_on_a_task};
 use jamtui::server::Config;
 
 const UNKNOWN: &str = "ERR unknown request, expected TIME or QUIT\r\n";
@@ -334,22 +334,19 @@ async fn ipv6_loopback_is_served() {
 /// up by the client's small receive buffer).
 #[tokio::test]
 async fn replies_before_quit_survive_bytes_sent_after_it() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncReadExt;
 
     const REQUESTS: usize = 500;
     let server = TestServer::start(config()).await;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let stream = socket.connect(server.addr()).await.unwrap();
-    let (mut reading, mut writing) = stream.into_split();
+    let (mut reading, writing) = stream.into_split();
     let mut sent = b"TIME\r\n".repeat(REQUESTS);
     sent.extend_from_slice(b"QUIT\r\n");
     sent.extend(std::iter::repeat_n(b'x', 16 * 1024));
-    let writer = tokio::spawn(async move {
-        // The server may close before taking all of it; that is not what is tested.
-        let _ = writing.write_all(&sent).await;
-        writing
-    });
+    // The server may close before taking all of it; that is not what is tested.
+    let writer = write_on_a_task(writing, sent);
     // The server answers and begins to close before the client reads anything.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut received = Vec::new();

@@ -12,6 +12,7 @@ use jamtui::server::ServerHandle;
 use jamtui::server::{Config, Server};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::process::Command;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
@@ -153,18 +154,31 @@ impl Client {
     }
 }
 
-/// Asserts a line is a well-formed TIME reply.
 /// The time of day a `JAM hh:mm:ss` reply tells, in seconds.
 pub fn seconds_of_day(reply: &str) -> i64 {
     let field = |at: usize| reply[at..at + 2].parse::<i64>().unwrap();
     field(4) * 3600 + field(7) * 60 + field(10)
 }
 
+/// Asserts a line is a well-formed TIME reply.
 pub fn assert_time_reply(line: &str) {
     assert!(
         jamtui::protocol::check_time_reply(line.as_bytes()).is_ok(),
         "not a TIME reply: {line:?}"
     );
+}
+
+/// Writes `bytes` on a task of its own, so that a test can read replies while it sends more
+/// than the sockets hold. The task gives back the write half (dropping it would end the
+/// client's side) and how the write ended.
+pub fn write_on_a_task(
+    mut writing: OwnedWriteHalf,
+    bytes: Vec<u8>,
+) -> JoinHandle<(OwnedWriteHalf, std::io::Result<()>)> {
+    tokio::spawn(async move {
+        let written = writing.write_all(&bytes).await;
+        (writing, written)
+    })
 }
 
 /// An empty directory to stand for the user's config directory, so that no test reads the
