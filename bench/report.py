@@ -46,6 +46,25 @@ NOTES = """
   Meeting the target would take replacing tokio's epoll I/O for client connections with a
   single-threaded io_uring runtime, whose read futures lose data when dropped mid-read, for a
   figure that makes the pair hardly faster; jamtui does not do that.
+- **Connections per second closing after QUIT (issue 15's target, ≥ 1.1× redis) is beyond both
+  floor servers here.** On 2 cores the bench and the server share the CPU, so connections/s
+  follows what both spend per connection (server+bench in the second floor table). The bench
+  spends more against a server that ends the conversation as the JAM protocol has it, with no
+  reply to QUIT and a graceful close (FIN), than against redis: redis answers QUIT with `+OK`,
+  which reaches a client socket already closed, so the client's kernel answers with a reset and
+  keeps no TIME_WAIT socket (2 s of this load at C=10 left none against redis, and 7,991 against
+  jamtui: one per connection, as TCP has it for the side that closes first). In the run of
+  2026-11-26 (10 s × 5 rounds) the bench spent 71.7 µs per connection against redis, 81.6
+  against jamtui and 91–92 against the floors; the epoll floor spent 0.79× redis's server CPU
+  per connection and still reached only 0.93× its connections/s (server+bench 1.05×); the
+  io_uring floor reached 1.08×; jamtui 1.02× (1.10× the epoll floor).
+  Three runs have put jamtui at 1.16×, 0.93× and 1.02× redis's connections/s, and at 0.96×,
+  1.09× and 1.00× its server CPU per connection. What jamtui spends beyond the floor is its
+  user space (about a fifth of its samples under `perf`, spread over tokio's scheduler and the
+  handler with no single hot spot), tokio's explicit `epoll_ctl` removal at close, the read that
+  looks for the client's end of stream after QUIT, and wake-ups between its two worker threads
+  (one worker spends 0.8–0.93× the CPU per connection, but costs P=16 up to half its rate: see
+  the levers).
 - On 2 cores, whenever the load generator and the server both keep a core busy, each one's CPU
   time per request is close to the wall time per request, so "server CPU/request" then mostly
   restates throughput, and it moves by several percent from run to run.
