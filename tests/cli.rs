@@ -3,11 +3,12 @@
 mod common;
 
 use std::process::Output;
-use std::time::Duration;
 
-use common::{TestServer, WAIT, assert_one_line_error, config, finish, jamtui, stderr};
+use common::{
+    TestServer, WAIT, answering_with, assert_one_line_error, config, finish, jamtui, stderr,
+    student_server,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::net::TcpListener;
 use tokio::process::{Child, ChildStderr};
 use tokio::time::timeout;
 
@@ -163,8 +164,7 @@ async fn ask_time(port: u16) -> (String, u16) {
     let local_port = client.stream.get_ref().local_addr().unwrap().port();
     client.send(b"TIME\r\n").await;
     let reply = client.line().await;
-    client.send(b"QUIT\r\n").await;
-    client.expect_closed().await;
+    client.quit().await;
     (reply, local_port)
 }
 
@@ -323,19 +323,6 @@ async fn the_client_fails_clearly_when_nothing_listens() {
     assert_one_line_error(&output, "cannot reach");
 }
 
-/// A server that answers TIME with the given bytes.
-async fn fake_server(reply: &'static [u8]) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let _ = stream.write_all(reply).await;
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    });
-    port
-}
-
 #[tokio::test]
 async fn the_client_rejects_malformed_replies() {
     for (reply, needle) in [
@@ -344,10 +331,10 @@ async fn the_client_rejects_malformed_replies() {
         (b"TIME 23:19:50\r\n", "'JAM '"),
         (b"ERR server busy, try again later\r\n", "ERR server busy"),
     ] {
-        let output = run_client(fake_server(reply).await, &["--count", "1"]).await;
+        let output = run_client(answering_with(reply).await, &["--count", "1"]).await;
         assert_one_line_error(&output, needle);
     }
-    let silent = fake_server(b"").await;
+    let silent = answering_with(b"").await;
     let output = run_client(silent, &["--count", "1", "--timeout", "100ms"]).await;
     assert_one_line_error(&output, "no reply");
 }
@@ -451,7 +438,7 @@ async fn bench_quit_and_close_closes_right_after_quit_like_the_assignments_clien
 
 #[tokio::test]
 async fn bench_counts_replies_that_break_the_protocol() {
-    let port = fake_server(b"JAM 9:5:7\r\n").await;
+    let port = answering_with(b"JAM 9:5:7\r\n").await;
     let (output, report) = bench_json(port, &["--connections", "1", "--connect-per-request"]).await;
     assert!(!output.status.success());
     assert_eq!(report["requests"], 0);
@@ -619,25 +606,19 @@ async fn bound_to_every_address_the_log_says_where_clients_connect() {
 
 /// A server as most students write it: one read is one request.
 async fn one_read_one_request() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buffer = [0u8; 1024];
-                while let Ok(read) = tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await {
-                    match &buffer[..read] {
-                        [] | b"QUIT\r\n" => return,
-                        b"TIME\r\n" => {
-                            let _ = stream.write_all(b"JAM 12:00:00\r\n").await;
-                        }
-                        _ => {}
-                    }
+    student_server(|mut stream| async move {
+        let mut buffer = [0u8; 1024];
+        while let Ok(read) = tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await {
+            match &buffer[..read] {
+                [] | b"QUIT\r\n" => return,
+                b"TIME\r\n" => {
+                    let _ = stream.write_all(b"JAM 12:00:00\r\n").await;
                 }
-            });
+                _ => {}
+            }
         }
-    });
-    port
+    })
+    .await
 }
 
 #[tokio::test]

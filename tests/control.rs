@@ -125,9 +125,8 @@ async fn counters_are_exact() {
     );
     assert!(listed.windows(2).all(|pair| pair[0].id < pair[1].id));
 
-    for client in &mut clients {
-        client.send(b"QUIT\r\n").await;
-        client.expect_closed().await;
+    for client in clients {
+        client.quit().await;
     }
     server.wait_for_counters(|c| c.active == 0).await;
     let counters = server.handle.counters();
@@ -140,8 +139,7 @@ async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_ord
     let server = TestServer::start(config()).await;
     let mut events = server.handle.subscribe();
     let mut before = server.client().await;
-    before.send(b"TIME\r\n").await;
-    assert_time_reply(&before.line().await);
+    before.ask_time().await;
 
     server.handle.pause();
     assert!(server.handle.is_paused());
@@ -168,13 +166,9 @@ async fn pause_holds_requests_and_connections_and_resume_answers_them_all_in_ord
 #[tokio::test]
 async fn machines_add_up_connections_that_come_and_go_and_can_be_kicked_together() {
     let server = TestServer::start(config()).await;
-    // Three clients in the assignment's style: connect, TIME, QUIT, close.
+    // Three clients in the assignment's style.
     for _ in 0..3 {
-        let mut client = server.client().await;
-        client.send(b"TIME\r\n").await;
-        assert_time_reply(&client.line().await);
-        client.send(b"QUIT\r\n").await;
-        client.expect_closed().await;
+        server.visit_like_the_assignment().await;
     }
     server.wait_for_counters(|c| c.active == 0).await;
     let mut staying = server.client().await;
@@ -233,8 +227,7 @@ async fn a_kicked_client_is_closed_and_others_stay() {
         !server.handle.kick(id),
         "a kicked client is no longer there"
     );
-    bystander.send(b"TIME\r\n").await;
-    assert_time_reply(&bystander.line().await);
+    bystander.ask_time().await;
 }
 
 #[tokio::test]
@@ -435,12 +428,7 @@ async fn a_closed_connection_stays_listed_for_the_keep_time_then_goes() {
         ..config()
     })
     .await;
-    // The assignment's client: connect, TIME, QUIT, close.
-    let mut client = server.client().await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
-    client.send(b"QUIT\r\n").await;
-    client.expect_closed().await;
+    server.visit_like_the_assignment().await;
     server.wait_for_counters(|c| c.active == 0).await;
     let closed = server.handle.recently_closed();
     assert_eq!(closed.len(), 1, "{closed:?}");
@@ -629,13 +617,12 @@ async fn a_watched_clients_reads_are_published_as_they_arrived() {
 #[tokio::test]
 async fn a_queued_client_that_half_closes_after_its_request_is_answered_in_its_turn() {
     use tokio::io::AsyncWriteExt;
-    let (server, mut first) = turn_taken(sequential()).await;
+    let (server, first) = turn_taken(sequential()).await;
     let mut second = server.client().await;
     second.send(b"TIME\r\n").await;
     second.stream.get_mut().shutdown().await.unwrap();
     second.expect_silence(Duration::from_millis(200)).await;
-    first.send(b"QUIT\r\n").await;
-    first.expect_closed().await;
+    first.quit().await;
     assert_time_reply(&second.line().await);
     second.expect_closed().await;
 }
@@ -648,8 +635,7 @@ async fn a_queued_client_that_leaves_without_a_request_leaves_the_queue_at_once(
     drop(second);
     // Gone while the first client still holds the turn.
     server.wait_for_counters(|c| c.active == 1).await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    first.ask_time().await;
 }
 
 #[tokio::test]

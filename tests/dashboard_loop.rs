@@ -48,8 +48,7 @@ async fn keys_pause_resume_kick_and_quit() {
 
     let script = async {
         let mut client = server.client().await;
-        client.send(b"TIME\r\n").await;
-        assert_time_reply(&client.line().await);
+        client.ask_time().await;
 
         keys.send(key(KeyCode::Char('p'))).unwrap();
         eventually("p pauses", || handle.is_paused()).await;

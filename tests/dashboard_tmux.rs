@@ -32,8 +32,7 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
         pane.wait_for(&local.to_string()).await;
     }
     pane.wait_for("clients (2)").await;
-    first.send(b"TIME\r\n").await;
-    assert_time_reply(&first.line().await);
+    first.ask_time().await;
     pane.wait_for(r"received b'TIME\r\n'").await;
     pane.wait_for("[SERVER] sending JAM ").await;
 
@@ -101,8 +100,7 @@ async fn teaching_keys_switch_mode_add_delay_and_open_a_conversation() {
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     pane.wait_for("mode  concurrent").await;
     let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 
     pane.press("m");
     pane.wait_for("mode  sequential").await;
@@ -114,8 +112,7 @@ async fn teaching_keys_switch_mode_add_delay_and_open_a_conversation() {
     pane.press("+");
     pane.wait_for("delay 100ms").await;
     let started = std::time::Instant::now();
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     assert!(started.elapsed() >= Duration::from_millis(100));
     pane.press("-");
     pane.wait_for("delay 0s").await;
@@ -159,10 +156,8 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
     // The assignment's client: connect, TIME, QUIT, close; three times.
     for _ in 0..3 {
         let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
-        client.send(b"TIME\r\n").await;
-        assert_time_reply(&client.line().await);
-        client.send(b"QUIT\r\n").await;
-        client.expect_closed().await;
+        client.ask_time().await;
+        client.quit().await;
     }
     pane.press("v");
     let screen = pane.wait_for("machines (1, 0 open)").await;
@@ -210,8 +205,7 @@ async fn f_freezes_the_view_while_the_server_keeps_serving() {
     pane.press("f");
     pane.wait_for("FROZEN").await;
     let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let screen = pane.screen();
     assert!(
@@ -234,8 +228,7 @@ async fn privacy_keeps_client_addresses_off_the_screen_and_out_of_exports() {
     ));
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     let local = client.stream.get_ref().local_addr().unwrap().port();
     let screen = pane.wait_for(&format!("('127.0.x.x', {local})")).await;
     pane.wait_for(&format!("127.0.x.x:{local}")).await;
@@ -275,8 +268,7 @@ async fn read_only_ignores_kick_pause_hide_and_quit_but_not_ctrl_c() {
     // Keys are handled in order: once the help is up, every key before it was handled.
     pane.press("?");
     pane.wait_for("any key closes this help").await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     pane.press("Escape");
     let screen = pane.wait_for("clients (1)").await;
     assert!(
@@ -317,8 +309,7 @@ async fn a_mouse_click_selects_the_client_under_it() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     pane.press("k");
     second.expect_closed().await;
-    third.send(b"TIME\r\n").await;
-    assert_time_reply(&third.line().await);
+    third.ask_time().await;
     drop(first);
     pane.press("q");
     assert_eq!(pane.exit_status().await.0, "0");
@@ -352,8 +343,7 @@ async fn a_terminal_that_hangs_up_still_gets_its_export_written() {
     ));
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     pane.wait_for("clients (1)").await;
     // Closing the terminal (the SSH session on the projector PC, say) sends SIGHUP.
     pane.tmux(&["kill-server"]);

@@ -6,13 +6,13 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    Client, TestServer, WAIT, assert_one_line_error, assert_time_reply, config, finish, jamtui,
+    Client, TestServer, WAIT, answering_with, assert_one_line_error, assert_time_reply, config,
+    finish, jamtui, student_server,
 };
 use jamtui::server::{
     Config, Event, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::timeout;
 
@@ -54,26 +54,9 @@ async fn a_server_built_with_the_longest_idle_timeout_still_serves() {
     // Silent first, for longer than the idle sweeper's longest period (1 s): a timeout too long
     // to count never fires.
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
     let mut second = server.client().await;
-    second.send(b"TIME\r\n").await;
-    assert_time_reply(&second.line().await);
-}
-
-/// A server that answers every connection with `reply`, then waits a little.
-async fn answering_with(reply: &'static [u8]) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let _ = stream.write_all(reply).await;
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            });
-        }
-    });
-    port
+    second.ask_time().await;
 }
 
 #[tokio::test]
@@ -108,16 +91,12 @@ async fn a_servers_error_text_never_reaches_the_terminal_raw() {
 
 #[tokio::test]
 async fn bench_gives_up_on_a_server_that_never_ends_a_line() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port().to_string();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let endless = [b'x'; 64 * 1024];
-                while stream.write_all(&endless).await.is_ok() {}
-            });
-        }
-    });
+    let port = student_server(|mut stream| async move {
+        let endless = [b'x'; 64 * 1024];
+        while stream.write_all(&endless).await.is_ok() {}
+    })
+    .await
+    .to_string();
     let output = finish(jamtui().args([
         "bench",
         "--port",
@@ -283,7 +262,7 @@ async fn zone_names_are_taken_in_any_case() {
 
 #[tokio::test]
 async fn queued_clients_read_ahead_is_bounded_in_total() {
-    let (server, mut first) = common::turn_taken(common::sequential()).await;
+    let (server, first) = common::turn_taken(common::sequential()).await;
     // Each queued client sends more than one client may have read ahead (64 KiB), and together
     // they send more than all of them may.
     let queued = 300;
@@ -317,8 +296,7 @@ async fn queued_clients_read_ahead_is_bounded_in_total() {
         "{last} bytes read ahead from {queued} queued clients"
     );
     drop(held);
-    first.send(b"QUIT\r\n").await;
-    first.expect_closed().await;
+    first.quit().await;
     server.wait_for_counters(|c| c.active == 0).await;
     assert_eq!(server.handle.queued_read_ahead(), 0);
 }

@@ -60,8 +60,7 @@ async fn a_request_sent_one_byte_at_a_time_is_answered_once() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_time_reply(&client.line().await);
-    client.send(b"QUIT\r\n").await;
-    client.expect_closed().await;
+    client.quit().await;
 }
 
 #[tokio::test]
@@ -141,8 +140,7 @@ async fn an_unknown_request_gets_an_error_and_the_connection_stays_open() {
         client.send(format!("{request}\r\n").as_bytes()).await;
         assert_eq!(client.line().await, UNKNOWN, "{request:?}");
     }
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 }
 
 #[tokio::test]
@@ -151,8 +149,7 @@ async fn bytes_that_are_not_utf8_get_their_own_error() {
     let mut client = server.client().await;
     client.send(b"TIME \xc3\x28\r\n").await;
     assert_eq!(client.line().await, NOT_UTF8);
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 }
 
 #[tokio::test]
@@ -200,20 +197,17 @@ async fn past_max_clients_a_connection_is_told_busy_and_a_slot_frees_when_one_le
     let mut first = server.client().await;
     let mut second = server.client().await;
     for client in [&mut first, &mut second] {
-        client.send(b"TIME\r\n").await;
-        assert_time_reply(&client.line().await);
+        client.ask_time().await;
     }
     let mut third = server.client().await;
     assert_eq!(third.line().await, "ERR server busy, try again later\r\n");
     third.expect_closed().await;
     assert_eq!(server.handle.counters().busy, 1);
 
-    first.send(b"QUIT\r\n").await;
-    first.expect_closed().await;
+    first.quit().await;
     server.wait_for_counters(|c| c.active == 1).await;
     let mut fourth = server.client().await;
-    fourth.send(b"TIME\r\n").await;
-    assert_time_reply(&fourth.line().await);
+    fourth.ask_time().await;
 }
 
 #[tokio::test]
@@ -227,8 +221,7 @@ async fn a_silent_connection_is_closed_after_the_idle_timeout() {
     let mut chatty = server.client().await;
     // The chatty client talks every 100 ms for longer than the timeout and is never closed.
     for _ in 0..8 {
-        chatty.send(b"TIME\r\n").await;
-        assert_time_reply(&chatty.line().await);
+        chatty.ask_time().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(silent.line().await, "ERR idle timeout\r\n");
@@ -249,8 +242,7 @@ async fn idle_timeout_none_never_closes() {
     .await;
     let mut client = server.client().await;
     client.expect_silence(Duration::from_millis(500)).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 }
 
 #[tokio::test]
@@ -287,8 +279,7 @@ async fn a_client_that_never_reads_is_throttled_and_others_are_unaffected() {
     }
     let mut other = server.client().await;
     for _ in 0..10 {
-        other.send(b"TIME\r\n").await;
-        assert_time_reply(&other.line().await);
+        other.ask_time().await;
     }
 }
 
@@ -325,8 +316,7 @@ async fn ipv6_loopback_is_served() {
     .await;
     assert!(server.addr().is_ipv6());
     let mut client = Client::connect(server.addr()).await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 }
 
 /// What a client sends after QUIT is read and dropped while the server closes: closing with it

@@ -73,8 +73,7 @@ async fn a_flood_of_resets_and_silent_closes_leaves_the_server_serving_with_exac
     server.wait_for_counters(|c| c.active == 0).await;
 
     let mut client = server.client().await;
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
+    client.ask_time().await;
 
     let counters = server.handle.counters();
     // The kernel may drop a reset connection before accept; every accepted one is counted.
@@ -135,8 +134,7 @@ async fn bad_bytes_get_the_answers_the_protocol_promises() {
     huge = Client {
         stream: tokio::io::BufReader::new(TcpStream::connect(server.addr()).await.unwrap()),
     };
-    huge.send(b"TIME\r\n").await;
-    assert_time_reply(&huge.line().await);
+    huge.ask_time().await;
 }
 
 #[tokio::test]
@@ -176,8 +174,7 @@ async fn a_panic_in_one_connection_harms_no_other() {
     .await;
     let mut events = server.handle.subscribe();
     let mut bystander = server.client().await;
-    bystander.send(b"TIME\r\n").await;
-    assert_time_reply(&bystander.line().await);
+    bystander.ask_time().await;
 
     let mut victim = server.client().await;
     victim.send(b"TIME\r\nPANIC\r\n").await;
@@ -197,11 +194,9 @@ async fn a_panic_in_one_connection_harms_no_other() {
         }
     }
     assert!(!server.task.is_finished());
-    bystander.send(b"TIME\r\n").await;
-    assert_time_reply(&bystander.line().await);
+    bystander.ask_time().await;
     let mut newcomer = server.client().await;
-    newcomer.send(b"TIME\r\n").await;
-    assert_time_reply(&newcomer.line().await);
+    newcomer.ask_time().await;
 }
 
 #[tokio::test]
@@ -243,6 +238,5 @@ async fn allow_closes_connections_from_other_networks_at_accept() {
     })
     .await;
     let mut local = open.client().await;
-    local.send(b"TIME\r\n").await;
-    assert_time_reply(&local.line().await);
+    local.ask_time().await;
 }

@@ -58,8 +58,7 @@ async fn a_client_that_pipelines_forever_and_never_reads_cannot_grow_the_server(
     let pid = child.id().unwrap();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let mut normal = Client::connect(addr).await;
-    normal.send(b"TIME\r\n").await;
-    assert_time_reply(&normal.line().await);
+    normal.ask_time().await;
     let before = rss_kib(pid);
 
     let mut hog = TcpStream::connect(addr).await.unwrap();
@@ -74,8 +73,7 @@ async fn a_client_that_pipelines_forever_and_never_reads_cannot_grow_the_server(
     // Push for two seconds; writes stop completing once the server stops reading.
     let _ = timeout(Duration::from_secs(2), pushing).await;
     for _ in 0..100 {
-        normal.send(b"TIME\r\n").await;
-        assert_time_reply(&normal.line().await);
+        normal.ask_time().await;
     }
     let after = rss_kib(pid);
     println!("RSS before {before} KiB, after {after} KiB; the hog wrote {written} bytes");

@@ -13,18 +13,6 @@ use jamtui::server::Config;
 use jamtui::server::Event;
 use jamtui::server::Mode;
 
-async fn ask(client: &mut Client) -> Duration {
-    let started = Instant::now();
-    client.send(b"TIME\r\n").await;
-    assert_time_reply(&client.line().await);
-    started.elapsed()
-}
-
-async fn quit(mut client: Client) {
-    client.send(b"QUIT\r\n").await;
-    client.expect_closed().await;
-}
-
 #[tokio::test]
 async fn sequential_answers_the_second_client_only_after_the_first_leaves() {
     let (server, mut first) = turn_taken(sequential()).await;
@@ -34,8 +22,8 @@ async fn sequential_answers_the_second_client_only_after_the_first_leaves() {
     let listed = server.handle.clients();
     assert_eq!(listed.iter().filter(|c| c.queued).count(), 1, "{listed:?}");
     // The first client is still served while the second waits.
-    ask(&mut first).await;
-    quit(first).await;
+    first.ask_time().await;
+    first.quit().await;
     assert_time_reply(&second.line().await);
     assert!(server.handle.clients().iter().all(|c| !c.queued));
 }
@@ -49,14 +37,14 @@ async fn a_pool_of_two_makes_the_third_client_wait_until_one_leaves() {
     .await;
     let mut a = server.client().await;
     let mut b = server.client().await;
-    ask(&mut a).await;
-    ask(&mut b).await;
+    a.ask_time().await;
+    b.ask_time().await;
     let mut c = server.client().await;
     c.send(b"TIME\r\n").await;
     c.expect_silence(Duration::from_millis(300)).await;
-    quit(b).await;
+    b.quit().await;
     assert_time_reply(&c.line().await);
-    ask(&mut a).await;
+    a.ask_time().await;
 }
 
 #[tokio::test]
@@ -66,7 +54,7 @@ async fn with_a_delay_every_reply_takes_at_least_the_delay() {
     let mut events = server.handle.subscribe();
     let mut client = server.client().await;
     for _ in 0..3 {
-        assert!(ask(&mut client).await >= delay);
+        assert!(client.ask_time().await >= delay);
     }
     let latency = server.handle.clients()[0].last_latency.expect("a latency");
     assert!(latency >= delay, "{latency:?}");
@@ -82,7 +70,7 @@ async fn with_a_delay_every_reply_takes_at_least_the_delay() {
     }
     // The delay changes live.
     server.handle.set_delay(Duration::ZERO);
-    assert!(ask(&mut client).await < delay);
+    assert!(client.ask_time().await < delay);
 }
 
 #[tokio::test]
@@ -119,13 +107,13 @@ async fn a_client_queued_longer_than_the_idle_timeout_is_served_when_its_turn_co
     // The first client keeps talking while the second waits for twice the idle timeout.
     for _ in 0..6 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        ask(&mut first).await;
+        first.ask_time().await;
     }
-    quit(first).await;
+    first.quit().await;
     assert_time_reply(&second.line().await);
     // Its request was read long ago, but answering it is activity now: not idle.
-    ask(&mut second).await;
-    quit(second).await;
+    second.ask_time().await;
+    second.quit().await;
 }
 
 /// Ten clients send TIME at once; each quits once answered. Returns when each reply came.
@@ -148,7 +136,7 @@ async fn ten_at_once(addr: SocketAddr) -> Vec<Duration> {
         assert!(read.unwrap() > 0);
         assert_time_reply(std::str::from_utf8(&line).unwrap());
         let at = started.elapsed();
-        quit(client).await;
+        client.quit().await;
         at
     });
     futures_util::future::join_all(answered).await
@@ -189,8 +177,8 @@ async fn switching_modes_under_load_loses_no_request() {
             tokio::spawn(async move {
                 for _ in 0..20 {
                     let mut client = Client::connect(addr).await;
-                    ask(&mut client).await;
-                    quit(client).await;
+                    client.ask_time().await;
+                    client.quit().await;
                 }
             })
         })

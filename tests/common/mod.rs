@@ -11,8 +11,8 @@ use std::time::Duration;
 use jamtui::server::ServerHandle;
 use jamtui::server::{Config, Server};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
@@ -68,6 +68,14 @@ impl TestServer {
         Client::connect(self.addr()).await
     }
 
+    /// One visit of the assignment's client: connect, TIME, read the reply, QUIT, and the
+    /// server closes.
+    pub async fn visit_like_the_assignment(&self) {
+        let mut client = self.client().await;
+        client.ask_time().await;
+        client.quit().await;
+    }
+
     /// Waits until the counters satisfy `condition`.
     pub async fn wait_for_counters(
         &self,
@@ -119,6 +127,21 @@ impl Client {
             .expect("read");
         assert!(read > 0, "connection closed while a reply was expected");
         String::from_utf8(line).expect("replies are UTF-8")
+    }
+
+    /// Asks for the time as the assignment's client does and checks the reply; returns how
+    /// long the answer took.
+    pub async fn ask_time(&mut self) -> Duration {
+        let asked = std::time::Instant::now();
+        self.send(b"TIME\r\n").await;
+        assert_time_reply(&self.line().await);
+        asked.elapsed()
+    }
+
+    /// Ends as the assignment's client does: QUIT, and the server closes.
+    pub async fn quit(mut self) {
+        self.send(b"QUIT\r\n").await;
+        self.expect_closed().await;
     }
 
     /// Asserts nothing arrives for `quiet`.
@@ -179,6 +202,33 @@ pub fn write_on_a_task(
         let written = writing.write_all(&bytes).await;
         (writing, written)
     })
+}
+
+/// A stand-in for a student's server on 127.0.0.1: every connection is served by `serve` on a
+/// task of its own. Returns its port.
+pub async fn student_server<F, Serving>(serve: F) -> u16
+where
+    F: Fn(TcpStream) -> Serving + Send + 'static,
+    Serving: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve(stream));
+        }
+    });
+    port
+}
+
+/// A student's server that sends `reply` to every connection, whatever it is asked, and closes
+/// 300 ms later.
+pub async fn answering_with(reply: &'static [u8]) -> u16 {
+    student_server(move |mut stream| async move {
+        let _ = stream.write_all(reply).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    })
+    .await
 }
 
 /// An empty directory to stand for the user's config directory, so that no test reads the
