@@ -469,7 +469,7 @@ async fn asked_to_end(client: &Registration, shared: &Shared, silence_counts: bo
         }
         if silence_counts
             && shared.idle_timeout.is_some_and(|timeout| {
-                stats.silent_for(client.connected_at, std::time::Instant::now()) > timeout
+                stats.silent_past(timeout, client.connected_at, std::time::Instant::now())
             })
         {
             return Ending::Idle;

@@ -251,10 +251,15 @@ impl ClientStats {
         self.active_ms.fetch_max(millis, Relaxed);
     }
 
-    /// How long the client has been silent at `now`.
-    pub(crate) fn silent_for(&self, connected_at: Instant, now: Instant) -> Duration {
+    /// Whether the client has been silent longer than `timeout` at `now`: past the idle timeout.
+    pub(crate) fn silent_past(
+        &self,
+        timeout: Duration,
+        connected_at: Instant,
+        now: Instant,
+    ) -> bool {
         let active = connected_at + Duration::from_millis(self.active_ms.load(Relaxed));
-        now.saturating_duration_since(active)
+        now.saturating_duration_since(active) > timeout
     }
 
     /// Counts `count` more requests, the last of which arrived at `last`.
@@ -533,7 +538,7 @@ impl Shared {
         for entry in self.clients().values() {
             let stats = &entry.stats;
             let waiting = stats.queued.load(Relaxed) || stats.held_by_pause.load(Relaxed);
-            if !waiting && stats.silent_for(entry.connected_at, now) > timeout {
+            if !waiting && stats.silent_past(timeout, entry.connected_at, now) {
                 stats.wake.notify_one();
             }
         }
@@ -582,5 +587,22 @@ mod tests {
             });
             assert_eq!(stats.ending(), Some(why));
         }
+    }
+
+    #[test]
+    fn a_client_is_past_the_idle_timeout_only_once_silent_longer_than_it() {
+        let stats = ClientStats::default();
+        let connected_at = Instant::now();
+        let timeout = Duration::from_secs(10);
+        let active = Duration::from_millis(1500);
+        stats.active(connected_at, connected_at + active);
+        let silent =
+            |for_: Duration| stats.silent_past(timeout, connected_at, connected_at + active + for_);
+        assert!(!silent(Duration::ZERO));
+        assert!(!silent(timeout));
+        assert!(silent(timeout + Duration::from_millis(1)));
+        // Activity counts only forward: an earlier time does not make the client silent.
+        stats.active(connected_at, connected_at);
+        assert!(!silent(timeout));
     }
 }
