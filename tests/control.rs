@@ -208,14 +208,7 @@ async fn a_kicked_client_is_closed_and_others_stay() {
     let mut victim = server.client().await;
     let mut bystander = server.client().await;
     server.wait_for_counters(|c| c.active == 2).await;
-    let victim_addr = victim.stream.get_ref().local_addr().unwrap();
-    let id = server
-        .handle
-        .clients()
-        .iter()
-        .find(|c| c.peer == victim_addr)
-        .expect("the victim is listed")
-        .id;
+    let id = server.id_of(&victim);
 
     assert!(server.handle.kick(id));
     victim.expect_closed().await;
@@ -228,6 +221,46 @@ async fn a_kicked_client_is_closed_and_others_stay() {
         "a kicked client is no longer there"
     );
     bystander.ask_time().await;
+}
+
+#[tokio::test]
+async fn a_kick_cuts_short_the_linger_of_a_client_that_quit_but_keeps_its_side_open() {
+    let server = TestServer::start(config()).await;
+    let mut client = server.client().await;
+    server.wait_for_counters(|c| c.active == 1).await;
+    let id = server.id_of(&client);
+    client.send(b"QUIT\r\n").await;
+    // The server has closed its side and lingers (up to 500 ms) to read what else comes.
+    client.expect_closed().await;
+    assert!(server.handle.kick(id));
+    timeout(
+        Duration::from_millis(250),
+        server.wait_for_counters(|c| c.active == 0),
+    )
+    .await
+    .expect("the kick ends the linger, not its 500 ms");
+}
+
+#[tokio::test]
+async fn a_client_held_by_a_pause_longer_than_the_idle_timeout_is_not_idle_after_resume() {
+    let idle = Duration::from_millis(300);
+    let server = TestServer::start(Config {
+        idle_timeout: Some(idle),
+        ..config()
+    })
+    .await;
+    let mut client = server.client().await;
+    client.ask_time().await;
+    server.handle.pause();
+    client.send(b"TIME\r\n").await;
+    client.expect_silence(idle * 3).await;
+    server.handle.resume();
+    assert_time_reply(&client.line().await);
+    // The resume is activity: half the timeout later the client is still served, although its
+    // request arrived long before.
+    tokio::time::sleep(idle / 2).await;
+    client.ask_time().await;
+    client.quit().await;
 }
 
 #[tokio::test]

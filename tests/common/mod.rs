@@ -68,6 +68,17 @@ impl TestServer {
         Client::connect(self.addr()).await
     }
 
+    /// The id the server gave `client`.
+    pub fn id_of(&self, client: &Client) -> jamtui::server::ClientId {
+        let local = client.stream.get_ref().local_addr().unwrap();
+        self.handle
+            .clients()
+            .iter()
+            .find(|listed| listed.peer == local)
+            .expect("the client is listed")
+            .id
+    }
+
     /// One visit of the assignment's client: connect, TIME, read the reply, QUIT, and the
     /// server closes.
     pub async fn visit_like_the_assignment(&self) {
