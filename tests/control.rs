@@ -496,11 +496,22 @@ async fn sends_and_never_reads(addr: std::net::SocketAddr) -> tokio::net::TcpStr
 async fn a_kick_ends_a_client_whose_replies_cannot_be_written() {
     use tokio::io::AsyncReadExt;
     let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
     let mut stream = sends_and_never_reads(server.addr()).await;
     server.wait_for_counters(|c| c.active == 1).await;
     let id = server.handle.clients()[0].id;
     assert!(server.handle.kick(id));
-    server.wait_for_counters(|c| c.active == 0).await;
+    let gone = wait_event(&mut events, |e| matches!(e, Event::Gone { .. })).await;
+    assert!(
+        matches!(
+            gone,
+            Event::Gone {
+                reason: GoneReason::Kicked,
+                ..
+            }
+        ),
+        "{gone:?}"
+    );
     // What was written before the kick drains, then the connection ends.
     let mut rest = vec![0u8; 64 * 1024];
     let ended = timeout(WAIT, async {
@@ -522,10 +533,20 @@ async fn the_idle_timeout_closes_a_client_that_never_reads() {
         ..config()
     })
     .await;
+    let mut events = server.handle.subscribe();
     let stream = sends_and_never_reads(server.addr()).await;
-    server.wait_for_counters(|c| c.active == 1).await;
     // Nothing is read from it any more, so it completes no request: idle, it is closed.
-    server.wait_for_counters(|c| c.active == 0).await;
+    let gone = wait_event(&mut events, |e| matches!(e, Event::Gone { .. })).await;
+    assert!(
+        matches!(
+            gone,
+            Event::Gone {
+                reason: GoneReason::Idle,
+                ..
+            }
+        ),
+        "{gone:?}"
+    );
     drop(stream);
 }
 
