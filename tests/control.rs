@@ -264,6 +264,22 @@ async fn a_client_held_by_a_pause_longer_than_the_idle_timeout_is_not_idle_after
 }
 
 #[tokio::test]
+async fn a_delay_longer_than_the_idle_timeout_does_not_make_the_client_idle() {
+    let idle = Duration::from_millis(300);
+    let server = TestServer::start(Config {
+        idle_timeout: Some(idle),
+        delay: idle * 2,
+        ..config()
+    })
+    .await;
+    let mut client = server.client().await;
+    for _ in 0..2 {
+        assert!(client.ask_time().await >= idle * 2);
+    }
+    client.quit().await;
+}
+
+#[tokio::test]
 async fn kick_works_while_paused() {
     let server = TestServer::start(config()).await;
     let mut client = server.client().await;

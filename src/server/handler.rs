@@ -425,6 +425,8 @@ impl Handler {
             why = asked_to_end(&self.client, &self.shared, false) => self.ended_by(why),
             _ = sleep(delay) => Ok(()),
         };
+        // Waiting out the server's delay is not the client's silence.
+        self.active_now();
         self.clock.tick();
         outcome
     }
