@@ -420,15 +420,7 @@ impl Handler {
 
     async fn delay_reply(&mut self, delay: Duration) -> OrGone {
         self.flush().await?;
-        let outcome = tokio::select! {
-            biased;
-            why = asked_to_end(&self.client, &self.shared, false) => self.ended_by(why),
-            _ = sleep(delay) => Ok(()),
-        };
-        // Waiting out the server's delay is not the client's silence.
-        self.active_now();
-        self.clock.tick();
-        outcome
+        self.wait_for_the_server(sleep(delay)).await
     }
 
     /// Holds the next request while the server is paused. The replies already made go out first.
@@ -445,13 +437,24 @@ impl Handler {
         // first, so a resume since the check above is not missed.
         let mut resumed = self.shared.paused_changes.subscribe();
         self.client.stats.held_by_pause.store(true, Relaxed);
+        let outcome = self
+            .wait_for_the_server(async {
+                let _ = resumed.wait_for(|paused| !paused).await;
+            })
+            .await;
+        self.client.stats.held_by_pause.store(false, Relaxed);
+        outcome
+    }
+
+    /// Waits for `done`, a wait of the server's (its delay, the operator's resume), unless the
+    /// connection is asked to end first. The client's silence meanwhile does not count, and the
+    /// end of the wait counts as its activity; the reply clock is read afresh after it.
+    async fn wait_for_the_server(&mut self, done: impl Future<Output = ()>) -> OrGone {
         let outcome = tokio::select! {
             biased;
             why = asked_to_end(&self.client, &self.shared, false) => self.ended_by(why),
-            _ = resumed.wait_for(|paused| !paused) => Ok(()),
+            () = done => Ok(()),
         };
-        self.client.stats.held_by_pause.store(false, Relaxed);
-        // Waiting for the operator is not the client's silence.
         self.active_now();
         self.clock.tick();
         outcome
