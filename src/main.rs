@@ -34,10 +34,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Client(args)) => run::client(args.options()),
         Some(Command::Bench(args)) => run::bench(args.options(), args.json),
-        Some(Command::Check(args)) => match &args.roster {
-            Some(roster) => run::check_class(roster, args.csv.as_deref(), args.json),
-            None => run::check(&args.host, args.port, args.json),
-        },
+        Some(Command::Check(args)) => run::check(args.job()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut cli::command(), "jamtui", &mut std::io::stdout());
             Ok(())
@@ -58,6 +55,7 @@ fn main() -> ExitCode {
         {
             ExitCode::SUCCESS
         }
+        Err(error) if error.is::<run::AlreadyTold>() => ExitCode::FAILURE,
         Err(error) => {
             tell(&format!("error: {error:#}"));
             ExitCode::FAILURE

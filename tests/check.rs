@@ -1,148 +1,333 @@
-//! `jamtui check` against servers written here the way students write them: a correct one
-//! (jamtui's own), one that reads one recv() as one request, one that serves one client at a
-//! time, and one whose clock is frozen and whose replies end in a bare LF. Each rule's verdict
-//! is asserted for each.
+//! `jamtui check` against servers written the way students write them: jamtui's own server (the
+//! correct one) and the corpus in tests/students/servers.py, each kind with the verdict it
+//! deserves on every rule, graded twice through `--roster` as a lecturer grades a class.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
 
 use common::{TestServer, assert_one_line_error, config, finish, finish_within, jamtui};
-use jamtui::client::check::{RULES, check};
+use jamtui::client::check::{CheckOptions, Outcome, Rule, Status, check};
+use jamtui::server::Config;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
 
 /// A whole check of a server that answers some rules with silence: well under a minute.
-const CHECK_TIME: std::time::Duration = std::time::Duration::from_secs(40);
+const CHECK_TIME: Duration = Duration::from_secs(90);
 
-fn now_reply(line_end: &str) -> String {
-    chrono::Utc::now()
-        .format(&format!("JAM %H:%M:%S{line_end}"))
-        .to_string()
-}
+/// A class's grading, eight servers at a time: a few minutes at most.
+const CLASS_TIME: Duration = Duration::from_secs(300);
 
-/// Serves each client on its own thread with `serve`; returns the port.
-fn threaded(serve: fn(std::net::TcpStream)) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    port
-}
-
-/// The assignment's reference server as most students write it: one recv() is one request.
-fn one_recv_one_request(mut stream: std::net::TcpStream) {
-    let mut buffer = [0u8; 1024];
-    while let Ok(read) = stream.read(&mut buffer) {
-        let answered = match &buffer[..read] {
-            [] | b"QUIT\r\n" => return,
-            b"TIME\r\n" => stream.write_all(now_reply("\r\n").as_bytes()),
-            _ => Ok(()),
-        };
-        if answered.is_err() {
-            return;
-        }
-    }
-}
-
-/// Frames lines correctly, replying `reply()` to TIME; closes on QUIT.
-fn framed(stream: std::net::TcpStream, reply: impl Fn() -> String) {
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
-    for line in BufReader::new(stream).lines() {
-        let answered = match line.as_deref().map(str::trim) {
-            Ok("TIME") => writer.write_all(reply().as_bytes()),
-            Ok("QUIT") | Err(_) => return,
-            Ok(_) => Ok(()),
-        };
-        if answered.is_err() {
-            return;
-        }
-    }
-}
-
-/// A server without threads: one client at a time, each until it leaves.
-fn sequential() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            framed(stream, || now_reply("\r\n"));
-        }
-    });
-    port
-}
-
-async fn verdicts(port: u16) -> BTreeMap<&'static str, bool> {
-    let report = check("127.0.0.1", port)
-        .await
-        .expect("the server is reachable");
-    assert_eq!(report.verdicts.len(), RULES.len());
+/// The verdict of each rule, by id: 'P' passed, 'F' failed, 'N' not judged.
+fn verdicts(report: &jamtui::client::check::Report) -> BTreeMap<&'static str, char> {
     report
         .verdicts
         .iter()
-        .map(|verdict| (verdict.id, verdict.passed))
+        .map(|verdict| {
+            let mark = match verdict.outcome {
+                Outcome::Passed => 'P',
+                Outcome::Failed => 'F',
+                Outcome::NotJudged => 'N',
+            };
+            (verdict.rule.id(), mark)
+        })
         .collect()
 }
 
-/// Every rule passes but `failing`.
-fn all_but(failing: &[&str]) -> BTreeMap<&'static str, bool> {
-    RULES
-        .iter()
-        .map(|rule| (rule.id, !failing.contains(&rule.id)))
+/// Every rule passes but those `failing`; those `unjudged` are not judged.
+fn expected(failing: &[&str], unjudged: &[&str]) -> BTreeMap<&'static str, char> {
+    for id in failing.iter().chain(unjudged) {
+        assert!(Rule::all().any(|rule| rule.id() == *id), "no rule {id}");
+    }
+    Rule::all()
+        .map(|rule| {
+            let id = rule.id();
+            let mark = match (failing.contains(&id), unjudged.contains(&id)) {
+                (true, _) => 'F',
+                (_, true) => 'N',
+                _ => 'P',
+            };
+            (id, mark)
+        })
         .collect()
 }
 
 #[tokio::test]
 async fn a_correct_server_passes_every_check() {
     let server = TestServer::start(config()).await;
-    assert_eq!(verdicts(server.addr().port()).await, all_but(&[]));
+    let report = check("127.0.0.1", server.addr().port(), CheckOptions::default()).await;
+    assert_eq!(
+        verdicts(&report),
+        expected(&[], &[]),
+        "{}",
+        report.to_text(false)
+    );
+    assert_eq!(report.status, Status::Graded);
 }
 
 #[tokio::test]
-async fn one_recv_as_one_request_fails_the_byte_stream_checks() {
-    let port = threaded(one_recv_one_request);
-    assert_eq!(
-        verdicts(port).await,
-        all_but(&["split-request", "pipelined", "time-then-quit"])
+async fn with_the_labs_zone_a_server_in_another_zone_fails_the_clock_alone() {
+    let jakarta = Config {
+        zone: "Asia/Jakarta".parse().unwrap(),
+        ..config()
+    };
+    let server = TestServer::start(jakarta).await;
+    let port = server.addr().port();
+    let in_zone = |zone: &str| CheckOptions {
+        zone: Some(zone.parse().unwrap()),
+    };
+    let there = check("127.0.0.1", port, in_zone("Asia/Jakarta")).await;
+    assert_eq!(verdicts(&there), expected(&[], &[]));
+    let elsewhere = check("127.0.0.1", port, in_zone("UTC")).await;
+    assert_eq!(verdicts(&elsewhere), expected(&["clock"], &[]));
+    let clock = &elsewhere.verdicts[2];
+    assert!(
+        clock
+            .detail
+            .contains("is 7 h away from the time in UTC+00:00"),
+        "{}",
+        clock.detail
     );
 }
 
-#[tokio::test]
-async fn a_server_without_threads_fails_concurrency() {
-    // Fifty clients that each leave after their reply are served in turn: only the client that
-    // stays connected shows the missing threads.
-    assert_eq!(verdicts(sequential()).await, all_but(&["concurrent"]));
+/// The kinds of server in tests/students/servers.py, and the rules each fails and cannot be
+/// judged on: the table in docs/CHECKS.md.
+const CORPUS: &[(&str, &[&str], &[&str])] = &[
+    ("reference_fixed", &[], &[]),
+    ("socketserver_threading", &[], &[]),
+    ("select_loop", &[], &[]),
+    ("asyncio_streams", &[], &[]),
+    ("utc", &[], &[]),
+    (
+        "reference",
+        &["split-request", "pipelined", "time-then-quit"],
+        &[],
+    ),
+    (
+        "one_recv_exact",
+        &["split-request", "pipelined", "time-then-quit"],
+        &[],
+    ),
+    (
+        "err_and_hang_up",
+        &["split-request", "pipelined", "time-then-quit"],
+        &[],
+    ),
+    (
+        "asyncio_one_read",
+        &["split-request", "pipelined", "time-then-quit"],
+        &[],
+    ),
+    ("no_threads", &["concurrent", "burst"], &[]),
+    (
+        "no_threads_one_recv",
+        &[
+            "concurrent",
+            "burst",
+            "split-request",
+            "pipelined",
+            "time-then-quit",
+            "abrupt-close",
+        ],
+        &["empty-connect"],
+    ),
+    (
+        "answer_once_and_close",
+        &[
+            "several-requests",
+            "concurrent",
+            "pipelined",
+            "abrupt-close",
+        ],
+        &["empty-connect"],
+    ),
+    ("pool_of_four", &["burst"], &[]),
+    ("missing_cr", &["reply"], &[]),
+    ("no_line_end", &["reply"], &[]),
+    ("unpadded", &["reply"], &[]),
+    ("twelve_hour", &["reply"], &[]),
+    ("date_and_time", &["reply"], &[]),
+    ("isoformat", &["reply"], &[]),
+    ("banner", &["reply"], &[]),
+    ("clock_per_connection", &["clock-advances"], &[]),
+    ("clock_at_start", &["clock", "clock-advances"], &[]),
+    ("slow", &["prompt"], &[]),
+    ("ignores_quit", &["quit", "time-then-quit"], &[]),
+    (
+        "dies_on_hello",
+        &["bad-request"],
+        &["abrupt-close", "empty-connect"],
+    ),
+    ("dies_on_reset", &["abrupt-close"], &["empty-connect"]),
+];
+
+/// A student's server from the corpus, running; killed when dropped.
+struct Student {
+    _process: Child,
+    port: u16,
 }
 
-#[tokio::test]
-async fn a_frozen_clock_with_bare_lf_replies_fails_the_format_and_the_clock() {
-    fn frozen(stream: std::net::TcpStream) {
-        static STARTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let reply = STARTED.get_or_init(|| now_reply("\n")).clone();
-        framed(stream, move || reply.clone());
+async fn start_student(kind: &str) -> Student {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/students/servers.py");
+    let mut process = Command::new("python3")
+        .arg(script)
+        .arg(kind)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 runs (CI installs it)");
+    let stdout = process.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        BufReader::new(stdout).read_line(&mut first),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{kind} says its port"))
+    .unwrap();
+    let port = first
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{kind} printed {first:?}, not a port"));
+    Student {
+        _process: process,
+        port,
     }
-    let port = threaded(frozen);
-    assert_eq!(verdicts(port).await, all_but(&["reply", "clock-advances"]));
+}
+
+/// Grades the roster with the real binary: one JSON object per student.
+async fn grade(roster: &Path, sheet: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let _ = std::fs::remove_file(sheet);
+    let mut command = jamtui();
+    command
+        .args(["check", "--roster"])
+        .arg(roster)
+        .args(["--json", "--csv"])
+        .arg(sheet)
+        .args(extra);
+    let output = finish_within(&mut command, CLASS_TIME).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object a line"))
+        .collect()
+}
+
+fn marks(row: &serde_json::Value) -> BTreeMap<String, char> {
+    row["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|check| {
+            let mark = match (check["passed"].as_bool(), check["judged"].as_bool()) {
+                (Some(true), _) => 'P',
+                (_, Some(false)) => 'N',
+                _ => 'F',
+            };
+            (check["id"].as_str().unwrap().to_string(), mark)
+        })
+        .collect()
 }
 
 #[tokio::test]
-async fn the_report_names_each_failure_with_a_hint_and_json_is_one_object() {
-    let port = threaded(one_recv_one_request).to_string();
+async fn a_class_of_student_servers_gets_the_grades_it_deserves_every_time() {
+    let dir = common::no_user_config().join("corpus");
+    std::fs::create_dir_all(&dir).unwrap();
+    let roster = dir.join("class.csv");
+    for (run, extra) in [(1, &[][..]), (2, &["--excel"][..])] {
+        // Fresh servers each run: some die of their grading, as they should.
+        let mut students = Vec::new();
+        for (kind, _, _) in CORPUS {
+            students.push(start_student(kind).await);
+        }
+        let mut text = String::from("name,host,port\n");
+        for ((kind, _, _), student) in CORPUS.iter().zip(&students) {
+            text.push_str(&format!("{kind},127.0.0.1,{}\n", student.port));
+        }
+        std::fs::write(&roster, text).unwrap();
+        // A clock read at start-up must be stale by the time it is checked, as in a real class.
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let sheet = dir.join(format!("grades-{run}.csv"));
+        let rows = grade(&roster, &sheet, extra).await;
+        assert_eq!(rows.len(), CORPUS.len());
+        let mut wrong = Vec::new();
+        for ((kind, failing, unjudged), row) in CORPUS.iter().zip(&rows) {
+            assert_eq!(row["name"], *kind);
+            let want: BTreeMap<String, char> = expected(failing, unjudged)
+                .into_iter()
+                .map(|(id, mark)| (id.to_string(), mark))
+                .collect();
+            if marks(row) != want {
+                wrong.push(format!("{kind}: {row:#}"));
+            }
+            let status = if unjudged.is_empty() {
+                "graded"
+            } else {
+                "stopped"
+            };
+            assert_eq!(row["status"], status, "{kind}");
+        }
+        assert!(
+            wrong.is_empty(),
+            "run {run}, graded wrongly:\n{}",
+            wrong.join("\n")
+        );
+
+        // The sheet says the same, a 0/1 column per rule.
+        let written = std::fs::read_to_string(&sheet).unwrap();
+        let (separator, body) = match run {
+            1 => (",", written.as_str()),
+            _ => (
+                ";",
+                written
+                    .strip_prefix('\u{feff}')
+                    .expect("a byte order mark for Excel"),
+            ),
+        };
+        let mut lines = body.lines();
+        let heading: Vec<&str> = lines.next().unwrap().split(separator).collect();
+        for ((kind, failing, unjudged), line) in CORPUS.iter().zip(lines) {
+            let cells: Vec<&str> = line.split(separator).collect();
+            assert_eq!(cells[0], *kind);
+            for rule in Rule::all() {
+                let at = heading.iter().position(|id| *id == rule.id()).unwrap();
+                let passed = !failing.contains(&rule.id()) && !unjudged.contains(&rule.id());
+                assert_eq!(
+                    cells[at],
+                    if passed { "1" } else { "0" },
+                    "{kind} {}",
+                    rule.id()
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_report_names_each_failure_with_a_hint_in_80_columns_and_json_is_one_object() {
+    let student = start_student("reference").await;
+    let port = student.port.to_string();
     let text = finish_within(jamtui().args(["check", "--port", &port]), CHECK_TIME).await;
     assert_eq!(text.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(stdout.contains("FAIL  split-request"), "{stdout}");
     assert!(stdout.contains("TCP is a byte stream"), "{stdout}");
-    assert!(stdout.contains("10 of 13 checks passed"), "{stdout}");
+    assert!(stdout.contains("11 of 14 checks passed (79%)"), "{stdout}");
+    assert!(
+        stdout.lines().all(|line| line.chars().count() <= 80),
+        "{stdout}"
+    );
     assert!(
         !stdout.contains('\u{1b}'),
         "no colour off a terminal: {stdout}"
     );
+    // The report says it all: no second word on stderr.
+    assert_eq!(common::stderr(&text), "");
 
     let json = finish_within(
         jamtui().args(["check", "--port", &port, "--json"]),
@@ -152,9 +337,10 @@ async fn the_report_names_each_failure_with_a_hint_and_json_is_one_object() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
     assert_eq!(
         (report["passed"].as_u64(), report["failed"].as_u64()),
-        (Some(10), Some(3))
+        (Some(11), Some(3))
     );
     assert_eq!(report["target"], format!("127.0.0.1:{port}"));
+    assert_eq!(report["status"], "graded");
     let failed: Vec<&str> = report["checks"]
         .as_array()
         .unwrap()
@@ -179,9 +365,9 @@ async fn an_unreachable_server_is_one_line() {
 }
 
 #[tokio::test]
-async fn a_roster_grades_a_whole_class_and_an_unreachable_server_is_a_row() {
+async fn a_roster_from_a_spreadsheet_is_graded_and_an_unreachable_server_is_the_same_row_everywhere()
+ {
     let correct = TestServer::start(config()).await;
-    let naive = threaded(one_recv_one_request);
     let gone = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -191,44 +377,111 @@ async fn a_roster_grades_a_whole_class_and_an_unreachable_server_is_a_row() {
     std::fs::create_dir_all(&dir).unwrap();
     let roster = dir.join("class.csv");
     let sheet = dir.join("grades.csv");
-    let _ = std::fs::remove_file(&sheet);
+    // As Excel saves it in Indonesian settings; a name with an escape sequence in it.
     std::fs::write(
         &roster,
         format!(
-            "name,host,port\nAni,127.0.0.1,{}\nBudi,127.0.0.1,{naive}\nCitra,127.0.0.1,{gone}\n",
+            "\u{feff}Nama;Alamat IP;Port\r\nAni;127.0.0.1;{}\r\nBudi\u{1b}[2J;127.0.0.1;{gone}\r\n;;\r\n",
             correct.addr().port()
         ),
     )
     .unwrap();
-    let output = finish_within(
-        jamtui().args([
-            "check",
-            "--roster",
-            roster.to_str().unwrap(),
-            "--json",
-            "--csv",
-            sheet.to_str().unwrap(),
-        ]),
+    let table = finish_within(
+        jamtui()
+            .args(["check", "--roster"])
+            .arg(&roster)
+            .arg("--csv")
+            .arg(&sheet),
         CHECK_TIME,
     )
     .await;
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+    assert_eq!(table.status.code(), Some(1), "{table:?}");
+    let stdout = String::from_utf8_lossy(&table.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("Ani ") && lines[1].contains("14/14  100%  graded"),
+        "{stdout}"
+    );
+    assert!(lines[2].starts_with("Budi\\x1b[2J"), "{stdout}");
+    assert!(
+        lines[2].contains("0/14    0%  unreachable  cannot reach"),
+        "{stdout}"
+    );
+    assert!(
+        lines.iter().all(|line| line.chars().count() <= 80),
+        "{stdout}"
+    );
+
+    let written = std::fs::read_to_string(&sheet).unwrap();
+    let rows: Vec<&str> = written.lines().collect();
+    assert_eq!(rows.len(), 3, "{written}");
+    assert!(
+        rows[0].starts_with("name,host,port,status,checked_at,score,out_of,percent,reply,prompt,"),
+        "{written}"
+    );
+    assert!(rows[1].starts_with("Ani,127.0.0.1,"), "{written}");
+    assert!(
+        rows[1].contains(",graded,") && rows[1].contains(",14,14,100.0,1,1,1,"),
+        "{written}"
+    );
+    assert!(
+        rows[2].contains(",unreachable,") && rows[2].contains(",0,14,0.0,0,0,0,"),
+        "{written}"
+    );
+    assert!(
+        rows[2].contains(&format!(",0,0,cannot reach 127.0.0.1:{gone}: ")),
+        "{written}"
+    );
+
+    let json = finish_within(
+        jamtui().args(["check", "--json", "--roster"]).arg(&roster),
+        CHECK_TIME,
+    )
+    .await;
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stdout)
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON object a line"))
         .collect();
-    let names: Vec<&str> = rows.iter().filter_map(|row| row["name"].as_str()).collect();
-    assert_eq!(names, ["Ani", "Budi", "Citra"]);
-    assert_eq!(rows[0]["passed"], 13);
-    assert_eq!(rows[1]["failed"], 3);
-    assert!(
-        rows[2]["detail"]
-            .as_str()
-            .is_some_and(|detail| detail.contains("reach")),
-        "{}",
-        rows[2]
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["name"], "Budi\u{1b}[2J");
+    assert_eq!(rows[1]["status"], "unreachable");
+    assert_eq!(
+        (rows[1]["passed"].as_u64(), rows[1]["failed"].as_u64()),
+        (Some(0), Some(14))
     );
-    let written = std::fs::read_to_string(&sheet).unwrap();
-    assert_eq!(written.lines().count(), 4, "{written}");
-    assert!(written.contains("Budi,127.0.0.1:"), "{written}");
+    assert_eq!(rows[1]["checks"].as_array().map(Vec::len), Some(14));
+    assert!(
+        rows[1]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|check| check["judged"] == false)
+    );
+    assert!(rows[1]["note"].as_str().unwrap().contains("cannot reach"));
+}
+
+#[tokio::test]
+async fn a_roster_row_without_a_port_is_checked_on_45000_and_said_so() {
+    let dir = common::no_user_config().join("roster-no-port");
+    std::fs::create_dir_all(&dir).unwrap();
+    let roster = dir.join("class.csv");
+    // A name that cannot resolve: the grade is quick, and says why.
+    std::fs::write(&roster, "name,host\nCitra,no-such-host.invalid\n").unwrap();
+    let output = finish_within(
+        jamtui().args(["check", "--roster"]).arg(&roster),
+        CHECK_TIME,
+    )
+    .await;
+    let stderr = common::stderr(&output);
+    assert!(
+        stderr.contains("note: 1 row of the roster names no port; it is checked on 45000 (Citra)"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("no-such-host.invalid:45000: the host is unknown"),
+        "{stdout}"
+    );
 }

@@ -20,10 +20,11 @@ use crate::bench::BenchOptions;
 use crate::cli::config_file::{self as config, ConfigFile};
 use crate::client::ClientOptions;
 use crate::client::ask::Delivery;
+use crate::client::check::{CheckOptions, SheetStyle};
 use crate::dashboard;
 use crate::dashboard::theme::ThemeName;
 use crate::log::LogFormat;
-use crate::run::ServeOptions;
+use crate::run::{CheckJob, ServeOptions};
 use crate::server::Config;
 use crate::server::Mode;
 use crate::server::Zone;
@@ -276,17 +277,46 @@ pub struct CheckArgs {
     #[arg(default_value = "127.0.0.1", conflicts_with = "roster")]
     pub host: String,
     /// The server's port
-    #[arg(long, short, default_value_t = 45000)]
+    #[arg(long, short, default_value_t = 45000, conflicts_with = "roster")]
     pub port: u16,
-    /// Check a whole class: a CSV of name,host,port (header line; the port may be left out)
+    /// Check a whole class: a CSV of name,host,port from a spreadsheet (',' ';' or tabs; a
+    /// header line or not; a row without a port is checked on 45000)
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
-    /// With --roster, also write the grade sheet as CSV to this file
-    #[arg(long, value_name = "PATH", requires = "roster")]
+    /// Also write the grade sheet to this file: a row per server, a 0/1 column per check, the
+    /// score, the status and when it was checked
+    #[arg(long, value_name = "PATH")]
     pub csv: Option<PathBuf>,
+    /// Write the --csv sheet for Excel in Indonesian or European settings: ';' between fields, a
+    /// decimal comma, a UTF-8 byte order mark
+    #[arg(long, requires = "csv")]
+    pub excel: bool,
+    /// The lab's time zone, an IANA name such as Asia/Jakarta: the server must tell the time
+    /// there [default: any zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<Zone>,
     /// Print one JSON object (with --roster: one line per student)
     #[arg(long)]
     pub json: bool,
+}
+
+impl CheckArgs {
+    pub fn job(&self) -> CheckJob {
+        CheckJob {
+            host: self.host.clone(),
+            port: self.port,
+            roster: self.roster.clone(),
+            sheet: self.csv.clone().map(|path| {
+                let style = match self.excel {
+                    true => SheetStyle::Excel,
+                    false => SheetStyle::Comma,
+                };
+                (path, style)
+            }),
+            json: self.json,
+            options: CheckOptions { zone: self.tz },
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -7,10 +7,13 @@ mod signals;
 mod with_dashboard;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
+use crate::client::check::printable;
+use crate::client::check::roster::{self, Grade, Student};
+use crate::client::check::{CheckOptions, SheetStyle, Status, table, write_csv};
 use crate::dashboard;
 use crate::log::LogFormat;
 use crate::server;
@@ -53,55 +56,90 @@ pub fn client(options: ClientOptions) -> anyhow::Result<()> {
     })
 }
 
-/// `jamtui check`: the report on stdout, as text (coloured on a terminal, unless NO_COLOR) or
-/// JSON. Fails when any check fails, or the server cannot be reached.
-pub fn check(host: &str, port: u16, json: bool) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
-    let report = runtime.block_on(crate::client::check::check(host, port))?;
-    if json {
-        println!("{}", report.to_json());
-    } else {
-        let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-        println!("{}", report.to_text(colour));
-    }
-    match report.failed() {
-        0 => Ok(()),
-        failed => anyhow::bail!("{failed} of {} checks failed", report.verdicts.len()),
-    }
+/// A failure the output has already told in full (`jamtui check`'s report): the exit status
+/// says it again, and nothing more is printed.
+#[derive(Debug, thiserror::Error)]
+#[error("the report above says what failed")]
+pub struct AlreadyTold;
+
+/// What `jamtui check` is asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckJob {
+    /// One server, or (with `roster`) a whole class.
+    pub host: String,
+    pub port: u16,
+    pub roster: Option<PathBuf>,
+    /// Where to write the grade sheet, and how.
+    pub sheet: Option<(PathBuf, SheetStyle)>,
+    pub json: bool,
+    pub options: CheckOptions,
 }
 
-/// `jamtui check --roster`: every student's server, a grade table (or a JSON line each) on stdout,
-/// the grade sheet to `csv`. Fails when any student fails anything.
-pub fn check_class(roster: &Path, csv: Option<&Path>, json: bool) -> anyhow::Result<()> {
-    use crate::client::check::roster;
-    let students = roster::read(roster)?;
-    let runtime = tokio::runtime::Runtime::new()?;
+/// `jamtui check`: one server's report, or a whole class's grade table (or a JSON line each),
+/// on stdout, and the grade sheet to a file. Fails when any check fails, or a lone server cannot
+/// be reached.
+pub fn check(job: CheckJob) -> anyhow::Result<()> {
+    let class = job.roster.is_some();
+    let students = match &job.roster {
+        Some(path) => roster::read(path)?,
+        None => vec![Student {
+            name: job.host.clone(),
+            host: job.host.clone(),
+            port: job.port,
+            port_given: true,
+        }],
+    };
+    let no_port: Vec<&str> = students
+        .iter()
+        .filter(|student| !student.port_given)
+        .map(|student| student.name.as_str())
+        .collect();
+    if !no_port.is_empty() {
+        let (rows, verb) = match no_port.len() {
+            1 => ("1 row of the roster names".to_string(), "it is"),
+            rows => (format!("{rows} rows of the roster name"), "they are"),
+        };
+        eprintln!(
+            "note: {rows} no port; {verb} checked on {} ({})",
+            roster::DEFAULT_PORT,
+            printable(&no_port.join(", "))
+        );
+    }
     let progress = indicatif::ProgressBar::new(students.len() as u64);
-    if !std::io::stderr().is_terminal() {
+    if !class || !std::io::stderr().is_terminal() {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let ticking = progress.clone();
-    let grades = runtime.block_on(roster::grade(students, move || ticking.inc(1)));
+    let runtime = tokio::runtime::Runtime::new()?;
+    let grades = runtime.block_on(roster::grade(students, job.options, move || ticking.inc(1)));
     progress.finish_and_clear();
-    if json {
-        for grade in &grades {
-            println!("{}", grade.to_json());
-        }
-    } else {
-        println!("{}", roster::table(&grades));
-    }
-    if let Some(path) = csv {
-        roster::write_csv(path, &grades)
+    if let Some((path, style)) = &job.sheet {
+        write_csv(path, &grades, *style)
             .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
     }
-    let failing = grades
-        .iter()
-        .filter(|grade| !grade.passed_everything())
-        .count();
-    match failing {
-        0 => Ok(()),
-        _ => anyhow::bail!("{failing} of {} servers failed a check", grades.len()),
+    let colour = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    match (class, job.json) {
+        (_, true) => {
+            for grade in &grades {
+                let object = match class {
+                    true => grade.to_json(),
+                    false => grade.report.to_json(),
+                };
+                println!("{object}");
+            }
+        }
+        (true, false) => println!("{}", table(&grades)),
+        (false, false) => {
+            if let Status::Unreachable(why) = &grades[0].report.status {
+                anyhow::bail!("{why}");
+            }
+            println!("{}", grades[0].report.to_text(colour));
+        }
+    }
+    match grades.iter().all(Grade::passed_everything) {
+        true => Ok(()),
+        false => Err(AlreadyTold.into()),
     }
 }
 

@@ -57,7 +57,7 @@ impl Zone {
     }
 
     /// Seconds east of UTC at the given instant.
-    fn utc_offset(self, at: DateTime<Utc>) -> i64 {
+    pub fn utc_offset(self, at: DateTime<Utc>) -> i64 {
         let seconds = match self {
             Zone::Local => at.with_timezone(&Local).offset().fix().local_minus_utc(),
             Zone::Iana(tz) => at.with_timezone(&tz).offset().fix().local_minus_utc(),

@@ -1,116 +1,119 @@
 //! `jamtui check`: grades a student's time server against the rules real networks enforce (a
-//! request split in two, two in one read, fifty clients at once), each with a verdict and a hint
-//! the student can act on. docs/CHECKS.md explains each rule.
+//! request split in two, two in one read, a class of clients at once), each with a verdict and a
+//! hint the student can act on. docs/CHECKS.md explains each rule.
 
 mod probe;
+mod report;
 pub mod roster;
 mod rules;
+mod sheet;
+mod text;
+mod told;
 
 use std::net::SocketAddr;
 
-use anyhow::Context;
+use chrono::Local;
 
-pub use rules::RULES;
+pub use report::{Outcome, Report, Status, Verdict};
+pub use rules::Rule;
+pub use sheet::{SheetStyle, table, write_csv};
+pub use text::printable;
 
-/// The verdict of one rule.
-#[derive(Debug, Clone)]
-pub struct Verdict {
-    pub id: &'static str,
-    pub passed: bool,
-    /// What was sent and what came back.
-    pub detail: String,
-    pub hint: &'static str,
+use crate::server::Zone;
+use probe::Probe;
+use rules::{Failed, Judge};
+
+/// What a check is asked besides the server.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// The lab's zone: the server must tell the time there (`--tz`); any zone when `None`.
+    pub zone: Option<Zone>,
 }
 
-/// Every rule's verdict for one server.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub target: String,
-    pub verdicts: Vec<Verdict>,
-}
-
-/// Checks the server at `host:port` against every rule, one after the other (a server that
-/// answers nothing costs about half a minute). An error when it cannot be reached at all.
-pub async fn check(host: &str, port: u16) -> anyhow::Result<Report> {
+/// Checks the server at `host:port` against every rule, one after the other. A server that
+/// cannot be reached gets a report that says so; a server that stops accepting connections
+/// during the check fails the rule that stopped it, and the rules after it are not judged.
+pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
     let target_text = format!("{host}:{port}");
-    let target: SocketAddr = tokio::net::lookup_host((host, port))
-        .await
-        .with_context(|| format!("cannot reach {target_text}: the host is unknown"))?
-        .next()
-        .with_context(|| format!("cannot reach {target_text}: no address for the host"))?;
-    // A server that cannot be reached at all is an error, not thirteen failures.
-    probe::Probe::connect(target)
-        .await
-        .map_err(anyhow::Error::msg)?;
-    let mut verdicts = Vec::with_capacity(RULES.len());
-    for rule in &RULES {
-        let outcome = rules::judge(rule.id, target).await;
-        verdicts.push(Verdict {
-            id: rule.id,
-            passed: outcome.is_ok(),
-            detail: outcome.unwrap_or_else(|why| why),
-            hint: rule.hint,
-        });
+    let checked_at = Local::now();
+    let target = match resolve(host, port).await {
+        Ok(target) => target,
+        Err(why) => return Report::unreachable(target_text, checked_at, why),
+    };
+    if let Err(error) = Probe::connect(target).await {
+        return Report::unreachable(target_text, checked_at, error.to_string());
     }
-    Ok(Report {
-        target: target_text,
-        verdicts,
-    })
-}
-
-impl Report {
-    pub fn passed(&self) -> usize {
-        self.verdicts
-            .iter()
-            .filter(|verdict| verdict.passed)
-            .count()
-    }
-
-    pub fn failed(&self) -> usize {
-        self.verdicts.len() - self.passed()
-    }
-
-    /// One object: target, passed, failed, and each check's id, verdict, detail and hint.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "target": self.target,
-            "passed": self.passed(),
-            "failed": self.failed(),
-            "checks": self.verdicts.iter().map(|verdict| serde_json::json!({
-                "id": verdict.id,
-                "passed": verdict.passed,
-                "detail": verdict.detail,
-                "hint": verdict.hint,
-            })).collect::<Vec<_>>(),
-        })
-    }
-
-    /// A row per check, the failures with their hints, and the score; `colour` for a terminal.
-    pub fn to_text(&self, colour: bool) -> String {
-        let paint = |text: &str, code: &str| {
-            if colour {
-                format!("\u{1b}[{code}m{text}\u{1b}[0m")
-            } else {
-                text.to_string()
+    let judge = Judge {
+        target,
+        zone: options.zone,
+    };
+    let mut verdicts: Vec<Verdict> = Vec::new();
+    let mut stopped: Option<Rule> = None;
+    for rule in Rule::all() {
+        if let Some(after) = stopped {
+            verdicts.push(Verdict {
+                rule,
+                outcome: Outcome::NotJudged,
+                detail: stopped_after(after),
+            });
+            continue;
+        }
+        let (outcome, detail) = match rule.judge(&judge).await {
+            Ok(detail) => (Outcome::Passed, detail),
+            Err(failed) if accepts(target).await => (Outcome::Failed, failed.detail()),
+            Err(failed) => {
+                // The server is gone. If it was gone before this rule began, the rule before
+                // stopped it and this one was never asked.
+                let previous = verdicts.last().map(|verdict| verdict.rule);
+                match (&failed, previous) {
+                    (Failed::NoConnection(_), Some(previous)) => {
+                        stopped = Some(previous);
+                        (Outcome::NotJudged, stopped_after(previous))
+                    }
+                    _ => {
+                        stopped = Some(rule);
+                        (
+                            Outcome::Failed,
+                            format!(
+                                "{}; then the server stopped accepting connections",
+                                failed.detail()
+                            ),
+                        )
+                    }
+                }
             }
         };
-        let mut lines = vec![format!("checking {}", self.target)];
-        for verdict in &self.verdicts {
-            let mark = if verdict.passed {
-                paint("PASS", "32")
-            } else {
-                paint("FAIL", "1;31")
-            };
-            lines.push(format!("{mark}  {:<17} {}", verdict.id, verdict.detail));
-            if !verdict.passed {
-                lines.push(format!("      {:<17} hint: {}", "", verdict.hint));
-            }
-        }
-        lines.push(format!(
-            "{} of {} checks passed",
-            self.passed(),
-            self.verdicts.len()
-        ));
-        lines.join("\n")
+        verdicts.push(Verdict {
+            rule,
+            outcome,
+            detail,
+        });
     }
+    Report {
+        target: target_text,
+        checked_at,
+        status: match stopped {
+            Some(after) => Status::Stopped { after },
+            None => Status::Graded,
+        },
+        verdicts,
+    }
+}
+
+async fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
+    let unknown = || format!("cannot reach {host}:{port}: the host is unknown");
+    tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| unknown())?
+        .next()
+        .ok_or_else(unknown)
+}
+
+/// Whether the server still accepts connections.
+async fn accepts(target: SocketAddr) -> bool {
+    Probe::connect(target).await.is_ok()
+}
+
+fn stopped_after(rule: Rule) -> String {
+    format!("not judged: the server stopped after {}", rule.id())
 }

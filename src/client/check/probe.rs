@@ -1,7 +1,13 @@
-//! A raw connection to a server under test: bytes out exactly as a check wants them, lines in
-//! with every wait and every line bounded, so an untrusted server can neither hang the checker nor
-//! grow its memory.
+//! A raw connection to a server under test: bytes out exactly as a rule wants them, answers in
+//! with every wait and every line bounded, so an untrusted server can neither hang the checker
+//! nor grow its memory.
+//!
+//! What counts as "an answer to TIME" is decided here, once, for every rule but `reply`: the
+//! first line that holds a time of day (`told`). Lines before it that hold none (a welcome
+//! banner, an `ERR`) are kept to be shown, never taken as the answer. A reply without a line end
+//! ends where the next `JAM ` begins, at the close, or after a short silence.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,93 +16,230 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
+use super::told::TimeOfDay;
 use crate::client::ask;
 use crate::text::pyrepr;
 
 /// Longest line read from a server under test.
 const MAX_LINE: usize = 1024;
 
-/// Bound on connecting.
-pub const CONNECT_WITHIN: Duration = Duration::from_secs(2);
+/// Bound on connecting: long enough for one lost SYN to be sent again (after 1 s).
+pub const CONNECT_WITHIN: Duration = Duration::from_secs(3);
+
+/// After this long with nothing more, bytes without a line end are a whole reply.
+const SILENCE_ENDS_A_LINE: Duration = Duration::from_millis(400);
+
+/// Why a probe did not get what it waited for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeError {
+    /// No connection: refused, timed out, or the host unknown.
+    Connect(String),
+    /// Writing a request failed.
+    Send { sent: Vec<u8>, why: String },
+    /// No answer came in time; `got` is what came instead (lines that hold no time).
+    NoAnswer { within: Duration, got: Vec<Vec<u8>> },
+    /// The server closed (or reset) the connection before answering.
+    Closed { got: Vec<Vec<u8>> },
+    /// More than `MAX_LINE` bytes without a line end.
+    TooLong(Vec<u8>),
+    /// Reading failed other than by a reset.
+    Read(String),
+}
+
+impl ProbeError {
+    /// Whether the server ended the connection (a close, or a reset) without answering.
+    pub fn is_close(&self) -> bool {
+        matches!(self, ProbeError::Closed { .. })
+    }
+}
+
+/// What came instead of an answer, for a failure's detail: ", only b'ERR bad\r\n'".
+fn instead(got: &[Vec<u8>]) -> String {
+    if got.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = got.iter().take(3).map(|line| shown(line)).collect();
+    let more = match got.len() {
+        0..=3 => String::new(),
+        many => format!(" and {} more lines", many - 3),
+    };
+    format!(", only {}{more}", lines.join(" then "))
+}
+
+impl fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProbeError::Connect(why) => write!(f, "{why}"),
+            ProbeError::Send { sent, why } => write!(f, "sending {} failed: {why}", shown(sent)),
+            ProbeError::NoAnswer { within, got } => {
+                write!(
+                    f,
+                    "no answer within {} s{}",
+                    within.as_secs_f64(),
+                    instead(got)
+                )
+            }
+            ProbeError::Closed { got } if got.is_empty() => {
+                write!(f, "the server closed the connection without answering")
+            }
+            ProbeError::Closed { got } => write!(
+                f,
+                "the server closed the connection without answering{}",
+                instead(got)
+            ),
+            ProbeError::TooLong(head) => write!(
+                f,
+                "no line end in the first {MAX_LINE} bytes: {}",
+                shown(head)
+            ),
+            ProbeError::Read(why) => write!(f, "reading failed: {why}"),
+        }
+    }
+}
+
+/// An answer to TIME: the bytes as they came (the line end included, if there was one), the
+/// time they tell, and when they arrived.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub bytes: Vec<u8>,
+    pub told: TimeOfDay,
+    pub arrived: Instant,
+    /// Lines that came before it and hold no time (a banner, an `ERR`).
+    pub before: Vec<Vec<u8>>,
+}
+
+/// One piece of what a server sent: a line, or bytes that a silence, a close or the next `JAM `
+/// ended.
+enum Piece {
+    Line(Vec<u8>, Instant),
+    Closed,
+}
 
 pub struct Probe {
     stream: TcpStream,
     input: BytesMut,
+    /// When the oldest byte in `input` arrived.
+    first_byte_at: Option<Instant>,
+    closed: bool,
 }
 
 impl Probe {
     /// Connects the way every jamtui client does (`ask::connect`: bounded, never to itself).
-    pub async fn connect(target: SocketAddr) -> Result<Probe, String> {
+    pub async fn connect(target: SocketAddr) -> Result<Probe, ProbeError> {
         let host = target.ip().to_string();
         let stream = ask::connect(&host, target.port(), CONNECT_WITHIN)
             .await
-            .map_err(|error| format!("{error:#}"))?;
+            .map_err(|error| ProbeError::Connect(format!("{error:#}")))?;
+        let _ = stream.set_nodelay(true);
         Ok(Probe {
             stream,
             input: BytesMut::new(),
+            first_byte_at: None,
+            closed: false,
         })
     }
 
-    pub async fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+    pub async fn send(&mut self, bytes: &[u8]) -> Result<(), ProbeError> {
         self.stream
             .write_all(bytes)
             .await
-            .map_err(|error| format!("sending {} failed: {error}", pyrepr::bytes(bytes)))
+            .map_err(|error| ProbeError::Send {
+                sent: bytes.to_vec(),
+                why: error.to_string(),
+            })
     }
 
-    /// The next line, LF included, within `limit`.
-    pub async fn line(&mut self, limit: Duration) -> Result<Vec<u8>, String> {
+    /// The next answer to TIME, within `limit`; lines before it that tell no time are kept in
+    /// it (`before`), or in the error when no answer comes.
+    pub async fn answer(&mut self, limit: Duration) -> Result<Answer, ProbeError> {
         let deadline = Instant::now() + limit;
+        let mut before = Vec::new();
         loop {
-            if let Some(end) = memchr::memchr(b'\n', &self.input) {
-                let line = self.input[..=end].to_vec();
-                self.input.advance(end + 1);
-                return Ok(line);
-            }
-            if self.input.len() > MAX_LINE {
-                return Err(format!(
-                    "no line end in the first {MAX_LINE} bytes: {}",
-                    shown(&self.input)
-                ));
-            }
-            self.input.reserve(MAX_LINE);
-            match timeout_at(deadline, self.stream.read_buf(&mut self.input)).await {
-                Err(_) if self.input.is_empty() => {
-                    return Err(format!("no reply within {limit:?}"));
+            match self.piece(deadline).await {
+                Ok(Piece::Line(bytes, arrived)) => match TimeOfDay::in_line(&bytes) {
+                    Some(told) => {
+                        return Ok(Answer {
+                            bytes,
+                            told,
+                            arrived,
+                            before,
+                        });
+                    }
+                    None => before.push(bytes),
+                },
+                Ok(Piece::Closed) => return Err(ProbeError::Closed { got: before }),
+                Err(None) => {
+                    return Err(ProbeError::NoAnswer {
+                        within: limit,
+                        got: before,
+                    });
                 }
-                Err(_) => {
-                    return Err(format!(
-                        "no line end within {limit:?}, only {}",
-                        shown(&self.input)
-                    ));
-                }
-                Ok(Ok(0)) if self.input.is_empty() => {
-                    return Err("the server closed the connection without replying".into());
-                }
-                Ok(Ok(0)) => {
-                    return Err(format!(
-                        "the server closed the connection after {}, with no line end",
-                        shown(&self.input)
-                    ));
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => return Err(format!("reading failed: {error}")),
+                Err(Some(error)) => return Err(error),
             }
         }
     }
 
+    /// The next piece before `deadline`; `Err(None)` when the deadline came first.
+    async fn piece(&mut self, deadline: Instant) -> Result<Piece, Option<ProbeError>> {
+        loop {
+            if let Some(end) = line_end(&self.input) {
+                return Ok(self.take(end));
+            }
+            if self.closed {
+                return match self.input.len() {
+                    0 => Ok(Piece::Closed),
+                    all => Ok(self.take(all)),
+                };
+            }
+            if self.input.len() > MAX_LINE {
+                return Err(Some(ProbeError::TooLong(self.input[..80].to_vec())));
+            }
+            // Bytes with no line end yet are a whole reply once the server falls silent.
+            let wait_until = match self.first_byte_at {
+                Some(_) => deadline.min(Instant::now() + SILENCE_ENDS_A_LINE),
+                None => deadline,
+            };
+            self.input.reserve(MAX_LINE);
+            match timeout_at(wait_until, self.stream.read_buf(&mut self.input)).await {
+                Err(_) if self.input.is_empty() => return Err(None),
+                Err(_) => return Ok(self.take(self.input.len())),
+                Ok(Ok(0)) => self.closed = true,
+                Ok(Ok(_)) => {
+                    self.first_byte_at.get_or_insert_with(Instant::now);
+                }
+                Ok(Err(error)) if is_reset(&error) => self.closed = true,
+                Ok(Err(error)) => return Err(Some(ProbeError::Read(error.to_string()))),
+            }
+        }
+    }
+
+    /// The first `len` bytes of the input, as a line.
+    fn take(&mut self, len: usize) -> Piece {
+        let arrived = self.first_byte_at.unwrap_or_else(Instant::now);
+        let line = self.input[..len].to_vec();
+        self.input.advance(len);
+        if self.input.is_empty() {
+            self.first_byte_at = None;
+        }
+        Piece::Line(line, arrived)
+    }
+
     /// Whether the server closes the connection within `limit` (anything it sends first is
-    /// dropped); what it sent instead, if it did not.
+    /// dropped); how many bytes it sent instead, if it did not.
     pub async fn closed_within(&mut self, limit: Duration) -> Result<(), String> {
         let deadline = Instant::now() + limit;
-        let mut extra = 0usize;
+        let mut extra = self.input.len();
         loop {
+            if self.closed {
+                return Ok(());
+            }
             self.input.clear();
             self.input.reserve(MAX_LINE);
             match timeout_at(deadline, self.stream.read_buf(&mut self.input)).await {
                 Err(_) => {
                     return Err(format!(
-                        "the connection was still open after {limit:?}{}",
+                        "the connection was still open after {} s{}",
+                        limit.as_secs_f64(),
                         if extra > 0 {
                             format!(" ({extra} more bytes came)")
                         } else {
@@ -104,23 +247,22 @@ impl Probe {
                         }
                     ));
                 }
-                Ok(Ok(0)) => return Ok(()),
                 // A reset is a close too, if a rude one.
-                Ok(Err(_)) => return Ok(()),
+                Ok(Ok(0)) | Ok(Err(_)) => return Ok(()),
                 Ok(Ok(read)) => extra += read,
             }
         }
     }
 
-    /// Whether anything more arrives within `quiet`.
-    pub async fn silent_for(&mut self, quiet: Duration) -> Result<(), String> {
-        if !self.input.is_empty() {
-            return Err(format!("then also {}", shown(&self.input)));
+    /// Whether nothing more arrives within `quiet`; what came, if something did.
+    pub async fn silent_for(&mut self, quiet: Duration) -> Result<(), Vec<u8>> {
+        if self.input.is_empty() && !self.closed {
+            self.input.reserve(MAX_LINE);
+            let _ = timeout(quiet, self.stream.read_buf(&mut self.input)).await;
         }
-        self.input.reserve(MAX_LINE);
-        match timeout(quiet, self.stream.read_buf(&mut self.input)).await {
-            Ok(Ok(read)) if read > 0 => Err(format!("then also {}", shown(&self.input))),
-            _ => Ok(()),
+        match self.input.is_empty() {
+            true => Ok(()),
+            false => Err(self.input.to_vec()),
         }
     }
 
@@ -130,7 +272,59 @@ impl Probe {
     }
 }
 
+/// Where the first piece in `input` ends: after its LF, or where a second `JAM ` begins.
+fn line_end(input: &[u8]) -> Option<usize> {
+    let newline = memchr::memchr(b'\n', input).map(|at| at + 1);
+    let next_jam = memchr::memmem::find(input.get(1..)?, b"JAM ").map(|at| at + 1);
+    match (newline, next_jam) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn is_reset(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionReset};
+    matches!(error.kind(), ConnectionReset | ConnectionAborted)
+}
+
 /// Bytes as Python writes them, cut at 80 so a flood cannot fill a report.
 pub fn shown(bytes: &[u8]) -> String {
     pyrepr::bytes_cut(bytes, 80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_piece_ends_at_its_line_end_or_where_the_next_jam_begins() {
+        assert_eq!(line_end(b"JAM 10:00:00\r\nJAM"), Some(14));
+        assert_eq!(line_end(b"JAM 10:00:00JAM 10:00:01"), Some(12));
+        assert_eq!(line_end(b"JAM 10:00:00JAM 10:00:01\n"), Some(12));
+        assert_eq!(line_end(b"Hi\nJAM 10:00:00"), Some(3));
+        assert_eq!(line_end(b"JAM 10:00:00"), None);
+        assert_eq!(line_end(b""), None);
+        assert_eq!(line_end(b"\n"), Some(1));
+    }
+
+    #[test]
+    fn what_came_instead_is_shown_escaped_and_bounded() {
+        let error = ProbeError::NoAnswer {
+            within: Duration::from_secs(5),
+            got: vec![b"ERR \x1b[2J\r\n".to_vec()],
+        };
+        assert_eq!(
+            error.to_string(),
+            "no answer within 5 s, only b'ERR \\x1b[2J\\r\\n'"
+        );
+        let many = ProbeError::Closed {
+            got: vec![b"a\n".to_vec(); 5],
+        };
+        assert_eq!(
+            many.to_string(),
+            "the server closed the connection without answering, only b'a\\n' then b'a\\n' then b'a\\n' and 2 more lines"
+        );
+        assert!(many.is_close());
+        assert!(!error.is_close());
+    }
 }

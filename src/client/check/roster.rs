@@ -1,22 +1,34 @@
-//! `jamtui check --roster FILE`: a whole class. The roster is a CSV of `name,host,port` (a header
-//! line first; the port may be left out for 45000); the servers are checked a few at a time, and
-//! each student gets a row: the score and the checks that failed. A server that cannot be
-//! reached is a row that says so.
+//! `jamtui check --roster FILE`: a whole class. The roster is a table of `name,host,port` as a
+//! spreadsheet saves it: commas, or semicolons (what Excel writes in Indonesian and European
+//! settings), or tabs; a UTF-8 byte order mark or not; a header line or not. The servers are
+//! checked a few at a time, and each student gets a report.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{Report, check};
+use super::{CheckOptions, Report, check};
 
 /// Servers checked at once.
 const AT_ONCE: usize = 8;
 
-/// The port of a roster row that names none.
-const DEFAULT_PORT: u16 = 45000;
+/// The port of a roster row that names none: the assignment's.
+pub const DEFAULT_PORT: u16 = 45000;
+
+/// The names a header line gives the host column; a first row whose second field is one of
+/// these is the header.
+const HOST_HEADINGS: [&str; 7] = [
+    "host",
+    "hostname",
+    "ip",
+    "address",
+    "alamat",
+    "alamat ip",
+    "server",
+];
 
 /// One student of the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,101 +36,113 @@ pub struct Student {
     pub name: String,
     pub host: String,
     pub port: u16,
+    /// Whether the roster named the port (else it is `DEFAULT_PORT`).
+    pub port_given: bool,
 }
 
-/// A student's grade: their report, or why their server could not be checked.
+/// A student's grade: their server's report.
 #[derive(Debug)]
 pub struct Grade {
     pub student: Student,
-    pub report: Result<Report, String>,
+    pub report: Report,
 }
 
 impl Grade {
     pub fn passed_everything(&self) -> bool {
-        self.failed() == 0
+        self.report.failed() == 0
     }
 
-    /// Checks passed; none for a server that could not be checked.
-    fn passed(&self) -> usize {
-        self.report.as_ref().map_or(0, Report::passed)
-    }
-
-    /// Checks failed; all of them for a server that could not be checked.
-    fn failed(&self) -> usize {
-        self.report
-            .as_ref()
-            .map_or(super::RULES.len(), Report::failed)
-    }
-
-    /// The ids of the checks failed, or why the server could not be checked.
-    fn failures(&self) -> String {
-        match &self.report {
-            Ok(report) => {
-                let failed: Vec<&str> = report
-                    .verdicts
-                    .iter()
-                    .filter(|verdict| !verdict.passed)
-                    .map(|verdict| verdict.id)
-                    .collect();
-                failed.join(" ")
-            }
-            Err(why) => why.clone(),
-        }
-    }
-
-    /// The JSON line for this student: the report's object with `name`, or a failure to reach.
+    /// The JSON line for this student: the report's object with `name`.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut object = match &self.report {
-            Ok(report) => report.to_json(),
-            Err(why) => serde_json::json!({
-                "target": format!("{}:{}", self.student.host, self.student.port),
-                "passed": self.passed(),
-                "failed": self.failed(),
-                "checks": [],
-                "detail": why,
-            }),
-        };
+        let mut object = self.report.to_json();
         object["name"] = self.student.name.clone().into();
         object
     }
 }
 
-/// Reads a roster: `name,host,port` rows under a header line.
+/// The field separator of a roster: the one its first line uses.
+fn separator(text: &str) -> u8 {
+    let first = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    let count = |c: char| first.matches(c).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&sep| (count(sep as char), sep == b','))
+        .unwrap_or(b',')
+}
+
+/// Reads a roster file.
 pub fn read(path: &Path) -> anyhow::Result<Vec<Student>> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the roster {}", path.display()))?;
+    parse(&bytes).with_context(|| format!("roster {}", path.display()))
+}
+
+/// Reads a roster's text: `name,host[,port]` rows, under a header line or not.
+pub fn parse(bytes: &[u8]) -> anyhow::Result<Vec<Student>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        bail!("it is not UTF-8 text: save it from the spreadsheet as CSV UTF-8");
+    };
+    let separator = separator(text);
     let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot read the roster {}", path.display()))?;
+        .comment(Some(b'#'))
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
     let mut students = Vec::new();
     for (index, row) in reader.records().enumerate() {
-        let line = index + 2;
-        let row = row.with_context(|| format!("roster {}, line {line}", path.display()))?;
+        let row = row.with_context(|| format!("line {}", index + 1))?;
+        let line = row.position().map_or(index as u64 + 1, |at| at.line());
         let field = |at: usize| row.get(at).unwrap_or("").to_string();
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
         let (name, host, port) = (field(0), field(1), field(2));
+        if index == 0 && HOST_HEADINGS.contains(&host.to_lowercase().as_str()) {
+            continue;
+        }
         if name.is_empty() || host.is_empty() {
-            anyhow::bail!(
-                "roster {}, line {line}: write name,host,port (the port may be left out)",
-                path.display()
+            let shown = super::text::printable(row.as_slice()).into_owned();
+            bail!(
+                "line {line}: '{shown}' is not name{sep}host{sep}port (the port may be left out)",
+                sep = separator as char
             );
         }
-        let port = match port.as_str() {
-            "" => DEFAULT_PORT,
-            port => port.parse().with_context(|| {
-                format!(
-                    "roster {}, line {line}: '{port}' is not a port",
-                    path.display()
-                )
-            })?,
+        let (port, port_given) = match port.as_str() {
+            "" => (DEFAULT_PORT, false),
+            text => match text.parse::<u16>() {
+                Ok(port) if port > 0 => (port, true),
+                _ => bail!(
+                    "line {line}: '{}' is not a port (1 to 65535)",
+                    super::text::printable(text)
+                ),
+            },
         };
-        students.push(Student { name, host, port });
+        students.push(Student {
+            name,
+            host,
+            port,
+            port_given,
+        });
+    }
+    if students.is_empty() {
+        bail!("no student in it: write a row name,host,port for each");
     }
     Ok(students)
 }
 
 /// Checks every student's server, `AT_ONCE` at a time; `done` is told after each. The grades
 /// come back in the roster's order.
-pub async fn grade(students: Vec<Student>, done: impl Fn() + Send + Sync + 'static) -> Vec<Grade> {
+pub async fn grade(
+    students: Vec<Student>,
+    options: CheckOptions,
+    done: impl Fn() + Send + Sync + 'static,
+) -> Vec<Grade> {
     let permits = Arc::new(Semaphore::new(AT_ONCE));
     let done = Arc::new(done);
     let mut checking = JoinSet::new();
@@ -126,9 +150,7 @@ pub async fn grade(students: Vec<Student>, done: impl Fn() + Send + Sync + 'stat
         let (permits, done) = (Arc::clone(&permits), Arc::clone(&done));
         checking.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let report = check(&student.host, student.port)
-                .await
-                .map_err(|error| format!("{error:#}"));
+            let report = check(&student.host, student.port, options).await;
             done();
             (index, Grade { student, report })
         });
@@ -141,80 +163,91 @@ pub async fn grade(students: Vec<Student>, done: impl Fn() + Send + Sync + 'stat
     grades.into_iter().map(|(_, grade)| grade).collect()
 }
 
-/// The grade table: a row per student, the score and the checks that failed.
-pub fn table(grades: &[Grade]) -> String {
-    let width = grades
-        .iter()
-        .map(|grade| grade.student.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("name".len());
-    let mut lines = vec![format!("{:<width$}  score  failed", "name")];
-    for grade in grades {
-        let score = format!("{}/{}", grade.passed(), grade.passed() + grade.failed());
-        lines.push(format!(
-            "{:<width$}  {score:<5}  {}",
-            grade.student.name,
-            grade.failures()
-        ));
-    }
-    lines.join("\n")
-}
-
-/// The grade sheet for a spreadsheet: name, target, score, failed checks.
-pub fn write_csv(path: &Path, grades: &[Grade]) -> std::io::Result<()> {
-    crate::files::write_whole(path, |file| {
-        let mut writer = csv::Writer::from_writer(file);
-        writer.write_record(["name", "target", "passed", "failed", "failed_checks"])?;
-        for grade in grades {
-            writer.write_record([
-                grade.student.name.clone(),
-                format!("{}:{}", grade.student.host, grade.student.port),
-                grade.passed().to_string(),
-                grade.failed().to_string(),
-                grade.failures(),
-            ])?;
-        }
-        writer.flush()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn student(name: &str, host: &str, port: Option<u16>) -> Student {
+        Student {
+            name: name.into(),
+            host: host.into(),
+            port: port.unwrap_or(DEFAULT_PORT),
+            port_given: port.is_some(),
+        }
+    }
+
     #[test]
     fn a_roster_takes_names_hosts_and_optional_ports() {
-        let dir = std::env::temp_dir().join(format!("jamtui-roster-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("class.csv");
-        std::fs::write(
-            &path,
-            "name,host,port\nAni, 10.0.0.5, 45001\nBudi,10.0.0.6\n",
-        )
-        .unwrap();
-        let students = read(&path).unwrap();
+        let students = parse(b"name,host,port\nAni, 10.0.0.5, 45001\nBudi,10.0.0.6\n").unwrap();
         assert_eq!(
             students,
             [
-                Student {
-                    name: "Ani".into(),
-                    host: "10.0.0.5".into(),
-                    port: 45001
-                },
-                Student {
-                    name: "Budi".into(),
-                    host: "10.0.0.6".into(),
-                    port: 45000
-                },
+                student("Ani", "10.0.0.5", Some(45001)),
+                student("Budi", "10.0.0.6", None)
             ]
         );
-        std::fs::write(&path, "name,host,port\nCitra,10.0.0.7,lots\n").unwrap();
-        let error = read(&path).unwrap_err().to_string();
+        let error = format!(
+            "{:#}",
+            parse(b"name,host,port\nCitra,10.0.0.7,lots\n").unwrap_err()
+        );
+        assert_eq!(error, "line 2: 'lots' is not a port (1 to 65535)");
+        let error = format!(
+            "{:#}",
+            parse(b"name,host,port\nDewi,10.0.0.8,0\n").unwrap_err()
+        );
+        assert!(error.contains("'0' is not a port"), "{error}");
+    }
+
+    #[test]
+    fn what_a_spreadsheet_writes_is_understood() {
+        // Excel in Indonesian settings: semicolons, a byte order mark, CR LF, empty rows.
+        let excel =
+            "\u{feff}Nama;Alamat IP;Port\r\nAni;10.0.0.5;45001\r\n;;\r\nBudi Santoso;lab-pc-3;\r\n";
+        assert_eq!(
+            parse(excel.as_bytes()).unwrap(),
+            [
+                student("Ani", "10.0.0.5", Some(45001)),
+                student("Budi Santoso", "lab-pc-3", None)
+            ]
+        );
+        // Tabs, as a copy from a spreadsheet saves.
+        assert_eq!(
+            parse(b"name\thost\tport\nAni\t10.0.0.5\t45001\n").unwrap(),
+            [student("Ani", "10.0.0.5", Some(45001))]
+        );
+        // A comma inside a quoted name does not split it.
+        assert_eq!(
+            parse(b"\"Santoso, Budi\",10.0.0.6,45002\n").unwrap(),
+            [student("Santoso, Budi", "10.0.0.6", Some(45002))]
+        );
+    }
+
+    #[test]
+    fn a_first_row_of_data_is_a_student_not_a_header() {
+        assert_eq!(
+            parse(b"Ani,10.0.0.5,45001\nBudi,lab-pc-3\n").unwrap(),
+            [
+                student("Ani", "10.0.0.5", Some(45001)),
+                student("Budi", "lab-pc-3", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_row_is_named_with_its_line_and_shown_escaped() {
+        let error = format!("{:#}", parse(b"name,host\nAni\n").unwrap_err());
+        assert_eq!(
+            error,
+            "line 2: 'Ani' is not name,host,port (the port may be left out)"
+        );
+        let error = format!("{:#}", parse(b"name;host\n\x1b[2J\n").unwrap_err());
         assert!(
-            error.contains("line 2") && error.contains("'lots'"),
+            error.contains("'\\x1b[2J' is not name;host;port"),
             "{error}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
+        let error = format!("{:#}", parse(b"name,host,port\n").unwrap_err());
+        assert!(error.contains("no student"), "{error}");
+        let error = format!("{:#}", parse(b"\xff\xfeA\x00").unwrap_err());
+        assert!(error.contains("not UTF-8"), "{error}");
     }
 }

@@ -1,300 +1,488 @@
-//! The rules a student's time server is checked against, each judging one rule only: only
-//! `reply` judges the reply's format; elsewhere any line counts as a reply.
+//! The rules a student's time server is checked against. Each rule has its id, its hint and its
+//! judge here, together: a rule without a judge does not compile. Each judges one thing only:
+//! only `reply` judges the format, only `prompt` the speed; every other rule takes any answer
+//! (`probe::Answer`) that comes within `ANSWER_WITHIN`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::future::join_all;
+use tokio::time::Instant;
 
-use super::probe::{Probe, shown};
+use super::probe::{Answer, Probe, ProbeError, shown};
+use super::told::{DAY, TimeOfDay};
 use crate::protocol::check_time_reply;
+use crate::server::Zone;
 
-/// Bound on each reply a check waits for.
-const REPLY_WITHIN: Duration = Duration::from_secs(2);
+/// How long a rule waits for each answer: a slow server is judged by `prompt`, and only there.
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 
-/// One rule: its id (stable, in the JSON), and the hint a student can act on when it fails.
-pub struct Rule {
-    pub id: &'static str,
-    pub hint: &'static str,
+/// How soon an answer must come for `prompt`.
+const PROMPT_WITHIN: Duration = Duration::from_secs(1);
+
+/// How far a time told may be from the clock, beyond the seconds it cannot show.
+const CLOCK_SLACK: f64 = 2.0;
+
+/// The pause between the two asks of `clock-advances`.
+const CLOCK_GAP: Duration = Duration::from_millis(1500);
+
+/// `burst`: a class's clients, all connecting within about a second.
+const BURST_CLIENTS: u32 = 25;
+const BURST_SPREAD: Duration = Duration::from_secs(1);
+
+const TIME: &[u8] = b"TIME\r\n";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::EnumCount)]
+pub enum Rule {
+    Reply,
+    Prompt,
+    Clock,
+    ClockAdvances,
+    SeveralRequests,
+    Quit,
+    Concurrent,
+    Burst,
+    SplitRequest,
+    Pipelined,
+    TimeThenQuit,
+    // The rules that can kill a server run last, so that a server that dies of one has been
+    // judged on everything else.
+    BadRequest,
+    AbruptClose,
+    EmptyConnect,
 }
 
-pub const RULES: [Rule; 13] = [
-    Rule {
-        id: "reply",
-        hint: "answer TIME with exactly 'JAM hh:mm:ss' and CR LF (b'\\r\\n'): 24-hour, two digits each, nothing else",
-    },
-    Rule {
-        id: "clock",
-        hint: "tell the time now: read the clock for each request (datetime.now()), in your zone",
-    },
-    Rule {
-        id: "clock-advances",
-        hint: "read the clock for every request, not once when the server starts",
-    },
-    Rule {
-        id: "several-requests",
-        hint: "keep reading requests on a connection until QUIT or the client closes, not just one",
-    },
-    Rule {
-        id: "quit",
-        hint: "on QUIT, close the connection (conn.close()) and end that client's thread",
-    },
-    Rule {
-        id: "concurrent",
-        hint: "serve each client in its own thread (or task): while one client stays connected, others must be answered (requirement b)",
-    },
-    Rule {
-        id: "burst",
-        hint: "accept many clients at once: a listen() backlog of more than 1, a thread per client",
-    },
-    Rule {
-        id: "split-request",
-        hint: "TCP is a byte stream: one recv() can hold half a request; buffer the bytes until CR LF",
-    },
-    Rule {
-        id: "pipelined",
-        hint: "TCP is a byte stream: one recv() can hold two requests; answer every complete line in the buffer",
-    },
-    Rule {
-        id: "time-then-quit",
-        hint: "one recv() can hold TIME and QUIT: answer the TIME, then close for the QUIT",
-    },
-    Rule {
-        id: "bad-request",
-        hint: "answer an unknown request with an error line (or close that client): never let it stop the server",
-    },
-    Rule {
-        id: "abrupt-close",
-        hint: "a client may vanish mid-request: catch the error (recv returns b'' or raises) in its thread and carry on",
-    },
-    Rule {
-        id: "empty-connect",
-        hint: "a client may connect and close without a byte (a port scanner): recv() returning b'' means it left",
-    },
-];
+/// Why a rule did not pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failed {
+    /// The rule's first connection was not accepted: if the server has stopped, the rule could
+    /// not be judged at all.
+    NoConnection(ProbeError),
+    /// The rule was judged, and the server broke it; the detail says how.
+    Broke(String),
+}
 
-/// Runs the rule `id` against `target`: what happened, as a pass or a failure.
-pub async fn judge(id: &str, target: SocketAddr) -> Result<String, String> {
-    match id {
-        "reply" => reply(target).await,
-        "clock" => clock(target).await,
-        "clock-advances" => clock_advances(target).await,
-        "several-requests" => several_requests(target).await,
-        "quit" => quit(target).await,
-        "concurrent" => concurrent(target).await,
-        "burst" => burst(target).await,
-        "split-request" => split_request(target).await,
-        "pipelined" => pipelined(target).await,
-        "time-then-quit" => time_then_quit(target).await,
-        "bad-request" => still_serving_after(target, bad_request).await,
-        "abrupt-close" => still_serving_after(target, abrupt_close).await,
-        "empty-connect" => still_serving_after(target, empty_connects).await,
-        _ => Err(format!("no rule '{id}'")),
+impl Failed {
+    /// What happened, for the report.
+    pub fn detail(&self) -> String {
+        match self {
+            Failed::NoConnection(error) => error.to_string(),
+            Failed::Broke(detail) => detail.clone(),
+        }
     }
 }
 
-/// Connects, sends TIME, and returns the first line back.
-async fn ask(target: SocketAddr) -> Result<Vec<u8>, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"TIME\r\n").await?;
-    probe.line(REPLY_WITHIN).await
+/// What judging a rule needs: where the server is, and what the clock is.
+pub struct Judge {
+    pub target: SocketAddr,
+    /// The lab's zone, when the server must tell the time there.
+    pub zone: Option<Zone>,
 }
 
-async fn reply(target: SocketAddr) -> Result<String, String> {
-    let line = ask(target).await?;
-    match check_time_reply(&line) {
-        Ok(_) => Ok(format!("sent b'TIME\\r\\n', got {}", shown(&line))),
-        Err(error) => Err(format!("sent b'TIME\\r\\n', got {}: {error}", shown(&line))),
+impl Rule {
+    /// Every rule, in the order they are judged.
+    pub fn all() -> impl Iterator<Item = Rule> {
+        <Rule as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The stable id, in JSON, CSV and docs/CHECKS.md.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Reply => "reply",
+            Rule::Prompt => "prompt",
+            Rule::Clock => "clock",
+            Rule::ClockAdvances => "clock-advances",
+            Rule::SeveralRequests => "several-requests",
+            Rule::Quit => "quit",
+            Rule::Concurrent => "concurrent",
+            Rule::Burst => "burst",
+            Rule::SplitRequest => "split-request",
+            Rule::Pipelined => "pipelined",
+            Rule::TimeThenQuit => "time-then-quit",
+            Rule::BadRequest => "bad-request",
+            Rule::AbruptClose => "abrupt-close",
+            Rule::EmptyConnect => "empty-connect",
+        }
+    }
+
+    /// What a student can do about a failure.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Rule::Reply => {
+                "answer TIME with exactly 'JAM hh:mm:ss' and CR LF (b'\\r\\n'), nothing before it: 24-hour, two digits each (strftime('%H:%M:%S'))"
+            }
+            Rule::Prompt => {
+                "answer at once: no sleep() before the reply, and no work that makes a client wait"
+            }
+            Rule::Clock => {
+                "tell the time now: read the clock for each request (datetime.now()), in the lab's zone"
+            }
+            Rule::ClockAdvances => {
+                "read the clock for every request, not once when the server or the connection starts"
+            }
+            Rule::SeveralRequests => {
+                "keep reading requests on a connection until QUIT or the client closes, not just one"
+            }
+            Rule::Quit => {
+                "on QUIT, close the connection (conn.close()) and end that client's thread"
+            }
+            Rule::Concurrent => {
+                "serve each client in its own thread (or task), for as long as it stays connected: while one client stays, others must be answered, and it too (requirement b)"
+            }
+            Rule::Burst => {
+                "serve every client at once: a thread (or task) per client, not a pool of a few threads, and not one client at a time"
+            }
+            Rule::SplitRequest => {
+                "TCP is a byte stream: one recv() can hold half a request; keep the bytes in a buffer and answer only complete lines (up to CR LF)"
+            }
+            Rule::Pipelined => {
+                "TCP is a byte stream: one recv() can hold two requests; answer every complete line in the buffer, not just the first"
+            }
+            Rule::TimeThenQuit => {
+                "one recv() can hold TIME and QUIT: split the buffer into lines and handle each in order"
+            }
+            Rule::BadRequest => {
+                "answer an unknown request with an error line (or close that client): never let it stop the server"
+            }
+            Rule::AbruptClose => {
+                "a client may vanish mid-request: catch the error (recv() returns b'' or raises) in its thread and carry on"
+            }
+            Rule::EmptyConnect => {
+                "a client may connect and close without a byte (a port scanner): recv() returning b'' means it left"
+            }
+        }
+    }
+
+    /// Judges this rule: what happened, as a pass or a failure.
+    pub async fn judge(self, judge: &Judge) -> Result<String, Failed> {
+        let target = judge.target;
+        match self {
+            Rule::Reply => reply(target).await,
+            Rule::Prompt => prompt(target).await,
+            Rule::Clock => clock(target, judge.zone).await,
+            Rule::ClockAdvances => clock_advances(target).await,
+            Rule::SeveralRequests => several_requests(target).await,
+            Rule::Quit => quit(target).await,
+            Rule::Concurrent => concurrent(target).await,
+            Rule::Burst => burst(target).await,
+            Rule::SplitRequest => split_request(target).await,
+            Rule::Pipelined => pipelined(target).await,
+            Rule::TimeThenQuit => time_then_quit(target).await,
+            Rule::BadRequest => still_serving_after(target, bad_request).await,
+            Rule::AbruptClose => still_serving_after(target, abrupt_close).await,
+            Rule::EmptyConnect => still_serving_after(target, empty_connects).await,
+        }
     }
 }
 
-/// The time of day a reply tells, in seconds, if it tells one (`JAM hh:mm:ss`, any line end).
-fn seconds_told(line: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(line).ok()?.trim_end();
-    let clock = text.strip_prefix("JAM ")?;
-    let mut fields = clock.split(':').map(|field| field.parse::<i64>().ok());
-    let (hour, minute, second) = (fields.next()??, fields.next()??, fields.next()??);
-    ((0..24).contains(&hour) && (0..60).contains(&minute) && (0..60).contains(&second))
-        .then_some(hour * 3600 + minute * 60 + second)
+/// A failure that says what was being done when `error` came.
+fn broke(doing: &str) -> impl FnOnce(ProbeError) -> Failed + '_ {
+    move |error| Failed::Broke(format!("{doing}: {error}"))
 }
 
-fn utc_seconds_of_day() -> i64 {
-    crate::server::unix_now().rem_euclid(86_400)
+/// The rule's first connection.
+async fn fresh(target: SocketAddr) -> Result<Probe, Failed> {
+    Probe::connect(target).await.map_err(Failed::NoConnection)
 }
 
-async fn clock(target: SocketAddr) -> Result<String, String> {
-    let line = ask(target).await?;
-    let told = seconds_told(&line).ok_or_else(|| format!("no time in {}", shown(&line)))?;
-    let now = utc_seconds_of_day();
-    // Zones are whole quarter hours from UTC: the nearest one, and how far off from it.
-    let offset = (told - now).rem_euclid(86_400);
-    let quarters = (offset + 450).div_euclid(900);
-    let off_by = offset - quarters * 900;
-    let zone = (quarters * 900 + 43_200).rem_euclid(86_400) - 43_200;
-    let zone = format!(
-        "UTC{}{:02}:{:02}",
-        if zone < 0 { '-' } else { '+' },
-        zone.abs() / 3600,
-        zone.abs() % 3600 / 60
-    );
-    if off_by.abs() <= 2 {
-        Ok(format!("{} is now in {zone}", shown(&line)))
-    } else {
-        Err(format!(
-            "{} is {} s away from now in any zone (nearest: {zone})",
-            shown(&line),
-            off_by.abs()
-        ))
+/// A fresh connection that sends TIME: the answer, and when the request went.
+async fn ask_fresh(target: SocketAddr) -> Result<(Probe, Instant, Answer), Failed> {
+    let mut probe = fresh(target).await?;
+    let (sent, answer) = ask(&mut probe).await.map_err(broke("sent b'TIME\\r\\n'"))?;
+    Ok((probe, sent, answer))
+}
+
+/// Sends TIME on `probe`: when it went, and the answer.
+async fn ask(probe: &mut Probe) -> Result<(Instant, Answer), ProbeError> {
+    let sent = Instant::now();
+    probe.send(TIME).await?;
+    Ok((sent, probe.answer(ANSWER_WITHIN).await?))
+}
+
+async fn reply(target: SocketAddr) -> Result<String, Failed> {
+    let (_, _, answer) = ask_fresh(target).await?;
+    if let Some(first) = answer.before.first() {
+        return Err(Failed::Broke(format!(
+            "sent b'TIME\\r\\n', got {} before the answer {}",
+            shown(first),
+            shown(&answer.bytes)
+        )));
+    }
+    match check_time_reply(&answer.bytes) {
+        Ok(_) => Ok(format!("sent b'TIME\\r\\n', got {}", shown(&answer.bytes))),
+        Err(error) => Err(Failed::Broke(format!("sent b'TIME\\r\\n': {error}"))),
     }
 }
 
-async fn clock_advances(target: SocketAddr) -> Result<String, String> {
-    let first = ask(target).await?;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    let second = ask(target).await?;
-    let (Some(a), Some(b)) = (seconds_told(&first), seconds_told(&second)) else {
-        return Err(format!(
-            "no time in {} or {}",
-            shown(&first),
-            shown(&second)
-        ));
-    };
-    let advanced = (b - a).rem_euclid(86_400);
-    let detail = format!("{} then, 1.2 s later, {}", shown(&first), shown(&second));
-    if (1..=2).contains(&advanced) {
-        Ok(detail)
-    } else {
-        Err(format!("{detail}: the clock moved {advanced} s"))
+async fn prompt(target: SocketAddr) -> Result<String, Failed> {
+    let (_, sent, answer) = ask_fresh(target).await?;
+    let took = answer.arrived.duration_since(sent);
+    let detail = format!("the answer came {} ms after TIME", took.as_millis());
+    match took <= PROMPT_WITHIN {
+        true => Ok(detail),
+        false => Err(Failed::Broke(format!(
+            "{detail}; a client should not wait more than {} s",
+            PROMPT_WITHIN.as_secs()
+        ))),
     }
 }
 
-async fn several_requests(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    for number in 1..=3 {
-        probe.send(b"TIME\r\n").await?;
-        probe
-            .line(REPLY_WITHIN)
-            .await
-            .map_err(|why| format!("TIME number {number} on one connection: {why}"))?;
+/// The wall clock (UTC seconds since the epoch) at an `Instant` of the recent past.
+fn utc_at(at: Instant) -> f64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64();
+    now - Instant::now().saturating_duration_since(at).as_secs_f64()
+}
+
+/// `UTC+07:00` for an offset in seconds.
+fn zone_name(offset: i64) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let minutes = offset.abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A span of seconds for people: `4 s`, `2 min 5 s`, `7 h`, `5 h 30 min`.
+fn span(seconds: i64) -> String {
+    let (hours, minutes, seconds) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (hours, minutes, seconds) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
     }
-    Ok("three TIME requests on one connection, three replies".into())
 }
 
-async fn quit(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"QUIT\r\n").await?;
-    probe
-        .closed_within(REPLY_WITHIN)
-        .await
-        .map_err(|why| format!("sent b'QUIT\\r\\n': {why}"))?;
-    Ok("sent b'QUIT\\r\\n', the server closed the connection".into())
+/// Judges a time told by a server that read its clock somewhere between `sent` and `arrived`
+/// (UTC seconds): right within the slack in `zone` (seconds east of UTC), or, with no zone
+/// given, in the nearest zone (a whole number of quarter hours from UTC). `Ok` names the zone.
+fn judge_clock(
+    told: TimeOfDay,
+    sent: f64,
+    arrived: f64,
+    zone: Option<i64>,
+) -> Result<String, String> {
+    // How far the time told is ahead of UTC when it arrived, between -12 h and +12 h.
+    let ahead = (told.0 as f64 - arrived.rem_euclid(DAY as f64) + 43_200.0).rem_euclid(DAY as f64)
+        - 43_200.0;
+    let offset = zone.unwrap_or_else(|| (ahead / 900.0).round() as i64 * 900);
+    let off_by = ahead - offset as f64;
+    // The clock was read between sending and arriving, and a time told drops its fraction.
+    let earliest = -(arrived - sent) - 1.0 - CLOCK_SLACK;
+    if (earliest..=CLOCK_SLACK).contains(&off_by) {
+        return Ok(zone_name(offset));
+    }
+    let by = span(off_by.abs().round() as i64);
+    Err(match zone {
+        Some(_) => format!("{by} away from the time in {}", zone_name(offset)),
+        None => format!(
+            "{by} away from the time in any zone (nearest: {})",
+            zone_name(offset)
+        ),
+    })
 }
 
-async fn concurrent(target: SocketAddr) -> Result<String, String> {
-    let mut first = Probe::connect(target).await?;
-    first.send(b"TIME\r\n").await?;
-    first
-        .line(REPLY_WITHIN)
-        .await
-        .map_err(|why| format!("the first client: {why}"))?;
-    // The first client stays connected while the second asks.
-    let mut second = Probe::connect(target).await?;
-    second.send(b"TIME\r\n").await?;
-    second
-        .line(REPLY_WITHIN)
-        .await
-        .map_err(|why| format!("while a first client stayed connected, a second one got {why}"))?;
-    drop(first);
-    Ok("a second client was answered while the first stayed connected".into())
+async fn clock(target: SocketAddr, zone: Option<Zone>) -> Result<String, Failed> {
+    let (_, sent, answer) = ask_fresh(target).await?;
+    let arrived = utc_at(answer.arrived);
+    let lab = zone.map(|zone| zone.utc_offset(chrono::Utc::now()));
+    let shown = shown(&answer.bytes);
+    match judge_clock(answer.told, utc_at(sent), arrived, lab) {
+        Ok(zone) => Ok(format!("{shown} is the time now in {zone}")),
+        Err(why) => Err(Failed::Broke(format!("{shown} is {why}"))),
+    }
 }
 
-async fn burst(target: SocketAddr) -> Result<String, String> {
-    const CLIENTS: usize = 50;
-    let asking = (0..CLIENTS).map(|_| async move {
-        let mut probe = Probe::connect(target).await?;
-        probe.send(b"TIME\r\n").await?;
-        probe.line(Duration::from_secs(5)).await
-    });
-    let outcomes = tokio::time::timeout(Duration::from_secs(6), join_all(asking))
-        .await
-        .map_err(|_| format!("{CLIENTS} clients at once: not all answered within 5 s"))?;
-    let answered = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
-    match outcomes.into_iter().find_map(Result::err) {
-        None => Ok(format!("{CLIENTS} clients at once, all answered")),
-        Some(why) => Err(format!(
-            "{CLIENTS} clients at once, {answered} answered; one got: {why}"
+/// Judges two answers: the times told must differ by the time that passed between them, give or
+/// take the second a time told cannot show. `Err` says by how much they differ.
+fn judge_advance(
+    (first_sent, first): (Instant, &Answer),
+    (second_sent, second): (Instant, &Answer),
+) -> Result<i64, String> {
+    let told = second.told.since(first.told);
+    // The server read its clocks somewhere within these bounds of each other.
+    let least = second_sent.saturating_duration_since(first.arrived);
+    let most = second.arrived.saturating_duration_since(first_sent);
+    let (least, most) = (least.as_secs_f64() - 1.0, most.as_secs_f64() + 1.0);
+    match (least..=most).contains(&(told as f64)) {
+        true => Ok(told),
+        false => Err(format!(
+            "the times told differ by {told} s, but {:.1} s passed",
+            second.arrived.duration_since(first.arrived).as_secs_f64()
         )),
     }
 }
 
-async fn split_request(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"TI").await?;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    probe.send(b"ME\r\n").await?;
-    let line = probe
-        .line(REPLY_WITHIN)
-        .await
-        .map_err(|why| format!("sent b'TI', 200 ms later b'ME\\r\\n': {why}"))?;
-    probe
-        .silent_for(Duration::from_millis(300))
-        .await
-        .map_err(|more| format!("one request in two pieces got {} {more}", shown(&line)))?;
-    Ok(format!(
-        "b'TI' then b'ME\\r\\n' got one reply, {}",
-        shown(&line)
-    ))
+async fn clock_advances(target: SocketAddr) -> Result<String, Failed> {
+    let (mut probe, first_sent, first) = ask_fresh(target).await?;
+    tokio::time::sleep(CLOCK_GAP).await;
+    let (how, (second_sent, second)) = match ask(&mut probe).await {
+        Ok(asked) => ("on one connection", asked),
+        // A server that closes after each answer is asked again on a new connection.
+        Err(error) if error.is_close() && first.before.is_empty() => {
+            let mut again = Probe::connect(target)
+                .await
+                .map_err(broke("connecting again"))?;
+            let asked = ask(&mut again)
+                .await
+                .map_err(broke("sent b'TIME\\r\\n' on a new connection"))?;
+            (
+                "on two connections (the server closes after each answer)",
+                asked,
+            )
+        }
+        Err(error) => return Err(broke("the second TIME on one connection")(error)),
+    };
+    let detail = format!(
+        "{} then, {:.1} s later {how}, {}",
+        shown(&first.bytes),
+        second.arrived.duration_since(first.arrived).as_secs_f64(),
+        shown(&second.bytes)
+    );
+    match judge_advance((first_sent, &first), (second_sent, &second)) {
+        Ok(_) => Ok(detail),
+        Err(why) => Err(Failed::Broke(format!("{detail}: {why}"))),
+    }
 }
 
-async fn pipelined(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"TIME\r\nTIME\r\n").await?;
-    for number in 1..=2 {
-        probe.line(REPLY_WITHIN).await.map_err(|why| {
-            format!("sent b'TIME\\r\\nTIME\\r\\n' in one write; reply {number}: {why}")
+async fn several_requests(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    for number in 1..=3 {
+        ask(&mut probe).await.map_err(|error| {
+            Failed::Broke(format!("TIME number {number} on one connection: {error}"))
         })?;
     }
-    Ok("two requests in one write, two replies".into())
+    Ok("three TIME requests on one connection, three answers".into())
 }
 
-async fn time_then_quit(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"TIME\r\nQUIT\r\n").await?;
-    let line = probe
-        .line(REPLY_WITHIN)
+async fn quit(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    probe
+        .send(b"QUIT\r\n")
         .await
-        .map_err(|why| format!("sent b'TIME\\r\\nQUIT\\r\\n' in one write: {why}"))?;
-    probe.closed_within(REPLY_WITHIN).await.map_err(|why| {
-        format!(
-            "sent b'TIME\\r\\nQUIT\\r\\n' in one write, got {}, then {why}",
-            shown(&line)
-        )
+        .map_err(broke("sending QUIT"))?;
+    probe
+        .closed_within(ANSWER_WITHIN)
+        .await
+        .map_err(|why| Failed::Broke(format!("sent b'QUIT\\r\\n': {why}")))?;
+    Ok("sent b'QUIT\\r\\n', the server closed the connection".into())
+}
+
+async fn concurrent(target: SocketAddr) -> Result<String, Failed> {
+    let (mut first, _, _) = ask_fresh(target).await?;
+    // The first client stays connected while a second asks, then asks again itself.
+    let mut second = Probe::connect(target)
+        .await
+        .map_err(broke("while a first client stayed connected, a second"))?;
+    ask(&mut second)
+        .await
+        .map_err(broke("while a first client stayed connected, a second got"))?;
+    ask(&mut first).await.map_err(broke(
+        "a second client was answered, but the first, asking again, got",
+    ))?;
+    Ok(
+        "a second client was answered while the first stayed connected, then the first again"
+            .into(),
+    )
+}
+
+async fn burst(target: SocketAddr) -> Result<String, Failed> {
+    let step = BURST_SPREAD / BURST_CLIENTS;
+    let start = Instant::now();
+    // Each client stays connected until every one has had its answer, as a class does.
+    let clients = (0..BURST_CLIENTS).map(|number| async move {
+        tokio::time::sleep_until(start + step * number).await;
+        let mut probe = Probe::connect(target).await?;
+        ask(&mut probe).await.map(|_| probe)
+    });
+    let outcomes = join_all(clients).await;
+    let answered = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    let detail = format!(
+        "{BURST_CLIENTS} clients connecting within {} s, each staying connected: {answered} of {BURST_CLIENTS} answered",
+        BURST_SPREAD.as_secs()
+    );
+    match outcomes.into_iter().find_map(Result::err) {
+        None => Ok(detail),
+        Some(why) => Err(Failed::Broke(format!(
+            "{detail}; the first left waiting: {why}"
+        ))),
+    }
+}
+
+async fn split_request(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let sending = "sent b'TI', 200 ms later b'ME\\r\\n'";
+    probe.send(b"TI").await.map_err(broke(sending))?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    probe.send(b"ME\r\n").await.map_err(broke(sending))?;
+    let answer = probe.answer(ANSWER_WITHIN).await.map_err(broke(sending))?;
+    if let Err(more) = probe.silent_for(Duration::from_millis(300)).await {
+        return Err(Failed::Broke(format!(
+            "{sending}: got {}, then also {}",
+            shown(&answer.bytes),
+            shown(&more)
+        )));
+    }
+    Ok(format!("{sending}: one answer, {}", shown(&answer.bytes)))
+}
+
+async fn pipelined(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let sending = "sent b'TIME\\r\\nTIME\\r\\n' in one write";
+    probe
+        .send(b"TIME\r\nTIME\r\n")
+        .await
+        .map_err(broke(sending))?;
+    for number in 1..=2 {
+        probe
+            .answer(ANSWER_WITHIN)
+            .await
+            .map_err(|error| Failed::Broke(format!("{sending}; answer {number}: {error}")))?;
+    }
+    Ok(format!("{sending}: two answers"))
+}
+
+async fn time_then_quit(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let sending = "sent b'TIME\\r\\nQUIT\\r\\n' in one write";
+    probe
+        .send(b"TIME\r\nQUIT\r\n")
+        .await
+        .map_err(broke(sending))?;
+    let answer = probe.answer(ANSWER_WITHIN).await.map_err(broke(sending))?;
+    probe.closed_within(ANSWER_WITHIN).await.map_err(|why| {
+        Failed::Broke(format!(
+            "{sending}: got {}, then {why}",
+            shown(&answer.bytes)
+        ))
     })?;
     Ok(format!(
-        "TIME and QUIT in one write: {}, then the close",
-        shown(&line)
+        "{sending}: {}, then the close",
+        shown(&answer.bytes)
     ))
 }
 
-async fn bad_request(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"HELLO\r\n").await?;
+async fn bad_request(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let _ = probe.send(b"HELLO\r\n").await;
     // Whatever it answers, if anything.
-    let _ = probe.line(Duration::from_millis(500)).await;
+    let _ = probe.answer(Duration::from_millis(500)).await;
     Ok("a client sent b'HELLO\\r\\n'".into())
 }
 
-async fn abrupt_close(target: SocketAddr) -> Result<String, String> {
-    let mut probe = Probe::connect(target).await?;
-    probe.send(b"TI").await?;
+async fn abrupt_close(target: SocketAddr) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let _ = probe.send(b"TI").await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     probe.reset();
     Ok("a client sent b'TI' and reset the connection".into())
 }
 
-async fn empty_connects(target: SocketAddr) -> Result<String, String> {
+async fn empty_connects(target: SocketAddr) -> Result<String, Failed> {
     for _ in 0..5 {
-        drop(Probe::connect(target).await?);
+        drop(fresh(target).await?);
     }
     Ok("five clients connected and closed without a byte".into())
 }
@@ -303,14 +491,123 @@ async fn empty_connects(target: SocketAddr) -> Result<String, String> {
 async fn still_serving_after<F>(
     target: SocketAddr,
     mischief: impl FnOnce(SocketAddr) -> F,
-) -> Result<String, String>
+) -> Result<String, Failed>
 where
-    F: Future<Output = Result<String, String>>,
+    F: Future<Output = Result<String, Failed>>,
 {
     let done = mischief(target).await?;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    match ask(target).await {
-        Ok(line) => Ok(format!("{done}; a fresh client then got {}", shown(&line))),
-        Err(why) => Err(format!("{done}; a fresh client then: {why}")),
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut probe = Probe::connect(target)
+        .await
+        .map_err(|error| Failed::Broke(format!("{done}; then a fresh client: {error}")))?;
+    match ask(&mut probe).await {
+        Ok((_, answer)) => Ok(format!(
+            "{done}; a fresh client then got {}",
+            shown(&answer.bytes)
+        )),
+        Err(error) => Err(Failed::Broke(format!(
+            "{done}; then a fresh client: {error}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_every_rule_has_a_hint() {
+        let ids: std::collections::BTreeSet<&str> = Rule::all().map(Rule::id).collect();
+        assert_eq!(ids.len(), <Rule as strum::EnumCount>::COUNT);
+        assert!(Rule::all().all(|rule| rule.hint().len() > 20));
+        assert_eq!(Rule::all().next(), Some(Rule::Reply));
+        assert_eq!(Rule::all().last(), Some(Rule::EmptyConnect));
+    }
+
+    const NOON: f64 = 1_700_000_000.0 - 1_700_000_000.0 % 86_400.0 + 43_200.0;
+
+    #[test]
+    fn the_clock_is_right_in_the_nearest_zone_or_the_one_given() {
+        let jakarta = TimeOfDay(19 * 3600);
+        assert_eq!(
+            judge_clock(jakarta, NOON - 0.1, NOON, None),
+            Ok("UTC+07:00".into())
+        );
+        assert_eq!(
+            judge_clock(jakarta, NOON - 0.1, NOON, Some(7 * 3600)),
+            Ok("UTC+07:00".into())
+        );
+        assert_eq!(
+            judge_clock(jakarta, NOON - 0.1, NOON, Some(0)),
+            Err("7 h away from the time in UTC+00:00".into())
+        );
+        let india = TimeOfDay(17 * 3600 + 30 * 60 + 1);
+        assert_eq!(
+            judge_clock(india, NOON - 0.1, NOON + 0.5, None),
+            Ok("UTC+05:30".into())
+        );
+        assert_eq!(
+            judge_clock(TimeOfDay(2 * 3600), NOON, NOON, None),
+            Ok("UTC-10:00".into())
+        );
+    }
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        assert_eq!(span(4), "4 s");
+        assert_eq!(span(120), "2 min");
+        assert_eq!(span(125), "2 min 5 s");
+        assert_eq!(span(25_199), "6 h 59 min");
+        assert_eq!(span(25_200), "7 h");
+        assert_eq!(span(19_800), "5 h 30 min");
+    }
+
+    #[test]
+    fn the_clock_may_be_read_anywhere_between_the_request_and_the_answer() {
+        let told = TimeOfDay(12 * 3600);
+        // Read when the request came, answered 3 s later: right.
+        assert!(judge_clock(told, NOON, NOON + 3.0, None).is_ok());
+        // The second shown is cut: 12:00:00 is told until 12:00:00.999.
+        assert!(judge_clock(told, NOON + 0.9, NOON + 0.9, None).is_ok());
+        assert!(judge_clock(told, NOON + 2.9, NOON + 2.9, None).is_ok());
+        assert_eq!(
+            judge_clock(told, NOON + 3.5, NOON + 3.5, None),
+            Err("4 s away from the time in any zone (nearest: UTC+00:00)".into())
+        );
+        // Ahead of the clock.
+        assert!(judge_clock(TimeOfDay(12 * 3600 + 2), NOON, NOON, None).is_ok());
+        assert!(judge_clock(TimeOfDay(12 * 3600 + 3), NOON, NOON, None).is_err());
+    }
+
+    fn answer(told: i64, arrived: Instant) -> Answer {
+        Answer {
+            bytes: Vec::new(),
+            told: TimeOfDay(told),
+            arrived,
+            before: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_clock_advances_by_the_time_that_passed() {
+        let start = Instant::now();
+        let at = |seconds: f64| start + Duration::from_secs_f64(seconds);
+        let first = answer(100, at(0.01));
+        let on_time = answer(101, at(1.52));
+        assert_eq!(judge_advance((start, &first), (at(1.51), &on_time)), Ok(1));
+        assert!(judge_advance((start, &first), (at(1.51), &answer(102, at(1.52)))).is_ok());
+        assert_eq!(
+            judge_advance((start, &first), (at(1.51), &answer(100, at(1.52)))),
+            Err("the times told differ by 0 s, but 1.5 s passed".into())
+        );
+        assert!(judge_advance((start, &first), (at(1.51), &answer(103, at(1.52)))).is_err());
+        // A slow server: the clock may be read when the request comes or when it answers.
+        let slow = answer(100, at(3.0));
+        assert!(judge_advance((start, &slow), (at(4.5), &answer(107, at(7.5)))).is_ok());
+        assert!(judge_advance((start, &slow), (at(4.5), &answer(101, at(7.5)))).is_ok());
+        assert!(judge_advance((start, &slow), (at(4.5), &answer(109, at(7.5)))).is_err());
+        // Round midnight.
+        let late = answer(DAY - 1, at(0.01));
+        assert!(judge_advance((start, &late), (at(1.51), &answer(0, at(1.52)))).is_ok());
     }
 }

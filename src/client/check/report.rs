@@ -1,0 +1,190 @@
+//! One server's report: a verdict per rule, and how the grading went. Shown as text for people
+//! (80 columns, continuation lines indented) and as JSON for programs.
+
+use chrono::{DateTime, Local};
+
+use super::rules::Rule;
+use super::text::wrap;
+
+/// How a rule came out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// The rule could not be asked: the server could not be reached, or had stopped.
+    NotJudged,
+}
+
+/// The verdict of one rule: how it came out, and what was sent and what came back.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub rule: Rule,
+    pub outcome: Outcome,
+    pub detail: String,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.outcome == Outcome::Passed
+    }
+}
+
+/// How grading a server went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Every rule was judged.
+    Graded,
+    /// The server stopped accepting connections after this rule; the rules after it were not
+    /// judged.
+    Stopped { after: Rule },
+    /// The server could not be reached at all; why.
+    Unreachable(String),
+}
+
+impl Status {
+    /// The stable word for programs and spreadsheets.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Graded => "graded",
+            Status::Stopped { .. } => "stopped",
+            Status::Unreachable(_) => "unreachable",
+        }
+    }
+
+    /// What a person needs to know beyond the verdicts, if anything.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Status::Graded => None,
+            Status::Stopped { after } => Some(format!(
+                "the server stopped accepting connections after {}",
+                after.id()
+            )),
+            Status::Unreachable(why) => Some(why.clone()),
+        }
+    }
+}
+
+/// Every rule's verdict for one server.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub target: String,
+    pub checked_at: DateTime<Local>,
+    pub status: Status,
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Report {
+    /// The report of a server that could not be reached: no rule judged.
+    pub fn unreachable(target: String, checked_at: DateTime<Local>, why: String) -> Report {
+        let verdicts = Rule::all()
+            .map(|rule| Verdict {
+                rule,
+                outcome: Outcome::NotJudged,
+                detail: "not judged: the server could not be reached".into(),
+            })
+            .collect();
+        Report {
+            target,
+            checked_at,
+            status: Status::Unreachable(why),
+            verdicts,
+        }
+    }
+
+    pub fn passed(&self) -> usize {
+        self.verdicts
+            .iter()
+            .filter(|verdict| verdict.passed())
+            .count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.verdicts.len() - self.passed()
+    }
+
+    /// The share of rules passed, in percent.
+    pub fn percent(&self) -> f64 {
+        match self.verdicts.len() {
+            0 => 0.0,
+            all => self.passed() as f64 * 100.0 / all as f64,
+        }
+    }
+
+    /// The ids of the rules not passed (failed or not judged).
+    pub fn not_passed(&self) -> Vec<&'static str> {
+        self.verdicts
+            .iter()
+            .filter(|verdict| !verdict.passed())
+            .map(|verdict| verdict.rule.id())
+            .collect()
+    }
+
+    /// One object: the target, the status, the counts, and each rule's id, verdict, detail and
+    /// hint. The keys are stable.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "target": self.target,
+            "checked_at": self.checked_at.to_rfc3339(),
+            "status": self.status.word(),
+            "note": self.status.note(),
+            "passed": self.passed(),
+            "failed": self.failed(),
+            "out_of": self.verdicts.len(),
+            "percent": (self.percent() * 10.0).round() / 10.0,
+            "checks": self.verdicts.iter().map(|verdict| serde_json::json!({
+                "id": verdict.rule.id(),
+                "passed": verdict.passed(),
+                "judged": verdict.outcome != Outcome::NotJudged,
+                "detail": verdict.detail,
+                "hint": verdict.rule.hint(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// A row per rule, the failures with their hints, and the score, in 80 columns; `colour`
+    /// for a terminal.
+    pub fn to_text(&self, colour: bool) -> String {
+        let mut lines = wrap(
+            &format!(
+                "checking {} on {}",
+                self.target,
+                self.checked_at.format("%Y-%m-%d at %H:%M:%S")
+            ),
+            "",
+            "  ",
+        );
+        const ID: usize = 17;
+        let indent = " ".repeat(6 + ID + 1);
+        for verdict in &self.verdicts {
+            let (mark, code) = match verdict.outcome {
+                Outcome::Passed => ("PASS", "32"),
+                Outcome::Failed => ("FAIL", "1;31"),
+                Outcome::NotJudged => ("----", "2"),
+            };
+            let first = format!("{mark}  {:<ID$} ", verdict.rule.id());
+            let mut rows = wrap(&verdict.detail, &first, &indent);
+            if colour {
+                rows[0] = format!("\u{1b}[{code}m{mark}\u{1b}[0m{}", &rows[0][mark.len()..]);
+            }
+            lines.extend(rows);
+            if verdict.outcome == Outcome::Failed {
+                let hint_indent = format!("{indent}      ");
+                lines.extend(wrap(
+                    verdict.rule.hint(),
+                    &format!("{indent}hint: "),
+                    &hint_indent,
+                ));
+            }
+        }
+        if let Some(note) = self.status.note() {
+            lines.extend(wrap(&note, "", "  "));
+        }
+        lines.push(format!(
+            "{} of {} checks passed ({:.0}%)",
+            self.passed(),
+            self.verdicts.len(),
+            self.percent()
+        ));
+        lines.join("\n")
+    }
+}

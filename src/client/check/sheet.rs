@@ -1,0 +1,121 @@
+//! A class's grades for people and for spreadsheets: the grade table on the terminal (80
+//! columns), and the grade sheet as CSV, one 0/1 column per rule.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::roster::Grade;
+use super::rules::Rule;
+use super::text::{printable, wrap};
+
+/// How the grade sheet is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetStyle {
+    /// Commas and a decimal point: what a spreadsheet in English settings opens.
+    #[default]
+    Comma,
+    /// Semicolons, a decimal comma and a UTF-8 byte order mark: what Excel opens as a table in
+    /// Indonesian and most European settings.
+    Excel,
+}
+
+/// The widest a name is shown in the table.
+const NAME_WIDTH: usize = 20;
+
+/// `name` cut to `width` characters, with `…` where it was cut.
+fn cut(name: &str, width: usize) -> String {
+    match name.chars().count() <= width {
+        true => name.to_string(),
+        false => name.chars().take(width - 1).chain(['…']).collect(),
+    }
+}
+
+/// The grade table: a row per student with the score, the status, and the rules not passed (or
+/// why the server could not be reached), wrapped under its own column.
+pub fn table(grades: &[Grade]) -> String {
+    let names: Vec<String> = grades
+        .iter()
+        .map(|grade| cut(&printable(&grade.student.name), NAME_WIDTH))
+        .collect();
+    let width = names
+        .iter()
+        .map(|name| name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("name".len());
+    let mut lines = vec![format!(
+        "{:<width$}  score     %  status       not passed",
+        "name"
+    )];
+    let indent = " ".repeat(width + 2 + 5 + 2 + 4 + 2 + 11 + 2);
+    for (grade, name) in grades.iter().zip(names) {
+        let report = &grade.report;
+        let score = format!("{}/{}", report.passed(), report.verdicts.len());
+        let row = format!(
+            "{name:<width$}  {score:>5}  {:>3.0}%  {:<11}  ",
+            report.percent(),
+            report.status.word()
+        );
+        let mut rest = report.not_passed().join(" ");
+        if let Some(note) = report.status.note() {
+            rest = match report.status {
+                super::Status::Unreachable(_) => printable(&note).into_owned(),
+                _ => format!("{rest} ({note})"),
+            };
+        }
+        lines.extend(wrap(&rest, &row, &indent));
+    }
+    lines.join("\n")
+}
+
+/// The grade sheet: a row per student with the status, when it was checked, the score and the
+/// percentage, a 0/1 column per rule id, and a note.
+pub fn write_csv(path: &Path, grades: &[Grade], style: SheetStyle) -> std::io::Result<()> {
+    crate::files::write_whole(path, |file| {
+        let (separator, decimal) = match style {
+            SheetStyle::Comma => (b',', "."),
+            SheetStyle::Excel => {
+                file.write_all("\u{feff}".as_bytes())?;
+                (b';', ",")
+            }
+        };
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(separator)
+            .from_writer(file);
+        let mut heading: Vec<&str> = vec![
+            "name",
+            "host",
+            "port",
+            "status",
+            "checked_at",
+            "score",
+            "out_of",
+            "percent",
+        ];
+        heading.extend(Rule::all().map(Rule::id));
+        heading.push("note");
+        writer.write_record(&heading)?;
+        for grade in grades {
+            let report = &grade.report;
+            let mut row = vec![
+                grade.student.name.clone(),
+                grade.student.host.clone(),
+                grade.student.port.to_string(),
+                report.status.word().to_string(),
+                report.checked_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                report.passed().to_string(),
+                report.verdicts.len().to_string(),
+                format!("{:.1}", report.percent()).replace('.', decimal),
+            ];
+            row.extend(
+                report
+                    .verdicts
+                    .iter()
+                    .map(|verdict| u8::from(verdict.passed()).to_string()),
+            );
+            row.push(report.status.note().unwrap_or_default());
+            writer.write_record(&row)?;
+        }
+        writer.flush()
+    })
+}

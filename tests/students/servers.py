@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""Time servers written the way students write them, right and wrong, for grading tests.
+
+Usage: servers.py KIND   (binds 127.0.0.1 on a free port and prints the port on the first line)
+       servers.py --list (the kinds)
+
+Each kind is the code a student hands in, kept as a student would write it: the mistakes are the
+point. tests/check_corpus.rs grades every kind with `jamtui check --roster` and compares each
+rule's verdict with what the kind deserves (docs/CHECKS.md has the table).
+"""
+import asyncio
+import concurrent.futures
+import datetime
+import os
+import select
+import socket
+import socketserver
+import sys
+import threading
+import time
+
+KINDS = {}
+
+
+def kind(function):
+    KINDS[function.__name__] = function
+    return function
+
+
+def listening(backlog=5):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(backlog)
+    print(sock.getsockname()[1], flush=True)
+    return sock
+
+
+def jam():
+    return "JAM " + datetime.datetime.now().strftime("%H:%M:%S") + "\r\n"
+
+
+def thread_per_client(handle, backlog=5):
+    sock = listening(backlog)
+    while True:
+        conn, addr = sock.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+def lines_of(conn):
+    """Yields each complete line a client sends (without CR LF), buffering as one should."""
+    buffer = b""
+    while True:
+        try:
+            data = conn.recv(1024)
+        except OSError:
+            return
+        if not data:
+            return
+        buffer += data
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            yield line.rstrip(b"\r").decode(errors="replace")
+
+
+def framed_handler(reply, on_unknown=None):
+    """A handler that frames lines right and answers TIME with reply()."""
+
+    def handle(conn):
+        for line in lines_of(conn):
+            if line == "TIME":
+                conn.sendall(reply().encode())
+            elif line == "QUIT":
+                break
+            elif on_unknown:
+                on_unknown(conn, line)
+        conn.close()
+
+    return handle
+
+
+# --- Right ---------------------------------------------------------------------------------
+
+
+@kind
+def reference_fixed():
+    """The assignment's reference server (thread per client, listen(1)), with a buffer."""
+    thread_per_client(framed_handler(jam), backlog=1)
+
+
+@kind
+def socketserver_threading():
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            for raw in self.rfile:
+                line = raw.decode().strip()
+                if line == "TIME":
+                    self.wfile.write(jam().encode())
+                elif line == "QUIT":
+                    break
+                else:
+                    self.wfile.write(b"ERR unknown request\r\n")
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+@kind
+def select_loop():
+    """No threads, but select() serves every client at once, each with its own buffer."""
+    server = listening()
+    buffers = {}
+    while True:
+        readable, _, _ = select.select([server, *buffers], [], [])
+        for sock in readable:
+            if sock is server:
+                conn, _ = server.accept()
+                buffers[conn] = b""
+                continue
+            try:
+                data = sock.recv(1024)
+            except OSError:
+                data = b""
+            if not data:
+                del buffers[sock]
+                sock.close()
+                continue
+            buffers[sock] += data
+            while sock in buffers and b"\r\n" in buffers[sock]:
+                line, buffers[sock] = buffers[sock].split(b"\r\n", 1)
+                if line == b"TIME":
+                    sock.sendall(jam().encode())
+                elif line == b"QUIT":
+                    del buffers[sock]
+                    sock.close()
+
+
+@kind
+def asyncio_streams():
+    async def handle(reader, writer):
+        while True:
+            line = await reader.readline()
+            if not line or line.strip() == b"QUIT":
+                break
+            if line.strip() == b"TIME":
+                writer.write(jam().encode())
+                await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+@kind
+def utc():
+    """Right, in UTC: any zone is a zone (`--tz` would fail it)."""
+    thread_per_client(
+        framed_handler(lambda: datetime.datetime.now(datetime.timezone.utc).strftime("JAM %H:%M:%S\r\n"))
+    )
+
+
+# --- One recv() taken as one request ----------------------------------------------------------
+
+
+@kind
+def reference():
+    """The assignment's reference server as handed out: startswith/endswith on one recv()."""
+
+    def handle(conn):
+        while True:
+            try:
+                data = conn.recv(256)
+            except OSError:
+                break
+            if not data:
+                break
+            request = data.decode(errors="replace")
+            if request.startswith("TIME") and request.endswith("\r\n"):
+                conn.sendall(("JAM " + time.strftime("%H:%M:%S") + "\r\n").encode("utf-8"))
+            elif request.startswith("QUIT"):
+                break
+        conn.close()
+
+    thread_per_client(handle, backlog=1)
+
+
+@kind
+def one_recv_exact():
+    def handle(conn):
+        while True:
+            data = conn.recv(1024)
+            if data == b"TIME\r\n":
+                conn.sendall(jam().encode())
+            elif data == b"QUIT\r\n" or not data:
+                break
+        conn.close()
+
+    thread_per_client(handle)
+
+
+@kind
+def err_and_hang_up():
+    """Anything but an exact request per recv() gets ERR and the door."""
+
+    def handle(conn):
+        while True:
+            data = conn.recv(1024)
+            if data == b"TIME\r\n":
+                conn.sendall(jam().encode())
+            elif data == b"QUIT\r\n" or not data:
+                break
+            else:
+                conn.sendall(b"ERR bad request\r\n")
+                break
+        conn.close()
+
+    thread_per_client(handle)
+
+
+@kind
+def asyncio_one_read():
+    async def handle(reader, writer):
+        while True:
+            data = await reader.read(1024)
+            if not data or data.strip() == b"QUIT":
+                break
+            if data.strip() == b"TIME":
+                writer.write(jam().encode())
+                await writer.drain()
+        writer.close()
+
+    async def main():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+# --- Not many at once ---------------------------------------------------------------------------
+
+
+@kind
+def no_threads():
+    """One client at a time, each until it leaves."""
+    sock = listening()
+    while True:
+        conn, _ = sock.accept()
+        framed_handler(jam)(conn)
+
+
+@kind
+def no_threads_one_recv():
+    sock = listening(1)
+    while True:
+        conn, _ = sock.accept()
+        while True:
+            data = conn.recv(1024)
+            if data == b"TIME\r\n":
+                conn.sendall(jam().encode())
+            elif not data or data == b"QUIT\r\n":
+                break
+        conn.close()
+
+
+@kind
+def answer_once_and_close():
+    """No threads: one answer per connection, then close."""
+    sock = listening()
+    while True:
+        conn, _ = sock.accept()
+        reader = conn.makefile("rb")
+        if reader.readline().strip() == b"TIME":
+            conn.sendall(jam().encode())
+        reader.close()
+        conn.close()
+
+
+@kind
+def pool_of_four():
+    sock = listening()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)
+    while True:
+        conn, _ = sock.accept()
+        pool.submit(framed_handler(jam), conn)
+
+
+# --- The reply's format -----------------------------------------------------------------------
+
+
+@kind
+def missing_cr():
+    thread_per_client(framed_handler(lambda: "JAM " + time.strftime("%H:%M:%S") + "\n"))
+
+
+@kind
+def no_line_end():
+    thread_per_client(framed_handler(lambda: "JAM " + time.strftime("%H:%M:%S")))
+
+
+# The hour is made one digit by the zone the student's machine is in; any zone is a zone.
+ONE_DIGIT_HOUR = datetime.timedelta(hours=(5 - datetime.datetime.utcnow().hour) % 24)
+
+
+@kind
+def unpadded():
+    def reply():
+        now = datetime.datetime.utcnow() + ONE_DIGIT_HOUR
+        return f"JAM {now.hour}:{now.minute}:{now.second}\r\n"
+
+    thread_per_client(framed_handler(reply))
+
+
+@kind
+def twelve_hour():
+    thread_per_client(framed_handler(lambda: "JAM " + time.strftime("%I:%M:%S %p") + "\r\n"))
+
+
+@kind
+def date_and_time():
+    thread_per_client(framed_handler(lambda: "JAM " + time.strftime("%Y-%m-%d %H:%M:%S") + "\r\n"))
+
+
+@kind
+def isoformat():
+    thread_per_client(
+        framed_handler(lambda: "JAM " + datetime.datetime.now().time().isoformat() + "\r\n")
+    )
+
+
+@kind
+def banner():
+    def handle(conn):
+        conn.sendall(b"Welcome to the time server of kelompok 3\r\n")
+        framed_handler(jam)(conn)
+
+    thread_per_client(handle)
+
+
+# --- The clock --------------------------------------------------------------------------------
+
+
+@kind
+def clock_per_connection():
+    def handle(conn):
+        told = jam()
+        framed_handler(lambda: told)(conn)
+
+    thread_per_client(handle)
+
+
+STARTED = jam()
+
+
+@kind
+def clock_at_start():
+    thread_per_client(framed_handler(lambda: STARTED))
+
+
+@kind
+def slow():
+    def reply():
+        time.sleep(3)
+        return jam()
+
+    thread_per_client(framed_handler(reply))
+
+
+# --- QUIT and bad clients ---------------------------------------------------------------------
+
+
+@kind
+def ignores_quit():
+    def handle(conn):
+        for line in lines_of(conn):
+            if line == "TIME":
+                conn.sendall(jam().encode())
+        conn.close()
+
+    thread_per_client(handle)
+
+
+@kind
+def dies_on_hello():
+    """select() done right, but an unknown request raises out of the loop: the server dies."""
+    server = listening()
+    buffers = {}
+    while True:
+        readable, _, _ = select.select([server, *buffers], [], [])
+        for sock in readable:
+            if sock is server:
+                conn, _ = server.accept()
+                buffers[conn] = b""
+                continue
+            try:
+                data = sock.recv(1024)
+            except OSError:
+                data = b""
+            if not data:
+                del buffers[sock]
+                sock.close()
+                continue
+            buffers[sock] += data
+            while sock in buffers and b"\r\n" in buffers[sock]:
+                line, buffers[sock] = buffers[sock].split(b"\r\n", 1)
+                if line == b"TIME":
+                    sock.sendall(jam().encode())
+                elif line == b"QUIT":
+                    del buffers[sock]
+                    sock.close()
+                else:
+                    raise ValueError(f"unknown request {line!r}")
+
+
+@kind
+def dies_on_reset():
+    """select() done right, but no try around recv(): a reset kills the server."""
+    server = listening()
+    buffers = {}
+    while True:
+        readable, _, _ = select.select([server, *buffers], [], [])
+        for sock in readable:
+            if sock is server:
+                conn, _ = server.accept()
+                buffers[conn] = b""
+                continue
+            data = sock.recv(1024)
+            if not data:
+                del buffers[sock]
+                sock.close()
+                continue
+            buffers[sock] += data
+            while sock in buffers and b"\r\n" in buffers[sock]:
+                line, buffers[sock] = buffers[sock].split(b"\r\n", 1)
+                if line == b"TIME":
+                    sock.sendall(jam().encode())
+                elif line == b"QUIT":
+                    del buffers[sock]
+                    sock.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(KINDS))
+    else:
+        try:
+            KINDS[sys.argv[1]]()
+        except Exception as error:
+            print(f"the server died: {error!r}", file=sys.stderr, flush=True)
+            os._exit(1)
