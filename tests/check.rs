@@ -485,3 +485,32 @@ async fn a_roster_row_without_a_port_is_checked_on_45000_and_said_so() {
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn one_server_gets_a_sheet_too_and_excel_needs_the_sheet() {
+    let server = TestServer::start(config()).await;
+    let port = server.addr().port().to_string();
+    let dir = common::no_user_config().join("one-sheet");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sheet = dir.join("grade.csv");
+    let _ = std::fs::remove_file(&sheet);
+    let output = finish_within(
+        jamtui()
+            .args(["check", "--port", &port, "--csv"])
+            .arg(&sheet),
+        CHECK_TIME,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let written = std::fs::read_to_string(&sheet).unwrap();
+    let rows: Vec<&str> = written.lines().collect();
+    assert_eq!(rows.len(), 2, "{written}");
+    assert!(
+        rows[1].starts_with(&format!("127.0.0.1,127.0.0.1,{port},graded,")),
+        "{written}"
+    );
+    assert!(rows[1].contains(",14,14,100.0,"), "{written}");
+
+    let refused = finish(jamtui().args(["check", "--port", &port, "--excel"])).await;
+    assert_one_line_error(&refused, "--csv");
+}

@@ -148,7 +148,7 @@ pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<T
 
 /// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to itself
 /// (TCP simultaneous open); it would then read back its own `TIME`.
-fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
+pub(crate) fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
     let local: Option<SocketAddr> = stream.local_addr().ok();
     if local.is_some() && local == stream.peer_addr().ok() {
         bail!("no server listening on {target} (the connection reached itself)");

@@ -19,8 +19,9 @@ pub use rules::Rule;
 pub use sheet::{SheetStyle, table, write_csv};
 pub use text::printable;
 
+use crate::client::ask;
 use crate::server::Zone;
-use probe::Probe;
+use probe::{CONNECT_WITHIN, Probe};
 use rules::{Failed, Judge};
 
 /// What a check is asked besides the server.
@@ -40,8 +41,9 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
         Ok(target) => target,
         Err(why) => return Report::unreachable(target_text, checked_at, why),
     };
-    if let Err(error) = Probe::connect(target).await {
-        return Report::unreachable(target_text, checked_at, error.to_string());
+    // The first connection says, if it fails, what to check.
+    if let Err(error) = ask::connect(&target.ip().to_string(), port, CONNECT_WITHIN).await {
+        return Report::unreachable(target_text, checked_at, format!("{error:#}"));
     }
     let judge = Judge {
         target,

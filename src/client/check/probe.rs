@@ -69,7 +69,7 @@ fn instead(got: &[Vec<u8>]) -> String {
 impl fmt::Display for ProbeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProbeError::Connect(why) => write!(f, "{why}"),
+            ProbeError::Connect(why) => write!(f, "could not connect ({why})"),
             ProbeError::Send { sent, why } => write!(f, "sending {} failed: {why}", shown(sent)),
             ProbeError::NoAnswer { within, got } => {
                 write!(
@@ -124,12 +124,20 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// Connects the way every jamtui client does (`ask::connect`: bounded, never to itself).
+    /// Connects within `CONNECT_WITHIN`, never to itself (`ask::reject_self_connection`).
     pub async fn connect(target: SocketAddr) -> Result<Probe, ProbeError> {
-        let host = target.ip().to_string();
-        let stream = ask::connect(&host, target.port(), CONNECT_WITHIN)
-            .await
-            .map_err(|error| ProbeError::Connect(format!("{error:#}")))?;
+        let stream = match timeout(CONNECT_WITHIN, TcpStream::connect(target)).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(error)) => return Err(ProbeError::Connect(error.to_string())),
+            Err(_) => {
+                return Err(ProbeError::Connect(format!(
+                    "no connection within {} s",
+                    CONNECT_WITHIN.as_secs()
+                )));
+            }
+        };
+        ask::reject_self_connection(&stream, &target.to_string())
+            .map_err(|error| ProbeError::Connect(error.to_string()))?;
         let _ = stream.set_nodelay(true);
         Ok(Probe {
             stream,

@@ -243,15 +243,20 @@ fn zone_name(offset: i64) -> String {
     format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// A span of seconds for people: `4 s`, `2 min 5 s`, `7 h`, `5 h 30 min`.
+/// A span of seconds for people: `4 s`, `2 min 5 s`, and beyond an hour to the nearest
+/// minute: `7 h`, `5 h 30 min`.
 fn span(seconds: i64) -> String {
-    let (hours, minutes, seconds) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (hours, minutes, seconds) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, _) => format!("{h} h {m} min"),
+    if seconds >= 3600 {
+        let minutes = (seconds + 30) / 60;
+        return match minutes % 60 {
+            0 => format!("{} h", minutes / 60),
+            m => format!("{} h {m} min", minutes / 60),
+        };
+    }
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
     }
 }
 
@@ -324,7 +329,7 @@ async fn clock_advances(target: SocketAddr) -> Result<String, Failed> {
         Err(error) if error.is_close() && first.before.is_empty() => {
             let mut again = Probe::connect(target)
                 .await
-                .map_err(broke("connecting again"))?;
+                .map_err(broke("a new connection"))?;
             let asked = ask(&mut again)
                 .await
                 .map_err(broke("sent b'TIME\\r\\n' on a new connection"))?;
@@ -375,7 +380,7 @@ async fn concurrent(target: SocketAddr) -> Result<String, Failed> {
     // The first client stays connected while a second asks, then asks again itself.
     let mut second = Probe::connect(target)
         .await
-        .map_err(broke("while a first client stayed connected, a second"))?;
+        .map_err(broke("while a first client stayed connected, a second one"))?;
     ask(&mut second)
         .await
         .map_err(broke("while a first client stayed connected, a second got"))?;
@@ -499,7 +504,7 @@ where
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut probe = Probe::connect(target)
         .await
-        .map_err(|error| Failed::Broke(format!("{done}; then a fresh client: {error}")))?;
+        .map_err(|error| Failed::Broke(format!("{done}; then a fresh client {error}")))?;
     match ask(&mut probe).await {
         Ok((_, answer)) => Ok(format!(
             "{done}; a fresh client then got {}",
@@ -557,7 +562,8 @@ mod tests {
         assert_eq!(span(4), "4 s");
         assert_eq!(span(120), "2 min");
         assert_eq!(span(125), "2 min 5 s");
-        assert_eq!(span(25_199), "6 h 59 min");
+        assert_eq!(span(25_199), "7 h");
+        assert_eq!(span(25_169), "6 h 59 min");
         assert_eq!(span(25_200), "7 h");
         assert_eq!(span(19_800), "5 h 30 min");
     }
