@@ -640,15 +640,62 @@ async fn split_and_together_show_a_server_that_reads_one_recv_as_one_request() {
     assert!(split.status.success(), "{}", stderr(&split));
     assert!(stderr(&split).contains(r"in 2 writes, 100 ms apart: b'TI', b'ME\r\n'"));
     assert_eq!(String::from_utf8_lossy(&split.stdout).lines().count(), 2);
-    let together = run_client(port, &["--together", "--count", "2", "--interval", "50ms"]).await;
+    let together = run_client(port, &["--together", "--count", "4", "--interval", "50ms"]).await;
     assert!(together.status.success(), "{}", stderr(&together));
-    assert!(stderr(&together).contains(r"in 1 write: b'TIME\r\nQUIT\r\n'"));
+    assert!(stderr(&together).contains(r"sending two TIMEs in 1 write: b'TIME\r\nTIME\r\n'"));
+    assert_eq!(String::from_utf8_lossy(&together.stdout).lines().count(), 4);
     let kept = run_client(port, &["--together", "--keep-open", "--count", "2"]).await;
     assert!(kept.status.success(), "{}", stderr(&kept));
-    assert!(stderr(&kept).contains(r"sending two TIMEs in 1 write: b'TIME\r\nTIME\r\n'"));
     assert_eq!(String::from_utf8_lossy(&kept.stdout).lines().count(), 2);
     server.wait_for_counters(|c| c.active == 0).await;
-    // Two split asks, two together, two TIMEs on one kept connection.
+    // Two split asks; two together asks of two TIMEs each; one on a kept connection.
     let counters = server.handle.counters();
-    assert_eq!((counters.connections, counters.requests), (5, 6));
+    assert_eq!((counters.connections, counters.requests), (5, 8));
+}
+
+#[tokio::test]
+async fn the_summary_counts_the_replies_of_clients_that_failed_later() {
+    // Five good replies on each connection, then an error: each client fails after five.
+    let port = student_server(|mut stream| async move {
+        let mut buffer = [0u8; 64];
+        for _ in 0..5 {
+            if matches!(
+                tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await,
+                Ok(0) | Err(_)
+            ) {
+                return;
+            }
+            let _ = stream.write_all(b"JAM 12:00:00\r\n").await;
+        }
+        let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await;
+        let _ = stream.write_all(b"ERR going away\r\n").await;
+    })
+    .await;
+    let output = run_client(
+        port,
+        &[
+            "--clients",
+            "2",
+            "--keep-open",
+            "--interval",
+            "20ms",
+            "--count",
+            "50",
+        ],
+    )
+    .await;
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "2 clients: 10 replies, 0 reconnections after the server closed a connection, 2 failed"
+        ),
+        "{text}"
+    );
+    // Each message is a line of its own, never glued to another.
+    assert!(
+        text.lines()
+            .all(|line| line.matches("[client").count() <= 1),
+        "{text}"
+    );
 }

@@ -215,6 +215,10 @@ pub enum ModeName {
 /// The client's reply timeout in a script (its output not a terminal).
 const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long `jamtui client --split` or `--together` waits for a reply before saying what the
+/// silence most likely means: sooner than the first "still waiting" line.
+const BYTE_STREAM_TIMEOUT: Duration = Duration::from_secs(3);
+
 #[derive(Debug, Args)]
 pub struct ClientArgs {
     /// Server to ask
@@ -240,12 +244,14 @@ pub struct ClientArgs {
     /// Send each TIME in two writes (b'TI', then b'ME\r\n'), as a network may deliver it
     #[arg(long, conflicts_with = "together")]
     pub split: bool,
-    /// Send TIME and QUIT in one write (with --keep-open: two TIMEs in one write)
+    /// Send two TIMEs in one write (b'TIME\r\nTIME\r\n'), as a network may deliver them, and
+    /// expect two replies
     #[arg(long)]
     pub together: bool,
-    /// Give up on a reply after this long [default: 5s when the output is not a terminal (a
-    /// script); on a terminal, wait as long as the server takes (a paused one, in a demo),
-    /// saying so every few seconds]
+    /// Give up on a reply after this long [default: 3s with --split or --together (a server that
+    /// does not buffer never answers them); 5s when the output is not a terminal (a script); on a
+    /// terminal, wait as long as the server takes (a paused one, in a demo), saying so every few
+    /// seconds]
     #[arg(long, value_name = "DURATION", value_parser = duration_within(values::TIMEOUT))]
     pub timeout: Option<Duration>,
 }
@@ -264,9 +270,10 @@ impl ClientArgs {
                 (_, true) => Delivery::Together,
                 _ => Delivery::Whole,
             },
-            reply_timeout: self
-                .timeout
-                .or_else(|| (!std::io::stdout().is_terminal()).then_some(DEFAULT_CLIENT_TIMEOUT)),
+            reply_timeout: self.timeout.or_else(|| match self.split || self.together {
+                true => Some(BYTE_STREAM_TIMEOUT),
+                false => (!std::io::stdout().is_terminal()).then_some(DEFAULT_CLIENT_TIMEOUT),
+            }),
         }
     }
 }

@@ -30,17 +30,39 @@ pub enum Delivery {
     Whole,
     /// Each request in two writes, cut in the middle, a short pause between.
     Split,
-    /// A request and the QUIT (or, on a kept connection, two requests) in one write.
+    /// Two requests in one write.
     Together,
 }
 
 impl Delivery {
-    /// The writes of one request (`Together`: the request and the QUIT).
+    /// The writes of one ask (`Together`: two requests).
     pub fn writes(self) -> Vec<&'static [u8]> {
         match self {
             Delivery::Whole => vec![b"TIME\r\n"],
             Delivery::Split => vec![b"TI", b"ME\r\n"],
-            Delivery::Together => vec![b"TIME\r\nQUIT\r\n"],
+            Delivery::Together => vec![b"TIME\r\nTIME\r\n"],
+        }
+    }
+
+    /// The replies one ask gets from a server that frames its input.
+    pub fn replies(self) -> usize {
+        match self {
+            Delivery::Together => 2,
+            Delivery::Whole | Delivery::Split => 1,
+        }
+    }
+
+    /// What it most likely means when a server does not answer this delivery but answers
+    /// whole requests; `None` for whole requests.
+    pub fn silence_means(self) -> Option<&'static str> {
+        match self {
+            Delivery::Whole => None,
+            Delivery::Split => Some(
+                "no reply to a TIME sent in two pieces: did your server treat one recv() as one request? TCP is a byte stream",
+            ),
+            Delivery::Together => Some(
+                "not two replies to two TIMEs in one write: did your server treat one recv() as one request? TCP is a byte stream",
+            ),
         }
     }
 }

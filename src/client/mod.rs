@@ -58,16 +58,20 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
     let mut clients = JoinSet::new();
     for number in 1..=options.clients {
         let options = options.clone();
-        clients.spawn(async move { (number, client(number, &options).await) });
+        clients.spawn(async move {
+            let mut tally = Tally::default();
+            let outcome = client(number, &options, &mut tally).await;
+            (number, tally, outcome)
+        });
     }
-    let (mut tally, mut failed) = (Tally::default(), Vec::new());
+    let (mut total, mut failed) = (Tally::default(), Vec::new());
     while let Some(outcome) = clients.join_next().await {
-        match outcome.map_err(|error| anyhow!("a client task failed: {error}"))? {
-            (_, Ok(done)) => {
-                tally.replies += done.replies;
-                tally.reconnections += done.reconnections;
-            }
-            (number, Err(error)) => failed.push((number, error)),
+        let (number, tally, outcome) =
+            outcome.map_err(|error| anyhow!("a client task failed: {error}"))?;
+        total.replies += tally.replies;
+        total.reconnections += tally.reconnections;
+        if let Err(error) = outcome {
+            failed.push((number, error));
         }
     }
     if options.clients == 1 {
@@ -79,8 +83,8 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
     say(&format!(
         "{} clients: {} replies, {} reconnections after the server closed a connection, {} failed",
         options.clients,
-        tally.replies,
-        tally.reconnections,
+        total.replies,
+        total.reconnections,
         failed.len()
     ));
     match failed.len() {
@@ -89,14 +93,15 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
     }
 }
 
-async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally> {
+/// One client's run; what it did is counted in `tally` as it goes, so that a client that fails
+/// later still counts the replies it had.
+async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> anyhow::Result<()> {
     let label = if options.clients > 1 {
         format!("[client {number}] ")
     } else {
         String::new()
     };
-    let mut tally = Tally::default();
-    let (writes, replies) = what_to_send(options);
+    let (writes, replies) = (options.delivery.writes(), options.delivery.replies());
     if options.delivery != Delivery::Whole {
         let shown: Vec<String> = writes.iter().map(|bytes| pyrepr::bytes(bytes)).collect();
         say(&format!(
@@ -138,12 +143,10 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
                 ));
                 continue;
             }
-            Err(error) if options.delivery != Delivery::Whole => {
-                return Err(error.context(
-                    "no reply: did your server treat one recv() as one request? TCP is a byte stream",
-                ));
-            }
-            Err(error) => return Err(error),
+            Err(error) => match options.delivery.silence_means() {
+                Some(meaning) => return Err(error.context(meaning)),
+                None => return Err(error),
+            },
         };
         closes_in_a_row = 0;
         for reply in answers {
@@ -153,24 +156,14 @@ async fn client(number: usize, options: &ClientOptions) -> anyhow::Result<Tally>
         }
         if !options.keep_open
             && let Some(connection) = open.take()
-            && options.delivery != Delivery::Together
         {
-            // (Together, the QUIT went with the request.)
             connection.quit().await?;
         }
     }
     if let Some(connection) = open {
         connection.quit().await?;
     }
-    Ok(tally)
-}
-
-/// What a client writes for each ask, and how many replies it waits for.
-fn what_to_send(options: &ClientOptions) -> (Vec<&'static [u8]>, usize) {
-    match options.delivery {
-        Delivery::Together if options.keep_open => (vec![b"TIME\r\nTIME\r\n"], 2),
-        delivery => (delivery.writes(), 1),
-    }
+    Ok(())
 }
 
 /// Asks for the time; while the reply is late, says every few seconds that it is waiting (a
@@ -199,7 +192,8 @@ async fn ask_saying_so(
     }
 }
 
-/// A line on stderr, for the person watching; a closed stderr is no reason to stop.
+/// A line on stderr, for the person watching, in one write so that the lines of several
+/// clients never interleave; a closed stderr is no reason to stop.
 fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
+    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
 }
