@@ -39,9 +39,8 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cli::command(), "jamtui", &mut std::io::stdout());
             Ok(())
         }
-        Some(Command::Man) => clap_mangen::Man::new(cli::command())
-            .render(&mut std::io::stdout())
-            .map_err(Into::into),
+        Some(Command::Man { subcommand }) => cli::man_page(subcommand.as_deref())
+            .and_then(|roff| Ok(std::io::stdout().write_all(&roff)?)),
         None if cli.serve.headless => run::headless(&cli.serve.serve_options()),
         None => run::with_dashboard(&cli.serve.serve_options(), &cli.serve.dashboard_options()),
     };

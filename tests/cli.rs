@@ -468,6 +468,27 @@ async fn completions_and_man_page_are_printed() {
         page.contains(".TH jamtui 1") && page.contains("max\\-clients"),
         "{page}"
     );
+    // Every page the main page names can be printed.
+    let named: Vec<String> = page
+        .split("jamtui\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_string()))
+        .collect();
+    assert!(named.contains(&"check".to_string()), "{named:?}");
+    assert!(!named.contains(&"help".to_string()), "{named:?}");
+    for name in &named {
+        let output = finish(jamtui().args(["man", name])).await;
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let sub = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            sub.contains(&format!(".TH jamtui-{name} 1")),
+            "{name}: {sub}"
+        );
+    }
+    let check = finish(jamtui().args(["man", "check"])).await;
+    assert!(String::from_utf8_lossy(&check.stdout).contains("roster"));
+    let output = finish(jamtui().args(["man", "grade"])).await;
+    assert_one_line_error(&output, "pick one of client, bench, check");
     let output = finish(jamtui().args(["completions", "tcsh"])).await;
     assert_one_line_error(&output, "jamtui completions --help");
 }
@@ -698,4 +719,19 @@ async fn the_summary_counts_the_replies_of_clients_that_failed_later() {
             .all(|line| line.matches("[client").count() <= 1),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn read_only_help_lists_every_key_the_dashboard_refuses() {
+    let output = finish(jamtui().arg("--help")).await;
+    let help = String::from_utf8_lossy(&output.stdout);
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for refused in [
+        "kick (k Delete)",
+        "privacy (h)",
+        "export (e)",
+        "quit (q Esc)",
+    ] {
+        assert!(words.contains(refused), "{refused}: {help}");
+    }
 }

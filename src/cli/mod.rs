@@ -58,8 +58,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    /// Print the man page (roff), or a subcommand's: `jamtui man check > jamtui-check.1`
+    Man {
+        /// The subcommand whose page to print (client, bench, check, completions, man)
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -120,7 +124,7 @@ pub struct ServeArgs {
     /// Mask client addresses everywhere (table, log, log file, exports): 172.16.x.x:43256 (key: h)
     #[arg(long)]
     pub privacy: bool,
-    /// Disable kick, pause, mode and delay in the dashboard, for a shared screen
+    /// For a shared screen (the help lists the keys it turns off: `dashboard::bindings`)
     #[arg(long)]
     pub read_only: bool,
     /// Plain-ASCII borders, charts and symbols, for consoles without box-drawing fonts
@@ -468,9 +472,37 @@ pub fn command() -> clap::Command {
         || "none on this system".to_string(),
         |path| path.display().to_string(),
     );
-    Cli::command().after_help(format!(
-        "Config file: {place} (TOML: flag = value, and [keys] action = \"key\"; see README.md)"
-    ))
+    Cli::command()
+        .mut_arg("read_only", |arg| {
+            arg.help(dashboard::bindings::read_only_help())
+        })
+        .after_help(format!(
+            "Config file: {place} (TOML: flag = value, and [keys] action = \"key\"; see README.md)"
+        ))
+}
+
+/// The man page of jamtui (`None`) or of one of its subcommands, in roff. The pages name each
+/// other (`jamtui-check(1)`), and each one named can be printed.
+pub fn man_page(subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    // As clap_mangen's own generate_to: `help` has no page, so none names it.
+    let mut jamtui = command().disable_help_subcommand(true);
+    jamtui.build();
+    let page = match subcommand {
+        None => jamtui,
+        Some(name) => match jamtui.find_subcommand(name) {
+            Some(page) => page.clone(),
+            None => {
+                let names: Vec<&str> = jamtui.get_subcommands().map(|sub| sub.get_name()).collect();
+                anyhow::bail!(
+                    "no subcommand '{name}' has a man page; pick one of {}",
+                    names.join(", ")
+                );
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    Ok(roff)
 }
 
 /// The subcommands' names, as clap knows them (`help` included).

@@ -238,6 +238,15 @@ impl Action {
         self.touches() == Touches::View
     }
 
+    /// What the action does instead when it has nothing to do: Esc, with no panel, help or
+    /// search open to close, quits.
+    pub fn when_nothing_is_open(self) -> Action {
+        match self {
+            Back => Quit,
+            action => action,
+        }
+    }
+
     /// The action the config file calls `name`.
     pub fn named(name: &str) -> Option<Action> {
         BINDINGS
@@ -306,6 +315,44 @@ pub fn key_named(name: &str) -> Option<KeyCode> {
         .iter()
         .find(|(known, _)| *known == name)
         .map(|(_, code)| *code)
+}
+
+/// A key as people read it: `k`, `Space`, `Delete`, `Esc`.
+fn key_shown(code: KeyCode) -> String {
+    match code {
+        Char(' ') => "Space".to_string(),
+        Char(c) => c.to_string(),
+        Esc => "Esc".to_string(),
+        Delete => "Delete".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `--read-only`'s help, from the table: the actions it turns off, each with its keys.
+pub fn read_only_help() -> String {
+    let refused = BINDINGS.iter().filter_map(|binding| {
+        let action = binding.action;
+        if action.allowed_read_only() {
+            return None;
+        }
+        // Keys whose action falls back to this one count as its keys too (Esc, for quit).
+        let falling_back = BINDINGS.iter().filter(|other| {
+            other.action != action && other.action.when_nothing_is_open() == action
+        });
+        let keys = std::iter::once(binding)
+            .chain(falling_back)
+            .flat_map(|other| other.keys.iter().copied())
+            .map(key_shown);
+        Some(format!(
+            "{} ({})",
+            binding.name.unwrap_or("?"),
+            keys.collect::<Vec<_>>().join(" ")
+        ))
+    });
+    format!(
+        "For a shared screen: the dashboard's keys change only the view; off are {}. Ctrl-C still quits",
+        refused.collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// Bindings as a config file would write them: `x kick, space pause`.
@@ -384,6 +431,14 @@ mod tests {
                 Export,
                 Quit
             ]
+        );
+    }
+
+    #[test]
+    fn read_only_help_names_every_key_it_turns_off() {
+        assert_eq!(
+            read_only_help(),
+            "For a shared screen: the dashboard's keys change only the view; off are kick (k Delete), pause (p Space), mode (m), more-delay (+ =), less-delay (-), privacy (h), export (e), quit (q Esc). Ctrl-C still quits"
         );
     }
 

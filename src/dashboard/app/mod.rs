@@ -277,8 +277,8 @@ impl App {
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         // Esc quits only when there is nothing to close.
         let nothing_open = self.conversations.shown.is_none() && self.log.search.is_none();
-        let action = if action == Action::Back && nothing_open {
-            Action::Quit
+        let action = if nothing_open {
+            action.when_nothing_is_open()
         } else {
             action
         };
