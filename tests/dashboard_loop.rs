@@ -101,3 +101,81 @@ async fn keys_pause_resume_kick_and_quit() {
         "{screen}"
     );
 }
+
+/// `hh:mm:ss.mmm` as milliseconds of the day.
+fn millis_of(stamp: &str) -> i64 {
+    let (clock, millis) = stamp.split_once('.').expect("hh:mm:ss.mmm");
+    let seconds: Vec<i64> = clock.split(':').map(|n| n.parse().unwrap()).collect();
+    ((seconds[0] * 60 + seconds[1]) * 60 + seconds[2]) * 1000 + millis.parse::<i64>().unwrap()
+}
+
+#[tokio::test]
+async fn the_conversation_shows_each_request_and_reply_at_its_own_time() {
+    let server = TestServer::start(config()).await;
+    let handle = server.handle.clone();
+    handle.set_delay(Duration::from_millis(400));
+    let mut app = App::new(
+        ServerInfo::of(&handle),
+        Options::default(),
+        snapshot(&handle, ClientsView::Connections),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let (keys, received) = mpsc::unbounded_channel();
+    let input = Box::pin(futures_util::stream::unfold(
+        received,
+        |mut received| async { received.recv().await.map(|event| (event, received)) },
+    ));
+    let script = async {
+        let mut client = server.client().await;
+        server.wait_for_counters(|c| c.active == 1).await;
+        // Let the table show the client, then open its conversation.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        keys.send(key(KeyCode::Enter)).unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for _ in 0..3 {
+            client.ask_time().await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        keys.send(key(KeyCode::Char('q'))).unwrap();
+        keys.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let feeds = Feeds {
+        history: LogHistory::default(),
+        privacy: Privacy::default(),
+        demo_peers: &HashSet::new,
+    };
+    let (shown, ()) = tokio::join!(
+        tokio::time::timeout(
+            WAIT,
+            run_loop(
+                &mut terminal,
+                input,
+                &handle,
+                &feeds,
+                std::future::pending(),
+                &mut app
+            )
+        ),
+        script
+    );
+    shown.expect("q ends the loop in time").unwrap();
+    let id = handle
+        .recently_closed()
+        .first()
+        .or(handle.clients().first())
+        .map(|client| client.id)
+        .unwrap_or(1);
+    let rows = app.conversations.of(id).expect("the conversation was kept");
+    let stamps: Vec<(String, i64)> = rows
+        .iter()
+        .filter(|row| row.text.contains("TIME") || row.text.contains("JAM"))
+        .map(|row| (row.text.clone(), millis_of(&row.at)))
+        .collect();
+    assert_eq!(stamps.len(), 6, "{stamps:?}");
+    // Each reply is stamped when it was written, the delay after its request: not both at the
+    // moment the screen drew them.
+    for pair in stamps.chunks(2) {
+        let gap = pair[1].1 - pair[0].1;
+        assert!((350..=1000).contains(&gap), "{pair:?}");
+    }
+}

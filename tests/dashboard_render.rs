@@ -344,6 +344,7 @@ fn the_conversation_panel() {
         request: bytes::Bytes::from_static(request),
         reply,
         latency: Duration::from_micros(micros),
+        at: std::time::SystemTime::UNIX_EPOCH,
     };
     let connected = Event::Connected {
         id: 2,

@@ -26,7 +26,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::dashboard::app::{App, ClientsView, Effect, ServerInfo, Snapshot};
+use crate::dashboard::app::{App, ClientsView, Effect, ServerInfo, Snapshot, Stamps};
 use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
@@ -230,12 +230,26 @@ fn record_events(events: &mut broadcast::Receiver<Event>, app: &mut App) {
     for _ in 0..EVENTS_PER_FRAME {
         match events.try_recv() {
             Ok(event) => {
-                let at = match &event {
-                    // Read and written before the frame: their own time, to the millisecond.
-                    Event::Read { at, .. } | Event::Wrote { at, .. } => wall_clock(zone, *at),
-                    _ => now.clone(),
+                // Read, written or answered before the frame: their own time, to the millisecond.
+                let (at, request_at) = match &event {
+                    Event::Read { at, .. } | Event::Wrote { at, .. } => {
+                        (wall_clock(zone, *at), None)
+                    }
+                    Event::Served { at, latency, .. } => (
+                        wall_clock(zone, *at),
+                        at.checked_sub(*latency)
+                            .map(|arrived| wall_clock(zone, arrived)),
+                    ),
+                    _ => (now.clone(), None),
                 };
-                app.conversations.record(&event, &at);
+                let request_at = request_at.as_deref().unwrap_or(&at);
+                app.conversations.record(
+                    &event,
+                    Stamps {
+                        at: &at,
+                        request_at,
+                    },
+                );
             }
             Err(TryRecvError::Lagged(missed)) => app.conversations.skipped += missed,
             Err(_) => break,

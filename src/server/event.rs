@@ -32,6 +32,8 @@ pub enum Event {
         reply: Reply,
         /// From reading the request to writing its reply (queueing, pause and delay included).
         latency: Duration,
+        /// When the reply was written (the request arrived `latency` before).
+        at: SystemTime,
     },
     /// One read from the socket of a watched client ([`ServerHandle::watch`]): the bytes as
     /// they arrived, and the requests the framing found in them.

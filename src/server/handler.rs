@@ -398,12 +398,15 @@ impl Handler {
             self.client.stats.last_latency_us.store(micros + 1, Relaxed);
         }
         let (id, peer) = (self.client.id, self.client.peer);
-        let served = self.unpublished.drain(..).map(|served| Event::Served {
+        // The wall clock is read only if the events are published (someone watches).
+        let written = std::cell::OnceCell::new();
+        let served = self.unpublished.drain(..).map(move |served| Event::Served {
             id,
             peer,
             request: served.request,
             reply: served.reply,
             latency: now.saturating_duration_since(served.arrived),
+            at: *written.get_or_init(SystemTime::now),
         });
         self.shared.publish_request_events(served);
     }

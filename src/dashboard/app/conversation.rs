@@ -140,6 +140,20 @@ pub struct Conversations {
     pub skipped: u64,
 }
 
+/// The wall-clock times a server event is shown at, `hh:mm:ss.mmm`: its own, and for an
+/// answered request, when the request arrived.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamps<'a> {
+    pub at: &'a str,
+    pub request_at: &'a str,
+}
+
+impl<'a> From<&'a str> for Stamps<'a> {
+    fn from(at: &'a str) -> Stamps<'a> {
+        Stamps { at, request_at: at }
+    }
+}
+
 impl Conversations {
     pub fn of(&self, id: ClientId) -> Option<&VecDeque<Exchange>> {
         self.by_client.get(&id).map(|kept| &kept.exchanges)
@@ -150,8 +164,9 @@ impl Conversations {
         self.by_client.get(&id).map(|kept| &kept.wire)
     }
 
-    /// Takes one server event. `at` is the wall-clock time to show.
-    pub fn record(&mut self, event: &Event, at: &str) {
+    /// Takes one server event, stamped `at` (a request with its own arrival time).
+    pub fn record<'a>(&mut self, event: &Event, stamps: impl Into<Stamps<'a>>) {
+        let Stamps { at, request_at } = stamps.into();
         match event {
             Event::Connected { id, peer } => {
                 self.push(
@@ -172,7 +187,7 @@ impl Conversations {
                 self.push(
                     *id,
                     Exchange {
-                        at: at.to_string(),
+                        at: request_at.to_string(),
                         direction: Direction::In,
                         text: pyrepr::bytes_cut(request, REQUEST_SHOWN),
                         latency: None,
@@ -310,6 +325,7 @@ mod tests {
             request: Bytes::from_static(request),
             reply,
             latency: Duration::from_micros(310),
+            at: std::time::SystemTime::UNIX_EPOCH,
         }
     }
 
@@ -363,6 +379,7 @@ mod tests {
                         request: Bytes::copy_from_slice(&hostile),
                         reply: Reply::Error(ErrorReply::NotUtf8),
                         latency: Duration::ZERO,
+                        at: std::time::SystemTime::UNIX_EPOCH,
                     },
                     "23:19:50.000",
                 );

@@ -16,7 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::TableState;
 
-pub use conversation::Conversations;
+pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogLevel, LogPane, Search};
 pub use rates::{RATE_HISTORY, Rates};
 pub use table::TablePane;
