@@ -1,6 +1,7 @@
-//! The files jamtui writes (exports, the log file) hold students' addresses: they are created
-//! readable by their owner only, never written through a symbolic link someone planted, and an
-//! export appears whole or not at all.
+//! The files jamtui writes (exports, grade sheets, the log file) hold students' addresses and
+//! grades: they are created readable by their owner only, never written through a symbolic link
+//! someone planted (README.md's platform table says how each treats one), and an export or a
+//! sheet appears whole or not at all.
 
 use std::fs::{File, OpenOptions};
 use std::io;
