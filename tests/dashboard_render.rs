@@ -425,6 +425,18 @@ fn the_byte_view_shows_each_read_and_the_requests_framed_in_it() {
         assert!(screen.contains(seen), "{seen} missing from\n{screen}");
     }
     assert_screen!("byte_view", terminal);
+    // At 80x24 too, what the framing found is read whole.
+    let small = draw(&mut app, 80, 24).backend().to_string();
+    for seen in [
+        "no request yet: waiting for the rest",
+        r"end of b'TIME\r\n', begun earlier",
+        r"2 requests: b'TIME\r\n' b'TIME\r\n'",
+    ] {
+        assert!(
+            small.contains(seen),
+            "{seen} missing at 80x24 from\n{small}"
+        );
+    }
     // b again: the requests and replies.
     app.update(Action::ToggleBytes);
     let screen = draw(&mut app, 100, 30).backend().to_string();
@@ -653,5 +665,32 @@ fn a_recently_closed_connection_is_listed_dimmed_with_how_it_ended_and_cannot_be
         app.conversations.shown,
         Some(3),
         "its conversation still opens"
+    );
+}
+
+#[test]
+fn at_80x24_the_view_states_and_the_key_hints_stay_on_screen() {
+    let mut app = app(3, false);
+    app.update(Action::ToggleFreeze);
+    app.update(Action::TogglePrivacy);
+    app.notice = Some(
+        "exported 3 rows to /home/lecturer/Documents/kelas-jaringan/jamtui-clients-20261207-091500.csv"
+            .into(),
+    );
+    let screen = draw(&mut app, 80, 24).backend().to_string();
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines[1];
+    assert!(
+        header.contains("FROZEN (f)") && header.contains("hidden (h)"),
+        "{header}"
+    );
+    let footer = lines[23];
+    assert!(
+        footer.contains("? help") && footer.contains("q quit"),
+        "{footer}"
+    );
+    assert!(
+        footer.contains("091500.csv"),
+        "the file's name shows: {footer}"
     );
 }

@@ -334,7 +334,10 @@ impl App {
                 };
                 self.focus = Focus::Clients;
             }
-            Action::CycleTheme => self.options.theme = self.options.theme.next(),
+            Action::CycleTheme => {
+                self.options.theme = self.options.theme.next();
+                self.notice = Some(format!("theme: {} (t)", self.options.theme.label()));
+            }
             Action::CycleMode => {
                 let next = self.snapshot.mode.next(self.server.pool_size);
                 return Some(Effect::SetMode(next));
@@ -904,6 +907,7 @@ mod tests {
             seen,
             [ThemeName::Light, ThemeName::HighContrast, ThemeName::Dark]
         );
+        assert_eq!(app.notice.as_deref(), Some("theme: dark (t)"));
     }
 
     #[test]

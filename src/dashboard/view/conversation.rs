@@ -151,8 +151,10 @@ fn wire_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> 
             Constraint::Length(12),
             Constraint::Length(1),
             Constraint::Length(5),
+            // What the framing found keeps the room its usual words need ("no request yet:
+            // waiting for the rest"), even at 80 columns; the bytes take the rest.
             Constraint::Fill(1),
-            Constraint::Fill(1),
+            Constraint::Length(38),
         ],
     )
     .header(
@@ -160,7 +162,7 @@ fn wire_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> 
             "time",
             "",
             " size",
-            "bytes, one row per read or write",
+            "bytes as they came",
             "requests the server framed",
         ])
         .style(theme.table_header),

@@ -6,15 +6,45 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::dashboard::app::App;
-use crate::dashboard::bindings::{BINDINGS, FooterKey};
+use crate::dashboard::bindings::{BINDINGS, FooterKey, FooterWhere};
 use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut spans = Vec::new();
-    if let Some(notice) = &app.notice {
-        spans.push(Span::styled(format!(" {notice} "), theme.paused));
+    let spans = match &app.notice {
+        None => hints(app, theme, false),
+        Some(notice) => {
+            // A notice takes the room of the hints, all but help and quit, which stay; it is
+            // cut from its start (the end of a path is the part that says which file).
+            let kept = hints(app, theme, true);
+            let room = usize::from(area.width)
+                .saturating_sub(kept.iter().map(Span::width).sum::<usize>())
+                .saturating_sub(2);
+            let mut spans = vec![Span::styled(
+                format!(" {} ", cut_start(notice, room)),
+                theme.paused,
+            )];
+            spans.extend(kept);
+            spans
+        }
+    };
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// `text` in at most `room` columns, its start replaced by `…` if cut.
+fn cut_start(text: &str, room: usize) -> String {
+    let count = text.chars().count();
+    if count <= room {
+        return text.to_string();
     }
-    if app.options.read_only {
+    let kept: String = text.chars().skip(count + 1 - room.max(1)).collect();
+    format!("…{kept}")
+}
+
+/// The keys a newcomer needs, and in read-only mode which are off; `few`: only the keys offered
+/// everywhere (help and quit).
+fn hints<'a>(app: &App, theme: &Theme, few: bool) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    if app.options.read_only && !few {
         spans.push(Span::styled(
             format!(" READ-ONLY: {} off, Ctrl-C quits ", refused_keys()),
             theme.paused,
@@ -25,7 +55,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let Some((key, what, place)) = binding.footer else {
             continue;
         };
-        if !place.shows(in_conversation) {
+        if !place.shows(in_conversation) || few && place != FooterWhere::Everywhere {
             continue;
         }
         if app.options.read_only && !binding.action.allowed_read_only() {
@@ -39,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!(" {key}"), theme.key));
         spans.push(Span::styled(format!(" {what}"), theme.label));
     }
-    frame.render_widget(Line::from(spans), area);
+    spans
 }
 
 /// The first key of every action read-only mode refuses: `k p m + - h e q`.

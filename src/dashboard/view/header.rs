@@ -44,24 +44,37 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         serving.push(Span::styled("  queued ", theme.label));
         serving.push(Span::styled(queued.to_string(), theme.waiting));
     }
-    // The view's own states, distinct from the server's SERVING/PAUSED.
-    if app.frozen {
-        serving.push(Span::raw("  "));
-        serving.push(Span::styled(
-            format!(" {} FROZEN: view not updating (f) ", glyphs.frozen),
-            theme.paused,
-        ));
-    }
-    if app.privacy {
-        serving.push(Span::raw("  "));
-        serving.push(Span::styled(" addresses hidden ", theme.mode));
-    }
+    // The view's own states, distinct from the server's SERVING/PAUSED: in full words when
+    // they fit, else short, so that both show at 80 columns.
+    let states = |long: bool| {
+        let mut spans = Vec::new();
+        if app.frozen {
+            let frozen = match long {
+                true => format!(" {} FROZEN: view not updating (f) ", glyphs.frozen),
+                false => format!(" {} FROZEN (f) ", glyphs.frozen),
+            };
+            spans.extend([Span::raw("  "), Span::styled(frozen, theme.paused)]);
+        }
+        if app.privacy {
+            let hidden = if long {
+                " addresses hidden (h) "
+            } else {
+                " hidden (h) "
+            };
+            spans.extend([Span::raw("  "), Span::styled(hidden, theme.mode)]);
+        }
+        spans
+    };
+    let used: usize = serving.iter().map(Span::width).sum();
+    let long = states(true);
+    let fits = used + long.iter().map(Span::width).sum::<usize>() <= usize::from(area.width);
+    serving.extend(if fits { long } else { states(false) });
     frame.render_widget(Line::from(serving), second);
 }
 
 /// What a student types to connect: the address the server listens on, or for one bound to
 /// every address (`0.0.0.0`, `::`), the machine's own addresses.
-fn where_to_connect(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
+pub(super) fn where_to_connect(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let server = &app.server;
     if !server.listen_addr.ip().is_unspecified() {
         return vec![

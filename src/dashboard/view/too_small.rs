@@ -15,11 +15,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Span::styled(" SERVING ", theme.serving)
     };
+    // Where to connect, as the header says it: an address a student can type.
+    let mut first = vec![state];
+    first.extend(super::header::where_to_connect(app, area.width, theme));
     let lines = vec![
-        Line::from(vec![
-            state,
-            Span::styled(format!(" {}", app.server.listen_addr), theme.value),
-        ]),
+        Line::from(first),
         Line::default(),
         Line::styled(
             format!(
