@@ -223,6 +223,17 @@ mod tests {
     }
 
     #[test]
+    fn the_separator_is_the_one_the_first_line_uses_most() {
+        assert_eq!(separator("name;host;port\nAni;1,5;2"), b';');
+        assert_eq!(separator("\n\nname\thost\n"), b'\t');
+        assert_eq!(separator("Santoso, Budi;10.0.0.6;45002"), b';');
+        // A tie, or no separator at all: commas, as CSV means.
+        assert_eq!(separator("a,b;c"), b',');
+        assert_eq!(separator("Ani"), b',');
+        assert_eq!(separator(""), b',');
+    }
+
+    #[test]
     fn a_first_row_of_data_is_a_student_not_a_header() {
         assert_eq!(
             parse(b"Ani,10.0.0.5,45001\nBudi,lab-pc-3\n").unwrap(),
