@@ -3,10 +3,11 @@
 mod common;
 
 use std::process::Output;
+use std::time::Duration;
 
 use common::{
-    TestServer, WAIT, answering_with, assert_one_line_error, config, finish, jamtui, stderr,
-    student_server,
+    TestServer, WAIT, answering_with, assert_one_line_error, config, finish, finish_within, jamtui,
+    stderr, student_server,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStderr};
@@ -734,4 +735,62 @@ async fn read_only_help_lists_every_key_the_dashboard_refuses() {
     ] {
         assert!(words.contains(refused), "{refused}: {help}");
     }
+}
+
+/// A server that sends valid replies without end and never reads what it is sent.
+async fn never_reading() -> u16 {
+    student_server(|mut stream| async move {
+        let replies = b"JAM 12:00:00\r\n".repeat(64);
+        while stream.write_all(&replies).await.is_ok() {}
+    })
+    .await
+}
+
+#[tokio::test]
+async fn bench_and_client_end_in_time_against_a_server_that_never_reads() {
+    let port = never_reading().await.to_string();
+    let bench = finish_within(
+        jamtui().args([
+            "bench",
+            "--port",
+            &port,
+            "--connections",
+            "1",
+            "--pipeline",
+            "10000",
+            "--duration",
+            "2s",
+            "--timeout",
+            "1s",
+        ]),
+        Duration::from_secs(20),
+    )
+    .await;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bench.stdout),
+        stderr(&bench)
+    );
+    assert!(said.contains("the server stopped reading"), "{said}");
+
+    let client = finish_within(
+        jamtui().args([
+            "client",
+            "--port",
+            &port,
+            "--keep-open",
+            "--interval",
+            "0",
+            "--timeout",
+            "1s",
+        ]),
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(!client.status.success());
+    assert!(
+        stderr(&client).contains("the server stopped reading"),
+        "{}",
+        stderr(&client)
+    );
 }

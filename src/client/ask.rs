@@ -115,10 +115,12 @@ impl TimeConnection {
             if index > 0 {
                 tokio::time::sleep(PAUSE_BETWEEN_WRITES).await;
             }
-            self.stream
-                .write_all(bytes)
+            write_within(&mut self.stream, bytes, limit)
                 .await
-                .map_err(|error| closed_or(error, "sending TIME failed"))?;
+                .map_err(|error| match error.downcast::<std::io::Error>() {
+                    Ok(error) => closed_or(error, "sending TIME failed"),
+                    Err(error) => error,
+                })?;
         }
         let mut answers = Vec::with_capacity(replies);
         for _ in 0..replies {
@@ -139,14 +141,34 @@ impl TimeConnection {
         Ok(answers)
     }
 
-    /// Says QUIT and closes, as the assignment's client does.
-    pub async fn quit(mut self) -> anyhow::Result<()> {
-        self.stream
-            .write_all(b"QUIT\r\n")
+    /// Says QUIT and closes, as the assignment's client does; `limit` bounds the sending.
+    pub async fn quit(mut self, limit: Option<Duration>) -> anyhow::Result<()> {
+        write_within(&mut self.stream, b"QUIT\r\n", limit)
             .await
             .context("sending QUIT failed")?;
         let _ = self.stream.shutdown().await;
         Ok(())
+    }
+}
+
+/// Writes all of `bytes`, within `limit` if there is one. A server that stops reading fills the
+/// sockets' buffers and would block the write forever: past `limit` that is an error that says
+/// so. An I/O error comes back as a `std::io::Error` inside the `anyhow::Error`.
+pub async fn write_within(
+    stream: &mut TcpStream,
+    bytes: &[u8],
+    limit: Option<Duration>,
+) -> anyhow::Result<()> {
+    let Some(limit) = limit else {
+        return Ok(stream.write_all(bytes).await?);
+    };
+    match timeout(limit, stream.write_all(bytes)).await {
+        Ok(written) => Ok(written?),
+        Err(_) => bail!(
+            "the server stopped reading: {} bytes could not be sent within {}",
+            bytes.len(),
+            humantime::format_duration(limit)
+        ),
     }
 }
 

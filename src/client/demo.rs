@@ -99,7 +99,7 @@ async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<Peers>>) {
             continue;
         };
         if connection.ask(Some(ASK_LIMIT)).await.is_ok() {
-            let _ = connection.quit().await;
+            let _ = connection.quit(Some(ASK_LIMIT)).await;
         }
     }
 }

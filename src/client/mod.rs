@@ -157,11 +157,11 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
         if !options.keep_open
             && let Some(connection) = open.take()
         {
-            connection.quit().await?;
+            connection.quit(options.reply_timeout).await?;
         }
     }
     if let Some(connection) = open {
-        connection.quit().await?;
+        connection.quit(options.reply_timeout).await?;
     }
     Ok(())
 }
