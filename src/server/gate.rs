@@ -21,7 +21,12 @@ struct State {
     /// The clients waiting for their turn, first come first: each is told its turn by its own
     /// channel, so handing a place on wakes exactly one.
     queue: VecDeque<oneshot::Sender<()>>,
+    /// The queue's length at which the clients that left are swept out of it.
+    sweep_at: usize,
 }
+
+/// The least queue length worth a sweep.
+const SWEEP_AT_LEAST: usize = 64;
 
 impl State {
     fn has_room(&self) -> bool {
@@ -38,6 +43,17 @@ impl State {
                 self.serving += 1;
             }
         }
+    }
+
+    /// Queues a client. While one client holds the turn, thousands may queue and leave: the
+    /// entries of those that left are swept whenever the queue has doubled since the last
+    /// sweep, so it stays within twice the clients really waiting, at O(1) amortized a client.
+    fn queue(&mut self, told: oneshot::Sender<()>) {
+        if self.queue.len() >= self.sweep_at {
+            self.queue.retain(|waiting| !waiting.is_closed());
+            self.sweep_at = SWEEP_AT_LEAST.max(2 * self.queue.len());
+        }
+        self.queue.push_back(told);
     }
 
     /// Whether someone is queued (clients that left, at the front, are dropped first).
@@ -91,6 +107,7 @@ impl Gate {
                 mode,
                 serving: 0,
                 queue: VecDeque::new(),
+                sweep_at: SWEEP_AT_LEAST,
             }),
         }
     }
@@ -135,7 +152,7 @@ impl Gate {
                 };
             }
             let (told, turn) = oneshot::channel();
-            state.queue.push_back(told);
+            state.queue(told);
             turn
         };
         let mut waiting = Waiting {
@@ -183,6 +200,32 @@ mod tests {
         assert!(!admitted_within(third.as_mut(), Duration::from_millis(50)).await);
         drop(second);
         admitted(third).await;
+    }
+
+    #[tokio::test]
+    async fn clients_that_queue_and_leave_do_not_grow_the_queue() {
+        use futures_util::FutureExt;
+        let gate = Arc::new(Gate::new(Mode::Sequential));
+        let holder = gate.try_enter().expect("room for the first");
+        let mut staying = Vec::new();
+        for number in 0..20_000 {
+            let mut entering = Box::pin(gate.enter());
+            assert!(entering.as_mut().now_or_never().is_none(), "queued");
+            // One in a thousand stays queued; the rest leave.
+            if number % 1000 == 0 {
+                staying.push(entering);
+            }
+        }
+        let queued = gate.state().queue.len();
+        assert!(
+            queued <= 2 * SWEEP_AT_LEAST,
+            "{queued} entries kept for 20 waiting"
+        );
+        // Those that stayed are still served in order.
+        drop(holder);
+        for entering in staying {
+            drop(admitted(entering).await);
+        }
     }
 
     #[tokio::test]
