@@ -794,3 +794,17 @@ async fn bench_and_client_end_in_time_against_a_server_that_never_reads() {
         stderr(&client)
     );
 }
+
+#[tokio::test]
+async fn a_long_request_line_is_logged_cut_whatever_max_line_allows() {
+    let mut server = Headless::start(&["--max-line", "65536"]).await;
+    let mut client = common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
+    let mut padded = b"TIME".to_vec();
+    padded.resize(60_000, b' ');
+    padded.extend_from_slice(b"\r\n");
+    client.send(&padded).await;
+    client.line().await;
+    let received = server.expect_line("received").await;
+    assert!(received.len() < 400, "{} bytes logged", received.len());
+    assert!(received.contains("(60002 bytes)"), "{received}");
+}

@@ -70,7 +70,7 @@ async fn events_tell_the_story_of_a_connection() {
             reply: Reply::Time(bytes),
             ..
         } => {
-            assert_eq!((served, &request[..]), (id, &b"TIME\r\n"[..]));
+            assert_eq!((served, &request.head[..]), (id, &b"TIME\r\n"[..]));
             assert_eq!(&bytes[..], reply.as_bytes());
         }
         other => panic!("expected the TIME to be served, got {other:?}"),
@@ -84,7 +84,7 @@ async fn events_tell_the_story_of_a_connection() {
     ));
     assert!(matches!(
         next_event(&mut events).await,
-        Event::Served { reply: Reply::Nothing, ref request, .. } if &request[..] == b"QUIT\r\n"
+        Event::Served { reply: Reply::Nothing, ref request, .. } if &request.head[..] == b"QUIT\r\n"
     ));
     match next_event(&mut events).await {
         Event::Gone {

@@ -341,7 +341,7 @@ fn the_conversation_panel() {
     let served = |request: &'static [u8], reply, micros| Event::Served {
         id: 2,
         peer: "127.0.0.1:43002".parse().unwrap(),
-        request: bytes::Bytes::from_static(request),
+        request: jamtui::server::Excerpt::of(request),
         reply,
         latency: Duration::from_micros(micros),
         at: std::time::SystemTime::UNIX_EPOCH,

@@ -114,7 +114,7 @@ fn log_event(event: &Event, zone: &str) {
             warn!(
                 target: REQUEST_TARGET,
                 event = "received", client = id, %peer,
-                "[SERVER] received {} from {from}", pyrepr::bytes(request)
+                "[SERVER] received {} from {from}", pyrepr::bytes_head(&request.head, request.len)
             );
             let sent = match reply {
                 Reply::Time(bytes) => bytes.as_slice(),

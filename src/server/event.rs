@@ -27,8 +27,9 @@ pub enum Event {
     Served {
         id: ClientId,
         peer: SocketAddr,
-        /// The line as received, terminator included.
-        request: Bytes,
+        /// The line as received, terminator included: its first bytes, so that an event costs
+        /// at most `EXCERPT_BYTES` whatever `--max-line` allows.
+        request: Excerpt,
         reply: Reply,
         /// From reading the request to writing its reply (queueing, pause and delay included).
         latency: Duration,

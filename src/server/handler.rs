@@ -48,7 +48,7 @@ pub(super) struct Handler {
 
 /// An answered request whose event goes out once its reply is written.
 struct Unpublished {
-    request: bytes::Bytes,
+    request: Excerpt,
     reply: Reply,
     arrived: std::time::Instant,
 }
@@ -269,7 +269,8 @@ impl Handler {
             match frame.raw {
                 Some(request) if events == RequestEvents::Publish => {
                     self.unpublished.push(Unpublished {
-                        request,
+                        // Its first bytes only: the line's own buffer is let go at once.
+                        request: Excerpt::of(&request),
                         reply,
                         arrived: frame.arrived,
                     });

@@ -189,7 +189,10 @@ impl Conversations {
                     Exchange {
                         at: request_at.to_string(),
                         direction: Direction::In,
-                        text: pyrepr::bytes_cut(request, REQUEST_SHOWN),
+                        text: pyrepr::bytes_head(
+                            &request.head[..request.head.len().min(REQUEST_SHOWN)],
+                            request.len,
+                        ),
                         latency: None,
                         peer: None,
                     },
@@ -312,7 +315,6 @@ fn note(at: &str, text: String) -> Exchange {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
 
     use super::*;
     use crate::protocol::{ErrorReply, time_reply};
@@ -322,7 +324,7 @@ mod tests {
         Event::Served {
             id,
             peer: "127.0.0.1:43256".parse().unwrap(),
-            request: Bytes::from_static(request),
+            request: crate::server::Excerpt::of(request),
             reply,
             latency: Duration::from_micros(310),
             at: std::time::SystemTime::UNIX_EPOCH,
@@ -376,7 +378,7 @@ mod tests {
                     &Event::Served {
                         id,
                         peer: "127.0.0.1:1".parse().unwrap(),
-                        request: Bytes::copy_from_slice(&hostile),
+                        request: crate::server::Excerpt::of(&hostile),
                         reply: Reply::Error(ErrorReply::NotUtf8),
                         latency: Duration::ZERO,
                         at: std::time::SystemTime::UNIX_EPOCH,
