@@ -808,3 +808,38 @@ async fn a_long_request_line_is_logged_cut_whatever_max_line_allows() {
     assert!(received.len() < 400, "{} bytes logged", received.len());
     assert!(received.contains("(60002 bytes)"), "{received}");
 }
+
+#[tokio::test]
+async fn the_last_seconds_summary_of_lines_not_logged_is_told_at_shutdown() {
+    let mut server = Headless::start(&[]).await;
+    let mut client = common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
+    // Far past the 5,000 request lines a second the log writes, then at once SIGTERM.
+    client.send(&b"TIME\r\n".repeat(20_000)).await;
+    for _ in 0..20_000 {
+        client.line().await;
+    }
+    let lines = server.lines_until_exit().await;
+    let received = lines
+        .iter()
+        .filter(|line| line.contains("[SERVER] received"))
+        .count() as u64;
+    let told: u64 = lines
+        .iter()
+        .filter(|line| line.contains("but not logged"))
+        .filter_map(|line| {
+            line.split("[SERVER] ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    // Every request is either logged or counted in a summary, the last second's included.
+    assert_eq!(
+        received + told,
+        20_000,
+        "{:?}",
+        &lines[lines.len().saturating_sub(5)..]
+    );
+}

@@ -151,6 +151,7 @@ impl Server {
         shared.publish(Event::ShuttingDown);
         tracker.close();
         let _ = timeout(SHUTDOWN_WAIT, tracker.wait()).await;
+        shared.report_last_skipped();
     }
 }
 

@@ -86,6 +86,12 @@ impl EventBudget {
         Some(self.skipped.swap(0, Relaxed)).filter(|&skipped| skipped > 0)
     }
 
+    /// How many events the current second skipped, when it skipped any, taking them: for the
+    /// last second, which no next second will report.
+    fn flush(&self) -> Option<u64> {
+        Some(self.skipped.swap(0, Relaxed)).filter(|&skipped| skipped > 0)
+    }
+
     fn spent(&self) -> bool {
         self.published.load(Relaxed) >= self.limit
     }
@@ -430,13 +436,23 @@ impl Shared {
     /// requests and refusals themselves, and once a second by the server, so a summary never
     /// waits for the next request.
     pub(crate) fn report_skipped(&self) {
+        self.publish_skipped(EventBudget::roll);
+    }
+
+    /// Says how many events the last second skipped, when the server stops: nothing is left
+    /// untold.
+    pub(crate) fn report_last_skipped(&self) {
+        self.publish_skipped(EventBudget::flush);
+    }
+
+    fn publish_skipped(&self, take: impl Fn(&EventBudget) -> Option<u64>) {
         let budgets = [
             (Unpublished::Requests, &self.request_budget),
             (Unpublished::Refusals, &self.refusal_budget),
             (Unpublished::Connections, &self.connection_budget),
         ];
         for (what, budget) in budgets {
-            if let Some(skipped) = budget.roll() {
+            if let Some(skipped) = take(budget) {
                 self.publish(Event::Skipped {
                     what,
                     skipped,
