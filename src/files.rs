@@ -8,14 +8,39 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Opens `path` to append to it, creating it owner-only if it is new. A symbolic link at `path`
-/// is refused, not followed.
-pub fn open_append(path: &Path) -> io::Result<File> {
+/// is refused, not followed. An existing file that others may read is made owner-only first
+/// (the mode it had is returned, to be told), or refused if that cannot be done.
+pub fn open_append(path: &Path) -> io::Result<(File, Option<u32>)> {
     let mut options = OpenOptions::new();
     options.create(true).append(true);
     private(&mut options);
-    options
+    let file = options
         .open(path)
-        .map_err(|error| refused_link(path, error))
+        .map_err(|error| refused_link(path, error))?;
+    let loosened = make_owner_only(&file)?;
+    Ok((file, loosened))
+}
+
+/// Takes group and others' access away from `file`; returns the mode it had, if it had any.
+#[cfg(unix)]
+fn make_owner_only(file: &File) -> io::Result<Option<u32>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = file.metadata()?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))
+        .map_err(|error| {
+            io::Error::other(format!(
+                "others may read it (mode {mode:o}) and it cannot be made owner-only ({error}): chmod 600 it, or name a new file"
+            ))
+        })?;
+    Ok(Some(mode))
+}
+
+#[cfg(not(unix))]
+fn make_owner_only(_file: &File) -> io::Result<Option<u32>> {
+    Ok(None)
 }
 
 /// Writes the whole file at `path`: into a new owner-only file beside it, then renamed into
@@ -120,8 +145,14 @@ mod tests {
     fn a_log_file_is_owner_only_and_a_planted_link_is_refused() {
         let dir = scratch("append");
         let log = dir.join("server.log");
-        open_append(&log).unwrap().write_all(b"line\n").unwrap();
+        open_append(&log).unwrap().0.write_all(b"line\n").unwrap();
         assert_eq!(mode(&log), 0o600);
+        // Made readable by all beforehand: made owner-only before a line is written.
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let (mut file, had) = open_append(&log).unwrap();
+        assert_eq!((mode(&log), had), (0o600, Some(0o666)));
+        file.write_all(b"line\n").unwrap();
+        assert_eq!(open_append(&log).unwrap().1, None);
         let victim = dir.join("victim");
         std::fs::write(&victim, "precious").unwrap();
         let planted = dir.join("planted.log");

@@ -91,6 +91,14 @@ fn filter() -> EnvFilter {
 }
 
 fn open_log_file(path: &Path) -> anyhow::Result<File> {
-    files::open_append(path)
-        .map_err(|error| anyhow::anyhow!("cannot open the log file {}: {error}", path.display()))
+    let (file, loosened) = files::open_append(path)
+        .map_err(|error| anyhow::anyhow!("cannot open the log file {}: {error}", path.display()))?;
+    if let Some(mode) = loosened {
+        // Said before the log starts, so the dashboard does not hide it.
+        eprintln!(
+            "note: the log file {} was readable by others (mode {mode:o}); jamtui made it owner-only (600)",
+            path.display()
+        );
+    }
+    Ok(file)
 }
