@@ -66,6 +66,29 @@ pub fn write_whole(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>)
     }
 }
 
+/// Whether a file can be written at `path` by `write_whole`: its directory exists and takes a
+/// new file (one is made there and removed).
+pub fn check_writable(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(io::Error::other(format!(
+            "the directory {} does not exist",
+            dir.display()
+        )));
+    }
+    let probe = dir.join(format!(".jamtui-probe.{}.tmp", std::process::id()));
+    let made = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|error| io::Error::other(format!("cannot write in {}: {error}", dir.display())));
+    let _ = std::fs::remove_file(&probe);
+    made.map(drop)
+}
+
 /// `path` if nothing is there, else the first free `name-2.csv`, `name-3.csv`, ...
 pub fn free_path(path: &Path) -> PathBuf {
     let taken = |path: &Path| path.symlink_metadata().is_ok();
@@ -138,6 +161,19 @@ mod tests {
         assert_eq!(mode(&export), 0o600);
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(left.len(), 2, "no temporary file is left behind");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_place_that_cannot_be_written_is_known_before_writing() {
+        let dir = scratch("writable");
+        assert!(check_writable(&dir.join("export.csv")).is_ok());
+        assert!(
+            std::fs::read_dir(&dir).unwrap().next().is_none(),
+            "nothing left"
+        );
+        let missing = check_writable(&dir.join("nowhere/export.csv")).unwrap_err();
+        assert!(missing.to_string().contains("does not exist"), "{missing}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

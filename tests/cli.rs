@@ -843,3 +843,10 @@ async fn the_last_seconds_summary_of_lines_not_logged_is_told_at_shutdown() {
         &lines[lines.len().saturating_sub(5)..]
     );
 }
+
+#[tokio::test]
+async fn an_export_that_cannot_be_written_is_refused_at_start() {
+    let output =
+        finish(jamtui().args(["--export-on-exit", "/no-such-directory/clients.csv"])).await;
+    assert_one_line_error(&output, "/no-such-directory does not exist");
+}

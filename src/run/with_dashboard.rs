@@ -11,6 +11,12 @@ use crate::log::history::LogHistory;
 use crate::text::mask::Privacy;
 
 pub fn run(options: &ServeOptions, dashboard: &dashboard::Options) -> anyhow::Result<()> {
+    // The export is written at quit, when the table is gone: a place it cannot be written is
+    // said now.
+    if let Some(path) = &dashboard.export_on_exit {
+        crate::files::check_writable(path)
+            .map_err(|error| anyhow::anyhow!("--export-on-exit {}: {error}", path.display()))?;
+    }
     // Before the server binds, so nothing is started for a screen that cannot be shown.
     if !std::io::stdout().is_terminal() {
         bail!("the dashboard needs a terminal; run with --headless to log to stderr instead");
