@@ -850,3 +850,15 @@ async fn an_export_that_cannot_be_written_is_refused_at_start() {
         finish(jamtui().args(["--export-on-exit", "/no-such-directory/clients.csv"])).await;
     assert_one_line_error(&output, "/no-such-directory does not exist");
 }
+
+#[tokio::test]
+async fn a_split_request_to_a_paused_server_is_told_as_a_pause_not_a_byte_stream_mistake() {
+    let server = TestServer::start(config()).await;
+    server.handle.pause();
+    let port = server.addr().port();
+    let output = run_client(port, &["--split", "--count", "1", "--timeout", "1s"]).await;
+    let text = stderr(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("is the server paused"), "{text}");
+    assert!(!text.contains("recv()"), "one thing, the true one: {text}");
+}

@@ -73,7 +73,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Address to listen on, IPv4 or IPv6 (:: listens on both)
-    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0")]
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0", value_parser = values::parse_bind)]
     pub bind: IpAddr,
     /// Port to listen on; 0 picks a free one
     #[arg(long, short, default_value_t = 45000)]

@@ -60,12 +60,32 @@ pub fn duration_within(
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
+        // A duration too small to count would silently mean zero (for some flags: never).
+        Ok(seconds) if seconds > 0.0 && seconds < 1e-9 => Err(format!(
+            "'{text}' is less than a nanosecond: write 0 for none, or at least 1ns"
+        )),
         Ok(seconds) => Duration::try_from_secs_f64(seconds)
             .map_err(|_| format!("'{text}' is not a duration in seconds")),
         Err(_) => humantime::parse_duration(text).map_err(|error| {
             format!("'{text}' is not a duration ({error}); write seconds, or 500ms, 5m")
         }),
     }
+}
+
+/// An address to listen on: any address but a broadcast or multicast one, which cannot accept
+/// a connection.
+pub fn parse_bind(text: &str) -> Result<IpAddr, String> {
+    let addr: IpAddr = text.parse().map_err(|_| {
+        format!("'{text}' is not an IP address: write one of this machine's, 0.0.0.0 or ::")
+    })?;
+    let kind = match addr {
+        IpAddr::V4(v4) if v4.is_broadcast() => "a broadcast address",
+        addr if addr.is_multicast() => "a multicast address",
+        _ => return Ok(addr),
+    };
+    Err(format!(
+        "'{text}' is {kind}, which cannot accept connections: write one of this machine's addresses, 0.0.0.0 (every IPv4 address) or :: (every address)"
+    ))
 }
 
 /// A network in CIDR notation, or a single address.
@@ -98,5 +118,27 @@ mod tests {
             assert!(error.contains(&format!("'{bad}'")), "{error}");
         }
         assert!(parse("1e19").unwrap_err().contains("0s to 7days"));
+        assert!(
+            parse("1e-12")
+                .unwrap_err()
+                .contains("less than a nanosecond")
+        );
+        assert_eq!(parse("0"), Ok(Duration::ZERO));
+        assert_eq!(parse("1e-9"), Ok(Duration::from_nanos(1)));
+    }
+
+    #[test]
+    fn a_broadcast_or_multicast_address_cannot_be_listened_on() {
+        assert_eq!(parse_bind("127.0.0.1"), Ok(IpAddr::from([127, 0, 0, 1])));
+        assert!(parse_bind("0.0.0.0").is_ok() && parse_bind("::").is_ok());
+        for bad in ["255.255.255.255", "224.0.0.1", "ff02::1"] {
+            let error = parse_bind(bad).unwrap_err();
+            assert!(error.contains("cannot accept connections"), "{error}");
+        }
+        assert!(
+            parse_bind("lab-pc")
+                .unwrap_err()
+                .contains("not an IP address")
+        );
     }
 }

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -18,6 +18,11 @@ use crate::protocol::check_time_reply;
 #[derive(Debug, thiserror::Error)]
 #[error("the server closed the connection without replying")]
 pub struct ServerClosed;
+
+/// No reply came within the time allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("no reply to TIME within {}", humantime::format_duration(*.0))]
+pub struct NoReplyWithin(pub Duration);
 
 /// Between the writes of a request sent in pieces: long enough that the pieces arrive apart.
 const PAUSE_BETWEEN_WRITES: Duration = Duration::from_millis(100);
@@ -127,12 +132,7 @@ impl TimeConnection {
             let end = match limit {
                 Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
                     .await
-                    .map_err(|_| {
-                        anyhow!(
-                            "no reply to TIME within {}",
-                            humantime::format_duration(limit)
-                        )
-                    })??,
+                    .map_err(|_| NoReplyWithin(limit))??,
                 None => read_line(&mut self.stream, &mut self.input).await?,
             };
             answers.push(check_time_reply(&self.input[..=end])?.to_string());

@@ -16,7 +16,7 @@ use crate::text::pyrepr;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use ask::{Delivery, ServerClosed, TimeConnection};
+use ask::{Delivery, NoReplyWithin, ServerClosed, TimeConnection};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -144,6 +144,14 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
                 continue;
             }
             Err(error) => match options.delivery.silence_means() {
+                // Silence has two likely causes: tell them apart with a whole TIME.
+                Some(_)
+                    if error.is::<NoReplyWithin>() && !answers_whole_requests(options).await =>
+                {
+                    return Err(error.context(
+                        "no reply, not even to a whole TIME on a new connection: is the server paused, or busy with others?",
+                    ));
+                }
                 Some(meaning) => return Err(error.context(meaning)),
                 None => return Err(error),
             },
@@ -164,6 +172,19 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
         connection.quit(options.reply_timeout).await?;
     }
     Ok(())
+}
+
+/// Whether the server answers a whole TIME on a new connection, within the client's limit.
+async fn answers_whole_requests(options: &ClientOptions) -> bool {
+    let limit = options.reply_timeout.unwrap_or(STILL_WAITING_EVERY);
+    let Ok(mut connection) =
+        TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT).await
+    else {
+        return false;
+    };
+    let answered = connection.ask(Some(limit)).await.is_ok();
+    let _ = connection.quit(Some(limit)).await;
+    answered
 }
 
 /// Asks for the time; while the reply is late, says every few seconds that it is waiting (a

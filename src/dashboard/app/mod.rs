@@ -61,6 +61,9 @@ pub enum Effect {
 }
 
 /// The delays `+` and `-` step through.
+/// What Enter and `b` say over the machines view.
+const PER_CONNECTION: &str = "conversations are per connection: v lists the connections";
+
 pub const DELAY_STEPS: [Duration; 6] = [
     Duration::ZERO,
     Duration::from_millis(100),
@@ -311,7 +314,7 @@ impl App {
             Action::Kick => {
                 return match self.clients_view {
                     ClientsView::Connections => self.kick_selected(),
-                    ClientsView::Machines => self.machines.selected.map(Effect::KickMachine),
+                    ClientsView::Machines => self.kick_selected_machine(),
                 };
             }
             Action::TogglePause => {
@@ -353,7 +356,12 @@ impl App {
                 return Some(Effect::SetDelay(*next.unwrap_or(&Duration::ZERO)));
             }
             // A conversation is one connection's.
-            Action::OpenConversation if self.clients_view == ClientsView::Machines => {}
+            Action::OpenConversation | Action::ToggleBytes
+                if self.clients_view == ClientsView::Machines
+                    && self.conversations.shown.is_none() =>
+            {
+                self.notice = Some(PER_CONNECTION.into());
+            }
             Action::OpenConversation => {
                 self.conversations.shown = self.clients.selected;
                 self.conversations.bytes_view = false;
@@ -362,7 +370,6 @@ impl App {
                 self.conversations.bytes_view = !self.conversations.bytes_view;
             }
             // Over the table: the selected client's bytes at once.
-            Action::ToggleBytes if self.clients_view == ClientsView::Machines => {}
             Action::ToggleBytes => {
                 self.conversations.shown = self.clients.selected;
                 self.conversations.bytes_view = true;
@@ -461,6 +468,23 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Kicks the selected machine's open connections, or says there are none.
+    fn kick_selected_machine(&mut self) -> Option<Effect> {
+        let ip = self.machines.selected?;
+        let open = self
+            .snapshot
+            .machines
+            .iter()
+            .find(|machine| machine.ip == ip)
+            .map_or(0, |machine| machine.connected);
+        if open == 0 {
+            let shown = self.masker().ip(ip);
+            self.notice = Some(format!("no open connection from {shown}: nothing to kick"));
+            return None;
+        }
+        Some(Effect::KickMachine(ip))
     }
 
     /// Kicks the selected client, unless its connection is already closed (then says so).
@@ -638,6 +662,24 @@ mod tests {
         assert_eq!(
             app.conversations.shown, None,
             "conversations are per connection"
+        );
+        assert_eq!(
+            app.notice.as_deref(),
+            Some(PER_CONNECTION),
+            "and Enter says so"
+        );
+        app.update(Action::ToggleBytes);
+        assert_eq!(app.notice.as_deref(), Some(PER_CONNECTION), "b too");
+        // A machine with no open connection: k says so rather than nothing.
+        let mut gone = snapshot(at, 0, &[1, 2, 3]);
+        gone.machines
+            .iter_mut()
+            .for_each(|machine| machine.connected = 0);
+        app.refresh(gone);
+        assert_eq!(app.update(Action::Kick), None);
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("no open connection from 10.0.0.3: nothing to kick")
         );
         app.update(Action::ToggleClientsView);
         assert_eq!(app.update(Action::Kick), Some(Effect::Kick(1)));
