@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-5}
 rounds=${2:-3}
 out=docs/BENCHMARKS.md
-bin=./target/release/jamtui
-cargo build --release --quiet
+bin=./target/profiling/jamtui
+cargo build --profile profiling --quiet
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 socket=jamtui-compare-$$

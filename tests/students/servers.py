@@ -5,7 +5,7 @@ Usage: servers.py KIND   (binds 127.0.0.1 on a free port and prints the port on 
        servers.py --list (the kinds)
 
 Each kind is the code a student hands in, kept as a student would write it: the mistakes are the
-point. tests/check_corpus.rs grades every kind with `jamtui check --roster` and compares each
+point. tests/binary/check.rs grades every kind with `jamtui check --roster` and compares each
 rule's verdict with what the kind deserves (docs/CHECKS.md has the table).
 """
 import asyncio

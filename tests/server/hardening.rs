@@ -1,11 +1,9 @@
 //! Defects found by trying to break jamtui as a hostile student or a careless lecturer would,
 //! each proved fixed here: over real TCP, or with the real binary.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Client, TestServer, WAIT, answering_with, assert_one_line_error, assert_time_reply, config,
     finish, jamtui, student_server,
 };
@@ -35,7 +33,7 @@ async fn durations_and_counts_out_of_range_are_one_line_errors_not_panics() {
 
 #[tokio::test]
 async fn a_huge_idle_timeout_in_the_config_file_is_refused_too() {
-    let dir = common::no_user_config().join("huge-idle");
+    let dir = crate::common::no_user_config().join("huge-idle");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("config.toml");
     std::fs::write(&file, "idle-timeout = \"1e19\"\n").unwrap();
@@ -242,8 +240,8 @@ async fn the_zone_shown_is_the_zone_answered_when_tz_sets_it() {
     let reply = client.line().await;
     // Jakarta is UTC+7 all year.
     let jakarta = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%H:%M:%S");
-    let told = common::seconds_of_day(&reply);
-    let expected = common::seconds_of_day(&format!("JAM {jakarta}\r\n"));
+    let told = crate::common::seconds_of_day(&reply);
+    let expected = crate::common::seconds_of_day(&format!("JAM {jakarta}\r\n"));
     let apart = (told - expected)
         .rem_euclid(86_400)
         .min((expected - told).rem_euclid(86_400));
@@ -262,7 +260,7 @@ async fn zone_names_are_taken_in_any_case() {
 
 #[tokio::test]
 async fn queued_clients_read_ahead_is_bounded_in_total() {
-    let (server, first) = common::turn_taken(common::sequential()).await;
+    let (server, first) = crate::common::turn_taken(crate::common::sequential()).await;
     // Each queued client sends more than one client may have read ahead (64 KiB), and together
     // they send more than all of them may.
     let queued = 300;
@@ -311,7 +309,7 @@ async fn export_on_exit_is_refused_where_it_cannot_work() {
 #[cfg(unix)]
 #[tokio::test]
 async fn a_log_file_planted_as_a_symbolic_link_is_refused() {
-    let dir = common::no_user_config().join("planted-log");
+    let dir = crate::common::no_user_config().join("planted-log");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let victim = dir.join("victim");

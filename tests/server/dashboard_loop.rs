@@ -1,11 +1,9 @@
 //! The dashboard's loop against a real server, with scripted key presses and a TestBackend.
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{TestServer, WAIT, assert_time_reply, config};
+use crate::common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use jamtui::dashboard::app::{App, ClientsView, ServerInfo};
 use jamtui::dashboard::{Feeds, Options, run_loop, snapshot};

@@ -2,11 +2,9 @@
 //! dashboard in one, the clients in others), the keys pressed, and at each step what the README
 //! says the class will see. If a change breaks a demo, it breaks here first, not in class.
 
-mod common;
-
 use std::time::Duration;
 
-use common::pane::{Pane, port_on_screen};
+use crate::common::pane::{Pane, port_on_screen};
 
 /// The client rows on a dashboard screen: the lines with a client's address and port.
 fn client_rows(screen: &str) -> Vec<&str> {

@@ -1,11 +1,9 @@
 //! Hostile and faulty clients over real TCP: the server keeps serving everyone else, loses no
 //! answer it owes, and keeps its books straight.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Client, TestServer, WAIT, assert_time_reply, config};
+use crate::common::{Client, TestServer, WAIT, assert_time_reply, config};
 use jamtui::server::Config;
 use jamtui::server::{Event, GoneReason, Refusal};
 use tokio::io::AsyncWriteExt;

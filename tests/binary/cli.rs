@@ -1,11 +1,9 @@
 //! The real binary: flags, errors, headless logging, signals, and `jamtui client`.
 
-mod common;
-
 use std::process::Output;
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     TestServer, WAIT, answering_with, assert_one_line_error, config, finish, finish_within, jamtui,
     stderr, student_server,
 };
@@ -161,7 +159,7 @@ async fn next_line(log: &mut Lines<BufReader<ChildStderr>>) -> String {
 }
 
 async fn ask_time(port: u16) -> (String, u16) {
-    let mut client = common::Client::connect(([127, 0, 0, 1], port).into()).await;
+    let mut client = crate::common::Client::connect(([127, 0, 0, 1], port).into()).await;
     let local_port = client.stream.get_ref().local_addr().unwrap().port();
     client.send(b"TIME\r\n").await;
     let reply = client.line().await;
@@ -798,7 +796,7 @@ async fn bench_and_client_end_in_time_against_a_server_that_never_reads() {
 #[tokio::test]
 async fn a_long_request_line_is_logged_cut_whatever_max_line_allows() {
     let mut server = Headless::start(&["--max-line", "65536"]).await;
-    let mut client = common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
+    let mut client = crate::common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
     let mut padded = b"TIME".to_vec();
     padded.resize(60_000, b' ');
     padded.extend_from_slice(b"\r\n");
@@ -812,7 +810,7 @@ async fn a_long_request_line_is_logged_cut_whatever_max_line_allows() {
 #[tokio::test]
 async fn the_last_seconds_summary_of_lines_not_logged_is_told_at_shutdown() {
     let mut server = Headless::start(&[]).await;
-    let mut client = common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
+    let mut client = crate::common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
     // Far past the 5,000 request lines a second the log writes, then at once SIGTERM.
     client.send(&b"TIME\r\n".repeat(20_000)).await;
     for _ in 0..20_000 {

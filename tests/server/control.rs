@@ -1,10 +1,8 @@
 //! The control handle over real TCP: pause, resume, kick, shutdown, events and counters.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     TestServer, WAIT, assert_time_reply, config, sequential, turn_taken, write_on_a_task,
 };
 use jamtui::server::Config;

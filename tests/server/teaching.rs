@@ -1,14 +1,12 @@
 //! Teaching controls over real TCP: serving modes, the processing delay, and latency.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use chrono::Timelike;
-use common::{
+use crate::common::{
     Client, TestServer, WAIT, assert_time_reply, config, seconds_of_day, sequential, turn_taken,
 };
+use chrono::Timelike;
 use jamtui::server::Config;
 use jamtui::server::Event;
 use jamtui::server::Mode;

@@ -1,12 +1,10 @@
 //! End to end: the real binary in a real terminal (tmux at a fixed size), real TCP clients,
 //! real key presses, and what the pane shows.
 
-mod common;
-
 use std::time::Duration;
 
-use common::pane::{Pane, port_on_screen};
-use common::{Client, WAIT, assert_time_reply};
+use crate::common::pane::{Pane, port_on_screen};
+use crate::common::{Client, WAIT, assert_time_reply};
 
 /// Raw mode is off again: line editing and echo are back.
 fn assert_cooked(stty: &str) {

@@ -1,11 +1,9 @@
 //! Robustness of the real binary: memory under a client that never reads, and SIGTERM under load.
 
-mod common;
-
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{Client, WAIT, assert_time_reply};
+use crate::common::{Client, WAIT, assert_time_reply};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::Child;
@@ -13,7 +11,7 @@ use tokio::time::timeout;
 
 /// `jamtui --headless --quiet` on an ephemeral loopback port.
 async fn start_server() -> (Child, u16) {
-    let mut child = common::jamtui()
+    let mut child = crate::common::jamtui()
         .args([
             "--headless",
             "--quiet",

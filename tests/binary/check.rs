@@ -2,15 +2,13 @@
 //! correct one) and the corpus in tests/students/servers.py, each kind with the verdict it
 //! deserves on every rule, graded twice through `--roster` as a lecturer grades a class.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{TestServer, assert_one_line_error, config, finish, finish_within, jamtui};
+use crate::common::{TestServer, assert_one_line_error, config, finish, finish_within, jamtui};
 use jamtui::client::check::{CheckOptions, Outcome, Rule, Status, check};
 use jamtui::server::Config;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -236,7 +234,7 @@ fn marks(row: &serde_json::Value) -> BTreeMap<String, char> {
 
 #[tokio::test]
 async fn a_class_of_student_servers_gets_the_grades_it_deserves_every_time() {
-    let dir = common::no_user_config().join("corpus");
+    let dir = crate::common::no_user_config().join("corpus");
     std::fs::create_dir_all(&dir).unwrap();
     let roster = dir.join("class.csv");
     // Twice, as the issue of grades that changed between runs asks; `.ci/mutants` grades once
@@ -333,7 +331,7 @@ async fn the_report_names_each_failure_with_a_hint_in_80_columns_and_json_is_one
         "no colour off a terminal: {stdout}"
     );
     // The report says it all: no second word on stderr.
-    assert_eq!(common::stderr(&text), "");
+    assert_eq!(crate::common::stderr(&text), "");
 
     let json = finish_within(
         jamtui().args(["check", "--port", &port, "--json"]),
@@ -379,7 +377,7 @@ async fn a_roster_from_a_spreadsheet_is_graded_and_an_unreachable_server_is_the_
         .local_addr()
         .unwrap()
         .port();
-    let dir = common::no_user_config().join("roster");
+    let dir = crate::common::no_user_config().join("roster");
     std::fs::create_dir_all(&dir).unwrap();
     let roster = dir.join("class.csv");
     let sheet = dir.join("grades.csv");
@@ -469,7 +467,7 @@ async fn a_roster_from_a_spreadsheet_is_graded_and_an_unreachable_server_is_the_
 
 #[tokio::test]
 async fn a_roster_row_without_a_port_is_checked_on_45000_and_said_so() {
-    let dir = common::no_user_config().join("roster-no-port");
+    let dir = crate::common::no_user_config().join("roster-no-port");
     std::fs::create_dir_all(&dir).unwrap();
     let roster = dir.join("class.csv");
     // A name that cannot resolve: the grade is quick, and says why.
@@ -479,7 +477,7 @@ async fn a_roster_row_without_a_port_is_checked_on_45000_and_said_so() {
         CHECK_TIME,
     )
     .await;
-    let stderr = common::stderr(&output);
+    let stderr = crate::common::stderr(&output);
     assert!(
         stderr.contains("note: 1 row of the roster names no port; it is checked on 45000 (Citra)"),
         "{stderr}"
@@ -496,7 +494,7 @@ async fn a_roster_row_without_a_port_is_checked_on_45000_and_said_so() {
 async fn one_server_gets_a_sheet_too_and_excel_needs_the_sheet() {
     let server = TestServer::start(config()).await;
     let port = server.addr().port().to_string();
-    let dir = common::no_user_config().join("one-sheet");
+    let dir = crate::common::no_user_config().join("one-sheet");
     std::fs::create_dir_all(&dir).unwrap();
     let sheet = dir.join("grade.csv");
     let _ = std::fs::remove_file(&sheet);

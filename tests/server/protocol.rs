@@ -1,11 +1,11 @@
 //! Every rule of docs/PROTOCOL.md, over real TCP on loopback.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{
+    Client, TestServer, assert_time_reply, config, seconds_of_day, write_on_a_task,
+};
 use chrono::{Timelike, Utc};
-use common::{Client, TestServer, assert_time_reply, config, seconds_of_day, write_on_a_task};
 use jamtui::server::Config;
 
 const UNKNOWN: &str = "ERR unknown request, expected TIME or QUIT\r\n";
@@ -340,7 +340,7 @@ async fn replies_before_quit_survive_bytes_sent_after_it() {
     // The server answers and begins to close before the client reads anything.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut received = Vec::new();
-    tokio::time::timeout(common::WAIT, reading.read_to_end(&mut received))
+    tokio::time::timeout(crate::common::WAIT, reading.read_to_end(&mut received))
         .await
         .expect("the server closes within its linger")
         .expect("a clean close, not a reset");

@@ -1,8 +1,6 @@
 //! Property tests: however a request stream is split into reads, the replies are the same.
 
-mod common;
-
-use common::{TestServer, config};
+use crate::common::{TestServer, config};
 use jamtui::protocol::Request;
 use jamtui::protocol::framing::next_line;
 use proptest::prelude::*;
@@ -98,7 +96,7 @@ fn random_splits_over_tcp_get_the_same_reply_bytes() {
             // before it ends any incomplete line first.
             stream.write_all(b"\r\nQUIT\r\n").await.unwrap();
             let mut replies = Vec::new();
-            tokio::time::timeout(common::WAIT, stream.read_to_end(&mut replies))
+            tokio::time::timeout(crate::common::WAIT, stream.read_to_end(&mut replies))
                 .await
                 .expect("the server answers and closes in time")
                 .unwrap();

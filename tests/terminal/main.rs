@@ -1,0 +1,8 @@
+//! The real binary in a real terminal (tmux): the dashboard's keys, the terminal given back,
+//! and README.md's demos step by step.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod dashboard_tmux;
+mod demos;
