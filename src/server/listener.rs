@@ -37,7 +37,8 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
     #[error(
-        "port {port} is already in use on {ip} (by another server, or by an outgoing connection's ephemeral port): choose another with --port N, or reserve it with `sysctl -w net.ipv4.ip_local_reserved_ports={port}`"
+        "port {port} is already in use on {ip} (by another server, or by an outgoing connection's ephemeral port): choose another with --port N{}",
+        super::port::IN_USE_FIX.replace("PORT", &port.to_string())
     )]
     InUse { ip: std::net::IpAddr, port: u16 },
     #[error(
@@ -185,9 +186,7 @@ fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
         SocketAddr::V6(_) => TcpSocket::new_v6()?,
     };
-    // Lets a restarted server bind while old connections sit in TIME_WAIT. On Linux it does not
-    // let two servers listen on one port.
-    socket.set_reuseaddr(true)?;
+    super::port::own_the_port(&socket)?;
     // Replies go out at once, not held back to join the next one (Nagle).
     socket.set_nodelay(true)?;
     socket.bind(addr)?;

@@ -14,6 +14,7 @@ mod listener;
 mod listing;
 mod machines;
 mod mode;
+mod port;
 mod reachable;
 mod shared;
 mod subscription;

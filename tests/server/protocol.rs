@@ -350,3 +350,27 @@ async fn replies_before_quit_survive_bytes_sent_after_it() {
     assert_eq!(replies.len(), REQUESTS, "{received}");
     replies.into_iter().for_each(assert_time_reply);
 }
+
+#[tokio::test]
+async fn a_second_server_on_a_port_in_use_is_refused_with_what_to_do() {
+    let first = TestServer::start(config()).await;
+    let second = jamtui::server::Server::bind(Config {
+        addr: first.addr(),
+        ..config()
+    })
+    .await;
+    let Err(error) = second else {
+        panic!("a second server bound a port in use");
+    };
+    assert!(
+        matches!(error, jamtui::server::BindError::InUse { port, .. } if port == first.addr().port()),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("choose another with --port N"),
+        "{error}"
+    );
+    // The first still serves.
+    let mut client = first.client().await;
+    client.ask_time().await;
+}
