@@ -29,7 +29,14 @@ const REACHABLE_LOGGED: usize = 8;
 /// are gone.
 pub fn spawn_event_log(handle: &ServerHandle) -> io::Result<JoinHandle<()>> {
     let mut events = handle.subscribe();
-    let zone = handle.zone().name();
+    let zone = match handle.zone() {
+        zone if zone.is_named() => zone.name(),
+        // Windows names its zones in its own words, which jamtui cannot always map.
+        zone => format!(
+            "{}: the system's zone has no name here, --tz names it",
+            zone.name()
+        ),
+    };
     std::thread::Builder::new()
         .name("jamtui-log".into())
         .spawn(move || {

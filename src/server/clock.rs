@@ -48,12 +48,18 @@ impl Zone {
             .unwrap_or(Zone::Local)
     }
 
-    /// A name for people: the IANA name, or `local` for a system zone without one.
+    /// A name for people: the IANA name, or for a system zone without one (as on Windows), its
+    /// offset from UTC now: `UTC+07:00 (system)`.
     pub fn name(self) -> String {
         match self {
             Zone::Iana(tz) => tz.name().to_string(),
-            Zone::Local => "local".to_string(),
+            Zone::Local => format!("{} (system)", offset_name(self.utc_offset(Utc::now()))),
         }
+    }
+
+    /// Whether the zone has a name (else `--tz` can give it one).
+    pub fn is_named(self) -> bool {
+        matches!(self, Zone::Iana(_))
     }
 
     /// Seconds east of UTC at the given instant.
@@ -124,6 +130,13 @@ impl ReplyClock {
 }
 
 /// Whole seconds since the Unix epoch.
+/// An offset from UTC as people write it: `UTC+07:00`, `UTC-09:30`.
+pub fn offset_name(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 pub fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -169,6 +182,15 @@ mod tests {
         let mut clock = ReplyClock::new(berlin);
         assert_eq!(clock.reply_at(before), b"JAM 01:59:59\r\n");
         assert_eq!(clock.reply_at(before + 1), b"JAM 03:00:00\r\n");
+    }
+
+    #[test]
+    fn offsets_are_named_as_people_write_them() {
+        assert_eq!(offset_name(7 * 3600), "UTC+07:00");
+        assert_eq!(offset_name(-(9 * 3600 + 1800)), "UTC-09:30");
+        assert_eq!(offset_name(0), "UTC+00:00");
+        assert!(Zone::Local.name().starts_with("UTC"));
+        assert!(!Zone::Local.is_named() && "UTC".parse::<Zone>().unwrap().is_named());
     }
 
     #[test]

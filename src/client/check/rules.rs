@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::probe::{Answer, Probe, ProbeError, shown};
 use super::told::{DAY, TimeOfDay};
 use crate::protocol::check_time_reply;
-use crate::server::Zone;
+use crate::server::{Zone, offset_name};
 
 /// How long a rule waits for each answer: a slow server is judged by `prompt`, and only there.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
@@ -236,13 +236,6 @@ fn utc_at(at: Instant) -> f64 {
     now - Instant::now().saturating_duration_since(at).as_secs_f64()
 }
 
-/// `UTC+07:00` for an offset in seconds.
-fn zone_name(offset: i64) -> String {
-    let sign = if offset < 0 { '-' } else { '+' };
-    let minutes = offset.abs() / 60;
-    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
 /// A span of seconds for people: `4 s`, `2 min 5 s`, and beyond an hour to the nearest
 /// minute: `7 h`, `5 h 30 min`.
 fn span(seconds: i64) -> String {
@@ -277,14 +270,14 @@ fn judge_clock(
     // The clock was read between sending and arriving, and a time told drops its fraction.
     let earliest = -(arrived - sent) - 1.0 - CLOCK_SLACK;
     if (earliest..=CLOCK_SLACK).contains(&off_by) {
-        return Ok(zone_name(offset));
+        return Ok(offset_name(offset));
     }
     let by = span(off_by.abs().round() as i64);
     Err(match zone {
-        Some(_) => format!("{by} away from the time in {}", zone_name(offset)),
+        Some(_) => format!("{by} away from the time in {}", offset_name(offset)),
         None => format!(
             "{by} away from the time in any zone (nearest: {})",
-            zone_name(offset)
+            offset_name(offset)
         ),
     })
 }
