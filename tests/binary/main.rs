@@ -7,4 +7,6 @@ mod common;
 
 mod check;
 mod cli;
+// Signals by `kill`, and memory read from /proc.
+#[cfg(unix)]
 mod robustness_process;

@@ -100,7 +100,9 @@ fn machines(at: Instant) -> Vec<MachineInfo> {
 
 /// A server under steady load: `clients` connected, a minute of rate history.
 fn app(clients: u64, paused: bool) -> App {
-    let start = Instant::now();
+    // An hour ahead: the clients' instants lie up to 21 minutes before it, and on Windows an
+    // `Instant` cannot go back past the machine's boot (a fresh CI machine is up for minutes).
+    let start = Instant::now() + Duration::from_secs(3600);
     let snapshot_at = |second: u64, requests: u64| Snapshot {
         at: start + Duration::from_secs(second),
         counters: CounterSnapshot {
