@@ -189,18 +189,27 @@ where
 }
 
 /// A key press changes the app (`App::press`); then whatever the key asks of the server, the
-/// log or the files is done.
+/// log or the files is done, each in one place.
 fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
-    match app.press(key) {
-        Some(Effect::Export) => {
-            app.notice = Some(export_now(handle, app));
-        }
-        Some(Effect::Search(query)) => {
+    let Some(effect) = app.press(key) else {
+        return;
+    };
+    match effect {
+        Effect::Export => app.notice = Some(export_now(handle, app)),
+        Effect::Search(query) => {
             let matches = app.log.history.search(&query, app.masker());
             app.show_matches(matches);
         }
-        Some(effect) => apply(handle, effect),
-        None => {}
+        Effect::Kick(id) => {
+            handle.kick(id);
+        }
+        Effect::KickMachine(ip) => {
+            handle.kick_machine(ip);
+        }
+        Effect::Pause => handle.pause(),
+        Effect::Resume => handle.resume(),
+        Effect::SetMode(mode) => handle.set_mode(mode),
+        Effect::SetDelay(delay) => handle.set_delay(delay),
     }
 }
 
@@ -278,23 +287,6 @@ fn watch_shown(app: &App, handle: &ServerHandle, watched: &mut Option<ClientId>)
             handle.watch(new);
         }
         *watched = shown;
-    }
-}
-
-fn apply(handle: &ServerHandle, effect: Effect) {
-    match effect {
-        Effect::Kick(id) => {
-            handle.kick(id);
-        }
-        Effect::KickMachine(ip) => {
-            handle.kick_machine(ip);
-        }
-        Effect::Pause => handle.pause(),
-        Effect::Resume => handle.resume(),
-        Effect::SetMode(mode) => handle.set_mode(mode),
-        Effect::SetDelay(delay) => handle.set_delay(delay),
-        // Not for the server: the loop handles these.
-        Effect::Export | Effect::Search(_) => {}
     }
 }
 

@@ -17,7 +17,7 @@ impl Mode {
         }
     }
 
-    /// The next mode for the dashboard's `m` key.
+    /// The next mode in the cycle concurrent, sequential, pool of `pool_size`.
     pub fn next(self, pool_size: usize) -> Mode {
         match self {
             Mode::Concurrent => Mode::Sequential,

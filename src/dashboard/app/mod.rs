@@ -60,10 +60,10 @@ pub enum Effect {
     Search(String),
 }
 
-/// The delays `+` and `-` step through.
 /// What Enter and `b` say over the machines view.
 const PER_CONNECTION: &str = "conversations are per connection: v lists the connections";
 
+/// The delays `+` and `-` step through.
 pub const DELAY_STEPS: [Duration; 6] = [
     Duration::ZERO,
     Duration::from_millis(100),
