@@ -97,7 +97,8 @@ pub fn parse(bytes: &[u8]) -> anyhow::Result<Vec<Student>> {
     let mut students = Vec::new();
     for (index, row) in reader.records().enumerate() {
         let row = row.with_context(|| format!("line {}", index + 1))?;
-        let line = row.position().map_or(index as u64 + 1, |at| at.line());
+        // Every record read has a position; its line counts from 1.
+        let line = row.position().map(csv::Position::line).unwrap_or_default();
         let field = |at: usize| row.get(at).unwrap_or("").to_string();
         if row.iter().all(str::is_empty) {
             continue;
