@@ -106,7 +106,7 @@ const CORPUS: &[(&str, &[&str], &[&str])] = &[
         &[],
     ),
     (
-        "one_recv_exact",
+        "one_recv",
         &["split-request", "pipelined", "time-then-quit"],
         &[],
     ),

@@ -8,6 +8,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use jamtui::dashboard::app::{App, ClientsView, ServerInfo};
 use jamtui::dashboard::{Feeds, Options, run_loop, snapshot};
 use jamtui::log::history::LogHistory;
+use jamtui::server::ServerHandle;
 use jamtui::text::mask::Privacy;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,14 +29,22 @@ async fn eventually(what: &str, condition: impl Fn() -> bool) {
     }
 }
 
-#[tokio::test]
-async fn keys_pause_resume_kick_and_quit() {
-    let server = TestServer::start(config()).await;
-    let handle = server.handle.clone();
+/// Keys pressed into the loop, as the terminal would send them.
+type Keys = mpsc::UnboundedSender<std::io::Result<Event>>;
+
+/// Runs the dashboard's loop against `handle` on a TestBackend while `script` presses keys and
+/// talks to the server; the script must end with the key that quits, and the loop end in time.
+async fn with_dashboard<Script>(
+    handle: &ServerHandle,
+    script: impl FnOnce(Keys) -> Script,
+) -> (App, Terminal<TestBackend>)
+where
+    Script: Future<Output = ()>,
+{
     let mut app = App::new(
-        ServerInfo::of(&handle),
+        ServerInfo::of(handle),
         Options::default(),
-        snapshot(&handle, ClientsView::Connections),
+        snapshot(handle, ClientsView::Connections),
     );
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let (keys, received) = mpsc::unbounded_channel();
@@ -43,8 +52,23 @@ async fn keys_pause_resume_kick_and_quit() {
         received,
         |mut received| async { received.recv().await.map(|event| (event, received)) },
     ));
+    let feeds = Feeds {
+        history: LogHistory::default(),
+        privacy: Privacy::default(),
+        demo_peers: &HashSet::new,
+    };
+    let stop = std::future::pending();
+    let looping = run_loop(&mut terminal, input, handle, &feeds, stop, &mut app);
+    let (shown, ()) = tokio::join!(tokio::time::timeout(WAIT, looping), script(keys));
+    shown.expect("q ends the loop in time").unwrap();
+    (app, terminal)
+}
 
-    let script = async {
+#[tokio::test]
+async fn keys_pause_resume_kick_and_quit() {
+    let server = &TestServer::start(config()).await;
+    let handle = &server.handle;
+    let (app, terminal) = with_dashboard(handle, |keys| async move {
         let mut client = server.client().await;
         client.ask_time().await;
 
@@ -70,27 +94,8 @@ async fn keys_pause_resume_kick_and_quit() {
         server.wait_for_counters(|c| c.active == 0).await;
 
         keys.send(key(KeyCode::Char('q'))).unwrap();
-    };
-    let feeds = Feeds {
-        history: LogHistory::default(),
-        privacy: Privacy::default(),
-        demo_peers: &HashSet::new,
-    };
-    let (shown, ()) = tokio::join!(
-        tokio::time::timeout(
-            WAIT,
-            run_loop(
-                &mut terminal,
-                input,
-                &handle,
-                &feeds,
-                std::future::pending(),
-                &mut app
-            )
-        ),
-        script
-    );
-    shown.expect("q ends the loop in time").unwrap();
+    })
+    .await;
     assert!(app.quit);
     let screen = terminal.backend().to_string();
     let listening = format!("listening {}", handle.local_addr());
@@ -109,21 +114,10 @@ fn millis_of(stamp: &str) -> i64 {
 
 #[tokio::test]
 async fn the_conversation_shows_each_request_and_reply_at_its_own_time() {
-    let server = TestServer::start(config()).await;
-    let handle = server.handle.clone();
+    let server = &TestServer::start(config()).await;
+    let handle = &server.handle;
     handle.set_delay(Duration::from_millis(400));
-    let mut app = App::new(
-        ServerInfo::of(&handle),
-        Options::default(),
-        snapshot(&handle, ClientsView::Connections),
-    );
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let (keys, received) = mpsc::unbounded_channel();
-    let input = Box::pin(futures_util::stream::unfold(
-        received,
-        |mut received| async { received.recv().await.map(|event| (event, received)) },
-    ));
-    let script = async {
+    let (app, _) = with_dashboard(handle, |keys| async move {
         let mut client = server.client().await;
         server.wait_for_counters(|c| c.active == 1).await;
         // Let the table show the client, then open its conversation.
@@ -136,27 +130,8 @@ async fn the_conversation_shows_each_request_and_reply_at_its_own_time() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         keys.send(key(KeyCode::Char('q'))).unwrap();
         keys.send(key(KeyCode::Char('q'))).unwrap();
-    };
-    let feeds = Feeds {
-        history: LogHistory::default(),
-        privacy: Privacy::default(),
-        demo_peers: &HashSet::new,
-    };
-    let (shown, ()) = tokio::join!(
-        tokio::time::timeout(
-            WAIT,
-            run_loop(
-                &mut terminal,
-                input,
-                &handle,
-                &feeds,
-                std::future::pending(),
-                &mut app
-            )
-        ),
-        script
-    );
-    shown.expect("q ends the loop in time").unwrap();
+    })
+    .await;
     let id = handle
         .recently_closed()
         .first()

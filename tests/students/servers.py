@@ -110,9 +110,10 @@ def socketserver_threading():
     server.serve_forever()
 
 
-@kind
-def select_loop():
-    """No threads, but select() serves every client at once, each with its own buffer."""
+def select_server(on_unknown=None, catch_recv_errors=True):
+    """No threads, but select() serves every client at once, each with its own buffer. The two
+    mistakes students make in it are its arguments: what an unknown request does, and whether
+    recv() errors are caught."""
     server = listening()
     buffers = {}
     while True:
@@ -125,6 +126,8 @@ def select_loop():
             try:
                 data = sock.recv(1024)
             except OSError:
+                if not catch_recv_errors:
+                    raise
                 data = b""
             if not data:
                 del buffers[sock]
@@ -138,16 +141,27 @@ def select_loop():
                 elif line == b"QUIT":
                     del buffers[sock]
                     sock.close()
+                elif on_unknown:
+                    on_unknown(line)
 
 
 @kind
-def asyncio_streams():
+def select_loop():
+    select_server()
+
+
+def asyncio_server(one_read_is_one_request):
+    """asyncio streams; the mistake is reading one read() as one request instead of a line."""
+
     async def handle(reader, writer):
         while True:
-            line = await reader.readline()
-            if not line or line.strip() == b"QUIT":
+            if one_read_is_one_request:
+                data = await reader.read(1024)
+            else:
+                data = await reader.readline()
+            if not data or data.strip() == b"QUIT":
                 break
-            if line.strip() == b"TIME":
+            if data.strip() == b"TIME":
                 writer.write(jam().encode())
                 await writer.drain()
         writer.close()
@@ -158,6 +172,11 @@ def asyncio_streams():
         await server.serve_forever()
 
     asyncio.run(main())
+
+
+@kind
+def asyncio_streams():
+    asyncio_server(one_read_is_one_request=False)
 
 
 @kind
@@ -193,23 +212,8 @@ def reference():
     thread_per_client(handle, backlog=1)
 
 
-@kind
-def one_recv_exact():
-    def handle(conn):
-        while True:
-            data = conn.recv(1024)
-            if data == b"TIME\r\n":
-                conn.sendall(jam().encode())
-            elif data == b"QUIT\r\n" or not data:
-                break
-        conn.close()
-
-    thread_per_client(handle)
-
-
-@kind
-def err_and_hang_up():
-    """Anything but an exact request per recv() gets ERR and the door."""
+def one_recv_exact(hang_up_on_anything_else):
+    """Thread per client, one recv() compared with b'TIME\\r\\n' exactly."""
 
     def handle(conn):
         while True:
@@ -218,7 +222,7 @@ def err_and_hang_up():
                 conn.sendall(jam().encode())
             elif data == b"QUIT\r\n" or not data:
                 break
-            else:
+            elif hang_up_on_anything_else:
                 conn.sendall(b"ERR bad request\r\n")
                 break
         conn.close()
@@ -227,23 +231,19 @@ def err_and_hang_up():
 
 
 @kind
+def one_recv():
+    one_recv_exact(hang_up_on_anything_else=False)
+
+
+@kind
+def err_and_hang_up():
+    """Anything but an exact request per recv() gets ERR and the door."""
+    one_recv_exact(hang_up_on_anything_else=True)
+
+
+@kind
 def asyncio_one_read():
-    async def handle(reader, writer):
-        while True:
-            data = await reader.read(1024)
-            if not data or data.strip() == b"QUIT":
-                break
-            if data.strip() == b"TIME":
-                writer.write(jam().encode())
-                await writer.drain()
-        writer.close()
-
-    async def main():
-        server = await asyncio.start_server(handle, "127.0.0.1", 0)
-        print(server.sockets[0].getsockname()[1], flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
+    asyncio_server(one_read_is_one_request=True)
 
 
 # --- Not many at once ---------------------------------------------------------------------------
@@ -389,63 +389,20 @@ def ignores_quit():
     thread_per_client(handle)
 
 
+def raise_unknown(line):
+    raise ValueError(f"unknown request {line!r}")
+
+
 @kind
 def dies_on_hello():
     """select() done right, but an unknown request raises out of the loop: the server dies."""
-    server = listening()
-    buffers = {}
-    while True:
-        readable, _, _ = select.select([server, *buffers], [], [])
-        for sock in readable:
-            if sock is server:
-                conn, _ = server.accept()
-                buffers[conn] = b""
-                continue
-            try:
-                data = sock.recv(1024)
-            except OSError:
-                data = b""
-            if not data:
-                del buffers[sock]
-                sock.close()
-                continue
-            buffers[sock] += data
-            while sock in buffers and b"\r\n" in buffers[sock]:
-                line, buffers[sock] = buffers[sock].split(b"\r\n", 1)
-                if line == b"TIME":
-                    sock.sendall(jam().encode())
-                elif line == b"QUIT":
-                    del buffers[sock]
-                    sock.close()
-                else:
-                    raise ValueError(f"unknown request {line!r}")
+    select_server(on_unknown=raise_unknown)
 
 
 @kind
 def dies_on_reset():
     """select() done right, but no try around recv(): a reset kills the server."""
-    server = listening()
-    buffers = {}
-    while True:
-        readable, _, _ = select.select([server, *buffers], [], [])
-        for sock in readable:
-            if sock is server:
-                conn, _ = server.accept()
-                buffers[conn] = b""
-                continue
-            data = sock.recv(1024)
-            if not data:
-                del buffers[sock]
-                sock.close()
-                continue
-            buffers[sock] += data
-            while sock in buffers and b"\r\n" in buffers[sock]:
-                line, buffers[sock] = buffers[sock].split(b"\r\n", 1)
-                if line == b"TIME":
-                    sock.sendall(jam().encode())
-                elif line == b"QUIT":
-                    del buffers[sock]
-                    sock.close()
+    select_server(catch_recv_errors=False)
 
 
 if __name__ == "__main__":
