@@ -172,32 +172,54 @@ pub async fn write_within(
     }
 }
 
-/// Connects to `host:port` with no delay on small writes, giving up after `limit`.
-pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
-    let target = format!("{host}:{port}");
+/// Why a connection could not be made, in a few words; `connect` adds what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("{0}")]
+    Refused(std::io::Error),
+    #[error("no answer within {}", humantime::format_duration(*.0))]
+    TimedOut(Duration),
+    /// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to
+    /// itself (TCP simultaneous open); it would then read back its own `TIME`.
+    #[error("no server listening (the connection reached itself)")]
+    ReachedItself,
+}
+
+/// Connects to `host:port` with no delay on small writes, giving up after `limit`; never to
+/// itself.
+pub async fn connect_within(
+    host: &str,
+    port: u16,
+    limit: Duration,
+) -> Result<TcpStream, ConnectError> {
     let stream = match timeout(limit, TcpStream::connect((host, port))).await {
         Ok(Ok(stream)) => stream,
-        Ok(Err(error)) => bail!(
-            "cannot reach {target}: {error}; is a server listening there? (check the host and --port)"
-        ),
-        Err(_) => bail!(
-            "cannot reach {target}: no answer within {}; check the host, --port and any firewall",
-            humantime::format_duration(limit)
-        ),
+        Ok(Err(error)) => return Err(ConnectError::Refused(error)),
+        Err(_) => return Err(ConnectError::TimedOut(limit)),
     };
-    reject_self_connection(&stream, &target)?;
+    reject_self_connection(&stream)?;
     let _ = stream.set_nodelay(true);
     Ok(stream)
 }
 
-/// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to itself
-/// (TCP simultaneous open); it would then read back its own `TIME`.
-pub(crate) fn reject_self_connection(stream: &TcpStream, target: &str) -> anyhow::Result<()> {
+fn reject_self_connection(stream: &TcpStream) -> Result<(), ConnectError> {
     let local: Option<SocketAddr> = stream.local_addr().ok();
-    if local.is_some() && local == stream.peer_addr().ok() {
-        bail!("no server listening on {target} (the connection reached itself)");
+    match local.is_some() && local == stream.peer_addr().ok() {
+        true => Err(ConnectError::ReachedItself),
+        false => Ok(()),
     }
-    Ok(())
+}
+
+/// `connect_within`, its failure told with what to check.
+pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
+    connect_within(host, port, limit).await.map_err(|error| {
+        let check = match error {
+            ConnectError::Refused(_) => "is a server listening there? (check the host and --port)",
+            ConnectError::TimedOut(_) => "check the host, --port and any firewall",
+            ConnectError::ReachedItself => "check the host and --port",
+        };
+        anyhow::anyhow!("cannot reach {host}:{port}: {error}; {check}")
+    })
 }
 
 /// A reset or a broken pipe is the server closing the connection; other errors say `what`.
@@ -243,7 +265,7 @@ mod tests {
         let own = socket.local_addr().unwrap();
         let stream = socket.connect(own).await.unwrap();
         assert_eq!(stream.peer_addr().unwrap(), own);
-        let error = reject_self_connection(&stream, &own.to_string()).unwrap_err();
+        let error = reject_self_connection(&stream).unwrap_err();
         assert!(error.to_string().contains("no server listening"), "{error}");
     }
 
@@ -253,7 +275,7 @@ mod tests {
         let stream = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        assert!(reject_self_connection(&stream, "server").is_ok());
+        assert!(reject_self_connection(&stream).is_ok());
     }
 
     /// A server that answers one connection with `reply` to whatever it reads first.

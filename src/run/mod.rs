@@ -11,12 +11,12 @@ use std::path::PathBuf;
 
 use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
-use crate::client::check::printable;
 use crate::client::check::roster::{self, Grade, Student};
 use crate::client::check::{CheckOptions, SheetStyle, Status, table, write_csv};
 use crate::dashboard;
 use crate::log::LogFormat;
 use crate::server;
+use crate::text::printable;
 use signals::ShutdownSignals;
 
 /// One run of the server: how it serves, how it logs, and what runs beside it.

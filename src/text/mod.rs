@@ -1,4 +1,8 @@
-//! Text for people: Python's `repr` of bytes and addresses, and address masking.
+//! Text for people: Python's `repr` of bytes and addresses, address masking, and what a user
+//! wrote made safe to print.
 
 pub mod mask;
+mod printable;
 pub(crate) mod pyrepr;
+
+pub use printable::printable;

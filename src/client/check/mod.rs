@@ -7,8 +7,8 @@ mod report;
 pub mod roster;
 mod rules;
 mod sheet;
-mod text;
 mod told;
+mod wrap;
 
 use std::net::SocketAddr;
 
@@ -17,7 +17,6 @@ use chrono::Local;
 pub use report::{Outcome, Report, Status, Verdict};
 pub use rules::Rule;
 pub use sheet::{SheetStyle, table, write_csv};
-pub use text::printable;
 
 use crate::client::ask;
 use crate::server::Zone;

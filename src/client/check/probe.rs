@@ -30,10 +30,10 @@ pub const CONNECT_WITHIN: Duration = Duration::from_secs(3);
 const SILENCE_ENDS_A_LINE: Duration = Duration::from_millis(400);
 
 /// Why a probe did not get what it waited for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ProbeError {
-    /// No connection: refused, timed out, or the host unknown.
-    Connect(String),
+    /// No connection: refused, or timed out.
+    Connect(ask::ConnectError),
     /// Writing a request failed.
     Send { sent: Vec<u8>, why: String },
     /// No answer came in time; `got` is what came instead (lines that hold no time).
@@ -124,21 +124,13 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// Connects within `CONNECT_WITHIN`, never to itself (`ask::reject_self_connection`).
+    /// Connects the way every jamtui client does (`ask::connect_within`), within
+    /// `CONNECT_WITHIN`.
     pub async fn connect(target: SocketAddr) -> Result<Probe, ProbeError> {
-        let stream = match timeout(CONNECT_WITHIN, TcpStream::connect(target)).await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(error)) => return Err(ProbeError::Connect(error.to_string())),
-            Err(_) => {
-                return Err(ProbeError::Connect(format!(
-                    "no connection within {} s",
-                    CONNECT_WITHIN.as_secs()
-                )));
-            }
-        };
-        ask::reject_self_connection(&stream, &target.to_string())
-            .map_err(|error| ProbeError::Connect(error.to_string()))?;
-        let _ = stream.set_nodelay(true);
+        let host = target.ip().to_string();
+        let stream = ask::connect_within(&host, target.port(), CONNECT_WITHIN)
+            .await
+            .map_err(ProbeError::Connect)?;
         Ok(Probe {
             stream,
             input: BytesMut::new(),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Local};
 
 use super::rules::Rule;
-use super::text::wrap;
+use super::wrap::wrap;
 
 /// How a rule came out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -108,7 +108,7 @@ pub fn parse(bytes: &[u8]) -> anyhow::Result<Vec<Student>> {
             continue;
         }
         if name.is_empty() || host.is_empty() {
-            let shown = super::text::printable(row.as_slice()).into_owned();
+            let shown = crate::text::printable(row.as_slice()).into_owned();
             bail!(
                 "line {line}: '{shown}' is not name{sep}host{sep}port (the port may be left out)",
                 sep = separator as char
@@ -120,7 +120,7 @@ pub fn parse(bytes: &[u8]) -> anyhow::Result<Vec<Student>> {
                 Ok(port) if port > 0 => (port, true),
                 _ => bail!(
                     "line {line}: '{}' is not a port (1 to 65535)",
-                    super::text::printable(text)
+                    crate::text::printable(text)
                 ),
             },
         };

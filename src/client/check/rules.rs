@@ -53,7 +53,7 @@ pub enum Rule {
 }
 
 /// Why a rule did not pass.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Failed {
     /// The rule's first connection was not accepted: if the server has stopped, the rule could
     /// not be judged at all.

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use super::roster::Grade;
 use super::rules::Rule;
-use super::text::{printable, wrap};
+use super::wrap::wrap;
+use crate::text::printable;
 
 /// How the grade sheet is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
