@@ -80,6 +80,11 @@ pub struct CheckJob {
 /// be reached.
 pub fn check(job: CheckJob) -> anyhow::Result<()> {
     let class = job.roster.is_some();
+    // Grading a class takes minutes: a sheet that could not be written is said now.
+    if let Some((path, _)) = &job.sheet {
+        crate::files::check_writable(path)
+            .map_err(|error| anyhow::anyhow!("--csv {}: {error}", path.display()))?;
+    }
     let students = match &job.roster {
         Some(path) => roster::read(path)?,
         None => vec![Student {
@@ -113,10 +118,6 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let grades = runtime.block_on(roster::grade(students, job.options, move || ticking.inc(1)));
     progress.finish_and_clear();
-    if let Some((path, style)) = &job.sheet {
-        write_csv(path, &grades, *style)
-            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
-    }
     let colour = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     match (class, job.json) {
@@ -126,16 +127,19 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
                     true => grade.to_json(),
                     false => grade.report.to_json(),
                 };
-                println!("{object}");
+                print_line(&object)?;
             }
         }
-        (true, false) => println!("{}", table(&grades)),
-        (false, false) => {
-            if let Status::Unreachable(why) = &grades[0].report.status {
-                anyhow::bail!("{why}");
-            }
-            println!("{}", grades[0].report.to_text(colour));
-        }
+        (true, false) => print_line(&table(&grades))?,
+        (false, false) => match &grades[0].report.status {
+            Status::Unreachable(why) if job.sheet.is_none() => anyhow::bail!("{why}"),
+            _ => print_line(&grades[0].report.to_text(colour))?,
+        },
+    }
+    // After the grades are shown, so that a failure here loses none of them.
+    if let Some((path, style)) = &job.sheet {
+        write_csv(path, &grades, *style)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
     }
     match grades.iter().all(Grade::passed_everything) {
         true => Ok(()),
@@ -143,14 +147,20 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
     }
 }
 
+/// A line on stdout; a reader that left (`| head`) is an I/O error, not a panic.
+fn print_line(text: &dyn std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}")
+}
+
 /// `jamtui bench`: the report on stdout, as text or JSON. Fails when nothing was answered.
 pub fn bench(options: BenchOptions, json: bool) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(crate::bench::run(options))?;
     if json {
-        println!("{}", report.to_json());
+        print_line(&report.to_json())?;
     } else {
-        println!("{}", report.to_text());
+        print_line(&report.to_text())?;
     }
     if report.requests == 0 {
         anyhow::bail!(

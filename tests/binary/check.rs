@@ -275,6 +275,14 @@ async fn a_class_of_student_servers_gets_the_grades_it_deserves_every_time() {
                 "stopped"
             };
             assert_eq!(row["status"], status, "{kind}");
+            // A rule not judged says after which rule the server stopped: the one before it.
+            for check in row["checks"].as_array().unwrap() {
+                if check["judged"] == false {
+                    let killer = failing.last().unwrap();
+                    let said = format!("not judged: the server stopped after {killer}");
+                    assert_eq!(check["detail"], said, "{kind}");
+                }
+            }
         }
         assert!(
             wrong.is_empty(),

@@ -48,7 +48,6 @@ pub fn table(grades: &[Grade]) -> String {
         "{:<width$}  score     %  status       not passed",
         "name"
     )];
-    let indent = " ".repeat(width + 2 + 5 + 2 + 4 + 2 + 11 + 2);
     for (grade, name) in grades.iter().zip(names) {
         let report = &grade.report;
         let score = format!("{}/{}", report.passed(), report.verdicts.len());
@@ -64,6 +63,8 @@ pub fn table(grades: &[Grade]) -> String {
                 _ => format!("{rest} ({note})"),
             };
         }
+        // Continuation lines start under the first rule not passed.
+        let indent = " ".repeat(row.chars().count());
         lines.extend(wrap(&rest, &row, &indent));
     }
     lines.join("\n")
@@ -119,4 +120,63 @@ pub fn write_csv(path: &Path, grades: &[Grade], style: SheetStyle) -> std::io::R
         }
         writer.flush()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::roster::Student;
+    use super::super::wrap::WIDTH;
+    use super::super::{Outcome, Report, Status, Verdict};
+    use super::*;
+
+    fn graded(name: &str, failing: &[Rule]) -> Grade {
+        let verdicts = Rule::all()
+            .map(|rule| Verdict {
+                rule,
+                outcome: match failing.contains(&rule) {
+                    true => Outcome::Failed,
+                    false => Outcome::Passed,
+                },
+                detail: String::new(),
+            })
+            .collect();
+        Grade {
+            student: Student {
+                name: name.into(),
+                host: "10.0.0.5".into(),
+                port: 45000,
+                port_given: true,
+            },
+            report: Report {
+                target: "10.0.0.5:45000".into(),
+                checked_at: chrono::Local::now(),
+                status: Status::Graded,
+                verdicts,
+            },
+        }
+    }
+
+    #[test]
+    fn the_table_keeps_its_columns_for_long_names_and_long_lists() {
+        let failing: Vec<Rule> = Rule::all().skip(3).collect();
+        let grades = [
+            graded("Ani", &[]),
+            graded("Bagus Prasetyo Wibisono Nugroho", &failing),
+        ];
+        let table = table(&grades);
+        let lines: Vec<&str> = table.lines().collect();
+        let column = lines[0].find("not passed").unwrap();
+        assert_eq!(&lines[1][..4], "Ani ");
+        assert!(lines[1].contains("14/14  100%  graded"), "{table}");
+        // A long name is cut to 20 characters, the last of them `…`.
+        assert!(lines[2].starts_with("Bagus Prasetyo Wibi…  "), "{table}");
+        let at = lines[2].find(failing[0].id()).unwrap();
+        assert_eq!(lines[2][..at].chars().count(), column, "{table}");
+        assert!(lines.len() > 3, "the list wraps: {table}");
+        for line in &lines[3..] {
+            assert!(line[..column].trim().is_empty(), "{table}");
+            assert!(!line[column..].starts_with(' '), "{table}");
+            assert!(line.chars().count() <= WIDTH, "{table}");
+        }
+    }
 }
