@@ -13,3 +13,4 @@ pub mod protocol;
 pub mod run;
 pub mod server;
 pub mod text;
+pub mod time;

@@ -27,7 +27,7 @@ use crate::log::LogFormat;
 use crate::run::{CheckJob, ServeOptions};
 use crate::server::Config;
 use crate::server::Mode;
-use crate::server::Zone;
+use crate::time::Zone;
 
 #[derive(Debug, Parser)]
 #[command(

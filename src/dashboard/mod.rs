@@ -31,8 +31,9 @@ use crate::dashboard::bindings::Action;
 use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
-use crate::server::{ClientId, ClientInfo, Event, ServerHandle, Zone, unix_now};
+use crate::server::{ClientId, ClientInfo, Event, ServerHandle};
 use crate::text::mask::Privacy;
+use crate::time::{Zone, unix_now};
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;

@@ -67,7 +67,7 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
         let mut message = String::new();
         if super::format::write_message(event, &mut message).is_ok() {
             self.push(LogLine {
-                at: crate::server::unix_now(),
+                at: crate::time::unix_now(),
                 level: *event.metadata().level(),
                 message,
             });

@@ -1,92 +1,7 @@
-//! The server's time zone and the `JAM hh:mm:ss` reply for the current second.
-
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use chrono::{DateTime, Local, Offset, TimeZone, Timelike, Utc};
-use chrono_tz::Tz;
+//! The `JAM hh:mm:ss` reply for the current second, in the server's zone.
 
 use crate::protocol::{TIME_REPLY_LEN, time_reply};
-
-/// The zone replies are given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
-    /// The system's local zone (TZ, else /etc/localtime).
-    Local,
-    Iana(Tz),
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("unknown time zone '{0}': use an IANA name such as Asia/Jakarta, Europe/Berlin or UTC")]
-pub struct UnknownZone(pub String);
-
-impl std::str::FromStr for Zone {
-    type Err = UnknownZone;
-
-    /// An IANA name, in any case: `Asia/Jakarta`, `asia/jakarta`, `UTC`, `utc`.
-    fn from_str(name: &str) -> Result<Zone, UnknownZone> {
-        chrono_tz::TZ_VARIANTS
-            .iter()
-            .find(|tz| tz.name().eq_ignore_ascii_case(name))
-            .map(|&tz| Zone::Iana(tz))
-            .ok_or_else(|| UnknownZone(name.to_string()))
-    }
-}
-
-impl Zone {
-    /// The system's zone, found the way the C library finds it: the `TZ` variable when it names
-    /// a zone, else the system setting (/etc/localtime, or the platform's own). `Local` when no
-    /// name can be found; chrono then reads the system's rules without a name.
-    pub fn system() -> Zone {
-        let from_tz_variable = std::env::var("TZ").ok().and_then(|tz| {
-            // `:Asia/Jakarta` and `/usr/share/zoneinfo/Asia/Jakarta` name a zone file.
-            let tz = tz.trim_start_matches(':');
-            let name = tz.split_once("zoneinfo/").map_or(tz, |(_, name)| name);
-            name.parse::<Zone>().ok()
-        });
-        from_tz_variable
-            .or_else(|| iana_time_zone::get_timezone().ok()?.parse::<Zone>().ok())
-            .unwrap_or(Zone::Local)
-    }
-
-    /// A name for people: the IANA name, or for a system zone without one (as on Windows), its
-    /// offset from UTC now: `UTC+07:00 (system)`.
-    pub fn name(self) -> String {
-        match self {
-            Zone::Iana(tz) => tz.name().to_string(),
-            Zone::Local => format!("{} (system)", offset_name(self.utc_offset(Utc::now()))),
-        }
-    }
-
-    /// Whether the zone has a name (else `--tz` can give it one).
-    pub fn is_named(self) -> bool {
-        matches!(self, Zone::Iana(_))
-    }
-
-    /// Seconds east of UTC at the given instant.
-    pub fn utc_offset(self, at: DateTime<Utc>) -> i64 {
-        let seconds = match self {
-            Zone::Local => at.with_timezone(&Local).offset().fix().local_minus_utc(),
-            Zone::Iana(tz) => at.with_timezone(&tz).offset().fix().local_minus_utc(),
-        };
-        i64::from(seconds)
-    }
-
-    /// The wall-clock `(hour, minute, second)` in this zone at a Unix time.
-    pub fn time_of_day(self, unix_seconds: i64) -> (u32, u32, u32) {
-        let utc = Utc
-            .timestamp_opt(unix_seconds, 0)
-            .single()
-            .unwrap_or_default();
-        let local = utc + chrono::Duration::seconds(self.utc_offset(utc));
-        (local.hour(), local.minute(), local.second())
-    }
-
-    /// `hh:mm:ss` in this zone.
-    pub fn hms(self, unix_seconds: i64) -> String {
-        let (hour, minute, second) = self.time_of_day(unix_seconds);
-        format!("{hour:02}:{minute:02}:{second:02}")
-    }
-}
+use crate::time::{Zone, unix_now};
 
 /// Builds the reply to `TIME`, formatting it once per second and reusing the bytes in between
 /// (as nginx caches its Date header). One per connection, so no state is shared. The wall clock
@@ -129,20 +44,6 @@ impl ReplyClock {
     }
 }
 
-/// Whole seconds since the Unix epoch.
-/// An offset from UTC as people write it: `UTC+07:00`, `UTC-09:30`.
-pub fn offset_name(seconds: i64) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let minutes = seconds.abs() / 60;
-    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,12 +57,6 @@ mod tests {
         let jakarta: Zone = "Asia/Jakarta".parse().unwrap();
         assert_eq!(ReplyClock::new(utc).reply_at(T), b"JAM 23:19:50\r\n");
         assert_eq!(ReplyClock::new(jakarta).reply_at(T), b"JAM 06:19:50\r\n");
-    }
-
-    #[test]
-    fn hms_is_the_time_of_day_in_the_zone() {
-        assert_eq!("UTC".parse::<Zone>().unwrap().hms(T), "23:19:50");
-        assert_eq!("Asia/Jakarta".parse::<Zone>().unwrap().hms(T), "06:19:50");
     }
 
     #[test]
@@ -182,29 +77,5 @@ mod tests {
         let mut clock = ReplyClock::new(berlin);
         assert_eq!(clock.reply_at(before), b"JAM 01:59:59\r\n");
         assert_eq!(clock.reply_at(before + 1), b"JAM 03:00:00\r\n");
-    }
-
-    #[test]
-    fn offsets_are_named_as_people_write_them() {
-        assert_eq!(offset_name(7 * 3600), "UTC+07:00");
-        assert_eq!(offset_name(-(9 * 3600 + 1800)), "UTC-09:30");
-        assert_eq!(offset_name(0), "UTC+00:00");
-        assert!(Zone::Local.name().starts_with("UTC"));
-        assert!(!Zone::Local.is_named() && "UTC".parse::<Zone>().unwrap().is_named());
-    }
-
-    #[test]
-    fn zone_names_are_matched_in_any_case() {
-        assert_eq!("utc".parse::<Zone>().unwrap().name(), "UTC");
-        assert_eq!(
-            "asia/jakarta".parse::<Zone>().unwrap().name(),
-            "Asia/Jakarta"
-        );
-    }
-
-    #[test]
-    fn unknown_zones_are_refused_with_a_hint() {
-        let error = "Mars/Olympus".parse::<Zone>().unwrap_err().to_string();
-        assert!(error.contains("'Mars/Olympus'") && error.contains("Asia/Jakarta"));
     }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
-use super::clock::Zone;
 use super::mode::Mode;
+use crate::time::Zone;
 
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use super::subscription::Subscription;
 
-use super::clock::Zone;
 use super::event::{ClientId, Event};
 use super::listing::ClientInfo;
 use super::machines::{MachineInfo, OpenConnection};
 use super::mode::Mode;
 use super::shared::{Ending, Shared};
+use crate::time::Zone;
 
 #[derive(Clone)]
 pub struct ServerHandle {

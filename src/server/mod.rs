@@ -19,7 +19,7 @@ mod reachable;
 mod shared;
 mod subscription;
 
-pub use clock::{ReplyClock, UnknownZone, Zone, offset_name, unix_now};
+pub use clock::ReplyClock;
 pub use config::Config;
 pub use control::{CounterSnapshot, ServerHandle};
 pub use event::{

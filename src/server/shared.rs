@@ -12,12 +12,12 @@ use tokio::sync::futures::Notified;
 use tokio::sync::{Notify, broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::clock::{Zone, unix_now};
 use super::config::Config;
 use super::event::{ClientId, Event, GoneReason, Refusal, Unpublished};
 use super::gate::Gate;
 use super::listing::{ClientInfo, Closed};
 use super::machines::Machines;
+use crate::time::{Zone, unix_now};
 
 /// How many events a slow watcher may fall behind before it misses some: more than a second of
 /// request events, so that a burst of them all at once is not lost.

@@ -19,7 +19,7 @@ pub use rules::Rule;
 pub use sheet::{SheetStyle, table, write_csv};
 
 use crate::client::ask;
-use crate::server::Zone;
+use crate::time::Zone;
 use probe::{CONNECT_WITHIN, Probe};
 use rules::{Failed, Judge};
 

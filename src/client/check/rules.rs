@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::probe::{Answer, Probe, ProbeError, shown};
 use super::told::{DAY, TimeOfDay};
 use crate::protocol::check_time_reply;
-use crate::server::{Zone, offset_name};
+use crate::time::{Zone, offset_name};
 
 /// How long a rule waits for each answer: a slow server is judged by `prompt`, and only there.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);

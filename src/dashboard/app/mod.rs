@@ -24,8 +24,9 @@ pub use table::TablePane;
 use crate::dashboard::Options;
 use crate::dashboard::bindings::{self, Action};
 use crate::log::history::LogLine;
-use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle, Zone};
+use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle};
 use crate::text::mask::Masker;
+use crate::time::Zone;
 
 /// What the server looks like at one moment.
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@ use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 use super::{is_focused, panel};
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
-use crate::server::Zone;
 use crate::text::mask::Masker;
+use crate::time::Zone;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = match &app.log.search {
