@@ -120,7 +120,7 @@ pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
     let Some(clock) = text.strip_prefix("JAM ") else {
         return malformed(format!("{} does not start with 'JAM '", shown()));
     };
-    if !is_valid_clock(clock) {
+    if clock_seconds(clock).is_none() {
         return malformed(format!(
             "{}: expected the time as hh:mm:ss (24-hour, zero-padded)",
             shown()
@@ -129,16 +129,20 @@ pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
     Ok(text)
 }
 
-fn is_valid_clock(clock: &str) -> bool {
+/// The second of the day a reply's `hh:mm:ss` (24-hour, zero-padded) tells; `None` for any other
+/// form. The one parser of the protocol's time: replies are checked with it, and tests read it.
+pub fn clock_seconds(clock: &str) -> Option<u32> {
     let bytes = clock.as_bytes();
     if bytes.len() != 8 || bytes[2] != b':' || bytes[5] != b':' {
-        return false;
+        return None;
     }
     let field = |at: usize, max: u8| {
         let (tens, ones) = (bytes[at], bytes[at + 1]);
-        tens.is_ascii_digit() && ones.is_ascii_digit() && (tens - b'0') * 10 + (ones - b'0') <= max
+        let valid = tens.is_ascii_digit() && ones.is_ascii_digit();
+        let value = tens.wrapping_sub(b'0') * 10 + ones.wrapping_sub(b'0');
+        (valid && value <= max).then_some(u32::from(value))
     };
-    field(0, 23) && field(3, 59) && field(6, 59)
+    Some(field(0, 23)? * 3600 + field(3, 59)? * 60 + field(6, 59)?)
 }
 
 #[cfg(test)]
@@ -191,6 +195,18 @@ mod tests {
     fn invalid_utf8_is_reported_as_such() {
         assert_eq!(Request::parse(b"TIME \xff"), Request::NotUtf8);
         assert_eq!(Request::parse(b"\xc3\x28"), Request::NotUtf8);
+    }
+
+    #[test]
+    fn the_clock_of_a_reply_is_read_as_seconds_of_the_day() {
+        assert_eq!(clock_seconds("23:19:50"), Some(23 * 3600 + 19 * 60 + 50));
+        assert_eq!(clock_seconds("00:00:00"), Some(0));
+        assert_eq!(clock_seconds("23:59:59"), Some(86_399));
+        for bad in [
+            "24:00:00", "23:60:00", "23:59:60", "9:05:07", "23-19:50", "2a:19:50", "",
+        ] {
+            assert_eq!(clock_seconds(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -189,9 +189,10 @@ impl Client {
 }
 
 /// The time of day a `JAM hh:mm:ss` reply tells, in seconds.
+/// The second of the day a `JAM hh:mm:ss` reply tells, read by the protocol's own parser.
 pub fn seconds_of_day(reply: &str) -> i64 {
-    let field = |at: usize| reply[at..at + 2].parse::<i64>().unwrap();
-    field(4) * 3600 + field(7) * 60 + field(10)
+    let clock = reply.trim_end().strip_prefix("JAM ").expect("a TIME reply");
+    i64::from(jamtui::protocol::clock_seconds(clock).expect("a valid hh:mm:ss"))
 }
 
 /// Asserts a line is a well-formed TIME reply.
