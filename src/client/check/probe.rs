@@ -139,14 +139,16 @@ impl Probe {
         })
     }
 
+    /// Sends `bytes`; a connection the server has closed or reset is `Closed`.
     pub async fn send(&mut self, bytes: &[u8]) -> Result<(), ProbeError> {
-        self.stream
-            .write_all(bytes)
-            .await
-            .map_err(|error| ProbeError::Send {
+        match self.stream.write_all(bytes).await {
+            Ok(()) => Ok(()),
+            Err(error) if ends_connection(&error) => Err(ProbeError::Closed { got: Vec::new() }),
+            Err(error) => Err(ProbeError::Send {
                 sent: bytes.to_vec(),
                 why: error.to_string(),
-            })
+            }),
+        }
     }
 
     /// The next answer to TIME, within `limit`; lines before it that tell no time are kept in
@@ -207,7 +209,7 @@ impl Probe {
                 Ok(Ok(_)) => {
                     self.first_byte_at.get_or_insert_with(Instant::now);
                 }
-                Ok(Err(error)) if is_reset(&error) => self.closed = true,
+                Ok(Err(error)) if ends_connection(&error) => self.closed = true,
                 Ok(Err(error)) => return Err(Some(ProbeError::Read(error.to_string()))),
             }
         }
@@ -256,7 +258,8 @@ impl Probe {
 
     /// Whether nothing more arrives within `quiet`; what came, if something did.
     pub async fn silent_for(&mut self, quiet: Duration) -> Result<(), Vec<u8>> {
-        if self.input.is_empty() && !self.closed {
+        // (A closed connection reads nothing at once.)
+        if self.input.is_empty() {
             self.input.reserve(MAX_LINE);
             let _ = timeout(quiet, self.stream.read_buf(&mut self.input)).await;
         }
@@ -282,9 +285,13 @@ fn line_end(input: &[u8]) -> Option<usize> {
     }
 }
 
-fn is_reset(error: &std::io::Error) -> bool {
-    use std::io::ErrorKind::{ConnectionAborted, ConnectionReset};
-    matches!(error.kind(), ConnectionReset | ConnectionAborted)
+/// Whether an I/O error is the server ending the connection: a reset, or a write after its close.
+fn ends_connection(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    matches!(
+        error.kind(),
+        ConnectionReset | ConnectionAborted | BrokenPipe
+    )
 }
 
 /// Bytes as Python writes them, cut at 80 so a flood cannot fill a report.
