@@ -43,11 +43,11 @@ pub(super) struct Handler {
     /// When the last answered request arrived, for its latency once the reply is written.
     last_arrival: Option<std::time::Instant>,
     /// Request events waiting for their reply to be written (to carry its latency).
-    unpublished: Vec<Unpublished>,
+    awaiting_write: Vec<AwaitingWrite>,
 }
 
 /// An answered request whose event goes out once its reply is written.
-struct Unpublished {
+struct AwaitingWrite {
     request: Excerpt,
     reply: Reply,
     arrived: std::time::Instant,
@@ -76,7 +76,7 @@ impl Handler {
             input_closed: false,
             unreported: 0,
             last_arrival: None,
-            unpublished: Vec::new(),
+            awaiting_write: Vec::new(),
             client,
             shared,
         }
@@ -268,7 +268,7 @@ impl Handler {
             self.last_arrival = Some(frame.arrived);
             match frame.raw {
                 Some(request) if events == RequestEvents::Publish => {
-                    self.unpublished.push(Unpublished {
+                    self.awaiting_write.push(AwaitingWrite {
                         // Its first bytes only: the line's own buffer is let go at once.
                         request: Excerpt::of(&request),
                         reply,
@@ -401,14 +401,17 @@ impl Handler {
         let (id, peer) = (self.client.id, self.client.peer);
         // The wall clock is read only if the events are published (someone watches).
         let written = std::cell::OnceCell::new();
-        let served = self.unpublished.drain(..).map(move |served| Event::Served {
-            id,
-            peer,
-            request: served.request,
-            reply: served.reply,
-            latency: now.saturating_duration_since(served.arrived),
-            at: *written.get_or_init(SystemTime::now),
-        });
+        let served = self
+            .awaiting_write
+            .drain(..)
+            .map(move |served| Event::Served {
+                id,
+                peer,
+                request: served.request,
+                reply: served.reply,
+                latency: now.saturating_duration_since(served.arrived),
+                at: *written.get_or_init(SystemTime::now),
+            });
         self.shared.publish_request_events(served);
     }
 
