@@ -212,14 +212,21 @@ fn reject_self_connection(stream: &TcpStream) -> Result<(), ConnectError> {
 
 /// `connect_within`, its failure told with what to check.
 pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
-    connect_within(host, port, limit).await.map_err(|error| {
-        let check = match error {
+    connect_within(host, port, limit)
+        .await
+        .map_err(|error| anyhow::anyhow!("{}", error.told(host, port)))
+}
+
+impl ConnectError {
+    /// The failure to reach `host:port`, with what to check.
+    pub fn told(&self, host: &str, port: u16) -> String {
+        let check = match self {
             ConnectError::Refused(_) => "is a server listening there? (check the host and --port)",
             ConnectError::TimedOut(_) => "check the host, --port and any firewall",
             ConnectError::ReachedItself => "check the host and --port",
         };
-        anyhow::anyhow!("cannot reach {host}:{port}: {error}; {check}")
-    })
+        format!("cannot reach {host}:{port}: {self}; {check}")
+    }
 }
 
 /// A reset or a broken pipe is the server closing the connection; other errors say `what`.

@@ -405,6 +405,37 @@ def dies_on_reset():
     select_server(catch_recv_errors=False)
 
 
+@kind
+def dies_on_empty():
+    """Reads each client's first request in the accept loop, then hands the client to a thread:
+    a connection that closes without a byte gives b'', and b''.split()[0] raises there."""
+    sock = listening()
+    while True:
+        conn, _ = sock.accept()
+        first = conn.recv(1024)
+        if first.split()[0] == b"QUIT":
+            conn.close()
+            continue
+
+        def handle(conn, first):
+            lines = first
+            while True:
+                while b"\r\n" in lines:
+                    line, lines = lines.split(b"\r\n", 1)
+                    if line == b"TIME":
+                        conn.sendall(jam().encode())
+                    elif line == b"QUIT":
+                        conn.close()
+                        return
+                data = conn.recv(1024)
+                if not data:
+                    conn.close()
+                    return
+                lines += data
+
+        threading.Thread(target=handle, args=(conn, first), daemon=True).start()
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--list"]:
         print("\n".join(KINDS))

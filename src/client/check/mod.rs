@@ -20,8 +20,11 @@ pub use sheet::{SheetStyle, table, write_csv};
 
 use crate::client::ask;
 use crate::time::Zone;
-use probe::{CONNECT_WITHIN, Probe};
+use probe::Probe;
 use rules::{Failed, Judge};
+
+/// How long `still_up` waits for the close after its QUIT.
+const QUIT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What a check is asked besides the server.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,9 +43,8 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
         Ok(target) => target,
         Err(why) => return Report::unreachable(target_text, checked_at, why),
     };
-    // The first connection says, if it fails, what to check.
-    if let Err(error) = ask::connect(&target.ip().to_string(), port, CONNECT_WITHIN).await {
-        return Report::unreachable(target_text, checked_at, format!("{error:#}"));
+    if let Err(error) = still_up(target).await {
+        return Report::unreachable(target_text, checked_at, error.told(host, port));
     }
     let judge = Judge {
         target,
@@ -61,7 +63,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
         }
         let (outcome, detail) = match rule.judge(&judge).await {
             Ok(detail) => (Outcome::Passed, detail),
-            Err(failed) if accepts(target).await => (Outcome::Failed, failed.detail()),
+            Err(failed) if still_up(target).await.is_ok() => (Outcome::Failed, failed.detail()),
             Err(failed) => {
                 // The server is gone. If it was gone before this rule began, the rule before
                 // stopped it and this one was never asked.
@@ -110,9 +112,15 @@ async fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
         .ok_or_else(unknown)
 }
 
-/// Whether the server still accepts connections.
-async fn accepts(target: SocketAddr) -> bool {
-    Probe::connect(target).await.is_ok()
+/// Whether the server still accepts connections. The connection says QUIT and waits for the
+/// close, as a polite client does: an empty connection, or one reset with a reply unread, is
+/// what the last rules judge, and must not be what stops a server before them.
+async fn still_up(target: SocketAddr) -> Result<(), ask::ConnectError> {
+    let mut probe = Probe::connect(target).await?;
+    if probe.send(b"QUIT\r\n").await.is_ok() {
+        let _ = probe.closed_within(QUIT_WITHIN).await;
+    }
+    Ok(())
 }
 
 fn stopped_after(rule: Rule) -> String {

@@ -126,11 +126,9 @@ pub struct Probe {
 impl Probe {
     /// Connects the way every jamtui client does (`ask::connect_within`), within
     /// `CONNECT_WITHIN`.
-    pub async fn connect(target: SocketAddr) -> Result<Probe, ProbeError> {
+    pub async fn connect(target: SocketAddr) -> Result<Probe, ask::ConnectError> {
         let host = target.ip().to_string();
-        let stream = ask::connect_within(&host, target.port(), CONNECT_WITHIN)
-            .await
-            .map_err(ProbeError::Connect)?;
+        let stream = ask::connect_within(&host, target.port(), CONNECT_WITHIN).await?;
         Ok(Probe {
             stream,
             input: BytesMut::new(),

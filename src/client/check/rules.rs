@@ -182,7 +182,9 @@ fn broke(doing: &str) -> impl FnOnce(ProbeError) -> Failed + '_ {
 
 /// The rule's first connection.
 async fn fresh(target: SocketAddr) -> Result<Probe, Failed> {
-    Probe::connect(target).await.map_err(Failed::NoConnection)
+    Probe::connect(target)
+        .await
+        .map_err(|error| Failed::NoConnection(ProbeError::Connect(error)))
 }
 
 /// A fresh connection that sends TIME: the answer, and when the request went.
@@ -322,7 +324,7 @@ async fn clock_advances(target: SocketAddr) -> Result<String, Failed> {
         Err(error) if error.is_close() && first.before.is_empty() => {
             let mut again = Probe::connect(target)
                 .await
-                .map_err(broke("a new connection"))?;
+                .map_err(|error| broke("a new connection")(ProbeError::Connect(error)))?;
             let asked = ask(&mut again)
                 .await
                 .map_err(broke("sent b'TIME\\r\\n' on a new connection"))?;
@@ -373,6 +375,7 @@ async fn concurrent(target: SocketAddr) -> Result<String, Failed> {
     // The first client stays connected while a second asks, then asks again itself.
     let mut second = Probe::connect(target)
         .await
+        .map_err(ProbeError::Connect)
         .map_err(broke("while a first client stayed connected, a second one"))?;
     ask(&mut second)
         .await
@@ -392,7 +395,7 @@ async fn burst(target: SocketAddr) -> Result<String, Failed> {
     // Each client stays connected until every one has had its answer, as a class does.
     let clients = (0..BURST_CLIENTS).map(|number| async move {
         tokio::time::sleep_until(start + step * number).await;
-        let mut probe = Probe::connect(target).await?;
+        let mut probe = Probe::connect(target).await.map_err(ProbeError::Connect)?;
         ask(&mut probe).await.map(|_| probe)
     });
     let outcomes = join_all(clients).await;
@@ -479,8 +482,15 @@ async fn abrupt_close(target: SocketAddr) -> Result<String, Failed> {
 }
 
 async fn empty_connects(target: SocketAddr) -> Result<String, Failed> {
-    for _ in 0..5 {
-        drop(fresh(target).await?);
+    drop(fresh(target).await?);
+    for made in 1..5 {
+        // Refused now, the server was stopped by the empty connections before: judged, failed.
+        let probe = Probe::connect(target).await.map_err(|error| {
+            Failed::Broke(format!(
+                "after {made} clients connected and closed without a byte, the next could not connect ({error})"
+            ))
+        })?;
+        drop(probe);
     }
     Ok("five clients connected and closed without a byte".into())
 }
@@ -495,9 +505,11 @@ where
 {
     let done = mischief(target).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut probe = Probe::connect(target)
-        .await
-        .map_err(|error| Failed::Broke(format!("{done}; then a fresh client {error}")))?;
+    let mut probe = Probe::connect(target).await.map_err(|error| {
+        Failed::Broke(format!(
+            "{done}; then a fresh client could not connect ({error})"
+        ))
+    })?;
     match ask(&mut probe).await {
         Ok((_, answer)) => Ok(format!(
             "{done}; a fresh client then got {}",
