@@ -7,7 +7,9 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tracing::{error, warn};
 
-use crate::server::{Event, Reply, ServerHandle, describe_addrs};
+use crate::server::{
+    CLIENT_REQUEST_EVENTS_PER_SECOND, Event, Reply, ServerHandle, Unpublished, describe_addrs,
+};
 use crate::text::mask::mark;
 use crate::text::pyrepr;
 
@@ -167,11 +169,19 @@ fn log_event(event: &Event, zone: &str) {
             what,
             skipped,
             limit,
-        } => warn!(
-            target: SERVER_TARGET,
-            event = "not_logged", unpublished = %what, skipped,
-            "[SERVER] {skipped} {what} but not logged (over {limit} a second; the counters are exact)"
-        ),
+        } => {
+            let per_client = match what {
+                Unpublished::Requests => {
+                    format!(", or {CLIENT_REQUEST_EVENTS_PER_SECOND} from one client")
+                }
+                _ => String::new(),
+            };
+            warn!(
+                target: SERVER_TARGET,
+                event = "not_logged", unpublished = %what, skipped,
+                "[SERVER] {skipped} {what} but not logged (over {limit} a second{per_client}; the counters are exact)"
+            )
+        }
         Event::ModeChanged { mode } => warn!(
             target: SERVER_TARGET,
             event = "mode", %mode,

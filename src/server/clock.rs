@@ -28,6 +28,11 @@ impl ReplyClock {
         self.reply_at(unix_now());
     }
 
+    /// The Unix second of the last tick.
+    pub fn second(&self) -> i64 {
+        self.second
+    }
+
     /// The reply for the second of the last tick.
     pub fn reply(&self) -> &[u8; TIME_REPLY_LEN] {
         &self.reply

@@ -16,7 +16,10 @@ use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, Excerpt, GoneReason, Reply, WireRead};
 use super::gate::Admission;
-use super::shared::{Ending, QUEUED_READ_TOTAL, Registration, RequestEvents, Shared};
+use super::shared::{
+    CLIENT_REQUEST_EVENTS_PER_SECOND, Ending, QUEUED_READ_TOTAL, Registration, RequestEvents,
+    Shared,
+};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input
@@ -44,6 +47,8 @@ pub(super) struct Handler {
     last_arrival: Option<std::time::Instant>,
     /// Request events waiting for their reply to be written (to carry its latency).
     awaiting_write: Vec<AwaitingWrite>,
+    /// This client's request events published in the current second: (second, count).
+    events_this_second: (i64, u64),
 }
 
 /// An answered request whose event goes out once its reply is written.
@@ -77,6 +82,7 @@ impl Handler {
             unreported: 0,
             last_arrival: None,
             awaiting_write: Vec::new(),
+            events_this_second: (i64::MIN, 0),
             client,
             shared,
         }
@@ -267,7 +273,7 @@ impl Handler {
             }
             self.last_arrival = Some(frame.arrived);
             match frame.raw {
-                Some(request) if events == RequestEvents::Publish => {
+                Some(request) if events == RequestEvents::Publish && self.client_may_publish() => {
                     self.awaiting_write.push(AwaitingWrite {
                         // Its first bytes only: the line's own buffer is let go at once.
                         request: Excerpt::of(&request),
@@ -275,7 +281,8 @@ impl Handler {
                         arrived: frame.arrived,
                     });
                 }
-                _ if events == RequestEvents::OverBudget => not_made += 1,
+                // Past the server's budget, or this client's: counted, and said once a second.
+                _ if events != RequestEvents::Unwatched => not_made += 1,
                 _ => {}
             }
             if frame.request == Request::Quit {
@@ -291,6 +298,17 @@ impl Handler {
         self.reply_error(ErrorReply::LineTooLong);
         self.flush().await?;
         Err(GoneReason::LineTooLong)
+    }
+
+    /// Whether this client may publish one more request event this second, and takes it.
+    fn client_may_publish(&mut self) -> bool {
+        let second = self.clock.second();
+        if self.events_this_second.0 != second {
+            self.events_this_second = (second, 0);
+        }
+        let published = &mut self.events_this_second.1;
+        *published += 1;
+        *published <= CLIENT_REQUEST_EVENTS_PER_SECOND
     }
 
     fn reply_error(&mut self, error: ErrorReply) -> Reply {

@@ -31,7 +31,7 @@ pub use machines::MachineInfo;
 pub use mode::Mode;
 pub use reachable::describe as describe_addrs;
 pub use shared::{
-    CONNECTION_EVENTS_PER_SECOND, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND,
-    REQUEST_EVENTS_PER_SECOND,
+    CLIENT_REQUEST_EVENTS_PER_SECOND, CONNECTION_EVENTS_PER_SECOND, QUEUED_READ_TOTAL,
+    REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
 };
 pub use subscription::Subscription;

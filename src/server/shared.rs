@@ -28,6 +28,11 @@ const EVENT_CAPACITY: usize = 16_384;
 /// of its speed; the counters stay exact.
 pub const REQUEST_EVENTS_PER_SECOND: u64 = 5000;
 
+/// Request events published per second at most for one client: a class's clients ask about
+/// once a second each, and one client flooding garbage must not take the whole budget (nor
+/// write megabytes a second to the log file).
+pub const CLIENT_REQUEST_EVENTS_PER_SECOND: u64 = 100;
+
 /// Bytes read ahead from all the clients waiting for their turn (sequential and pool modes),
 /// at most; past this, queued clients are not read from until their turn.
 pub const QUEUED_READ_TOTAL: usize = 16 << 20;

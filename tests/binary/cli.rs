@@ -885,3 +885,40 @@ async fn a_split_request_to_a_paused_server_is_told_as_a_pause_not_a_byte_stream
     assert!(text.contains("is the server paused"), "{text}");
     assert!(!text.contains("recv()"), "one thing, the true one: {text}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn one_client_flooding_garbage_gets_a_hundred_log_lines_a_second_not_the_whole_budget() {
+    let mut server = Headless::start(&[]).await;
+    let mut client = crate::common::Client::connect(([127, 0, 0, 1], server.port).into()).await;
+    let garbage = [&[0xffu8; 1000][..], b"\r\n"].concat().repeat(3000);
+    client.send(&garbage).await;
+    for _ in 0..3000 {
+        client.line().await;
+    }
+    let lines = server.lines_until_exit().await;
+    let received = lines
+        .iter()
+        .filter(|line| line.contains("[SERVER] received"))
+        .count() as u64;
+    let told: u64 = lines
+        .iter()
+        .filter(|line| line.contains("requests answered but not logged"))
+        .filter_map(|line| {
+            line.split("[SERVER] ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    // At most a hundred a second from one client (its flood may straddle two seconds).
+    assert!(received <= 200, "{received} lines for one client");
+    assert_eq!(received + told, 3000);
+    let summary = lines
+        .iter()
+        .find(|line| line.contains("not logged"))
+        .unwrap();
+    assert!(summary.contains("or 100 from one client"), "{summary}");
+}
