@@ -156,6 +156,11 @@ const CORPUS: &[(&str, &[&str], &[&str])] = &[
     ("slow", &["prompt"], &[]),
     ("ignores_quit", &["quit", "time-then-quit"], &[]),
     (
+        "answers_every_recv",
+        &["quit", "split-request", "pipelined", "time-then-quit"],
+        &[],
+    ),
+    (
         "dies_on_hello",
         &["bad-request"],
         &["abrupt-close", "empty-connect"],

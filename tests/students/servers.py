@@ -394,6 +394,18 @@ def raise_unknown(line):
 
 
 @kind
+def answers_every_recv():
+    """Whatever a recv() brings, the time goes back: no parsing at all."""
+
+    def handle(conn):
+        while conn.recv(1024):
+            conn.sendall(jam().encode())
+        conn.close()
+
+    thread_per_client(handle)
+
+
+@kind
 def dies_on_hello():
     """select() done right, but an unknown request raises out of the loop: the server dies."""
     select_server(on_unknown=raise_unknown)
