@@ -830,6 +830,28 @@ async fn a_long_request_line_is_logged_cut_whatever_max_line_allows() {
     assert!(received.contains("(60002 bytes)"), "{received}");
 }
 
+/// Of a headless log: the requests logged one by one, and those its summaries say were not.
+#[cfg(unix)]
+fn requests_logged_and_summed(lines: &[String]) -> (u64, u64) {
+    let logged = lines
+        .iter()
+        .filter(|line| line.contains("[SERVER] received"))
+        .count() as u64;
+    let summed = lines
+        .iter()
+        .filter(|line| line.contains("requests answered but not logged"))
+        .filter_map(|line| {
+            line.split("[SERVER] ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    (logged, summed)
+}
+
 // Signals by `kill`: not on Windows.
 #[cfg(unix)]
 #[tokio::test]
@@ -842,22 +864,7 @@ async fn the_last_seconds_summary_of_lines_not_logged_is_told_at_shutdown() {
         client.line().await;
     }
     let lines = server.lines_until_exit().await;
-    let received = lines
-        .iter()
-        .filter(|line| line.contains("[SERVER] received"))
-        .count() as u64;
-    let told: u64 = lines
-        .iter()
-        .filter(|line| line.contains("but not logged"))
-        .filter_map(|line| {
-            line.split("[SERVER] ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse::<u64>()
-                .ok()
-        })
-        .sum();
+    let (received, told) = requests_logged_and_summed(&lines);
     // Every request is either logged or counted in a summary, the last second's included.
     assert_eq!(
         received + told,
@@ -897,22 +904,7 @@ async fn one_client_flooding_garbage_gets_a_hundred_log_lines_a_second_not_the_w
         client.line().await;
     }
     let lines = server.lines_until_exit().await;
-    let received = lines
-        .iter()
-        .filter(|line| line.contains("[SERVER] received"))
-        .count() as u64;
-    let told: u64 = lines
-        .iter()
-        .filter(|line| line.contains("requests answered but not logged"))
-        .filter_map(|line| {
-            line.split("[SERVER] ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse::<u64>()
-                .ok()
-        })
-        .sum();
+    let (received, told) = requests_logged_and_summed(&lines);
     // At most a hundred a second from one client (its flood may straddle two seconds).
     assert!(received <= 200, "{received} lines for one client");
     assert_eq!(received + told, 3000);

@@ -47,10 +47,13 @@ def thread_per_client(handle, backlog=5):
         threading.Thread(target=handle, args=(conn,), daemon=True).start()
 
 
-def lines_of(conn):
-    """Yields each complete line a client sends (without CR LF), buffering as one should."""
-    buffer = b""
+def lines_of(conn, buffer=b""):
+    """Yields each complete line a client sends (without CR LF), buffering as one should;
+    `buffer` holds what was read before."""
     while True:
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            yield line.rstrip(b"\r").decode(errors="replace")
         try:
             data = conn.recv(1024)
         except OSError:
@@ -58,9 +61,6 @@ def lines_of(conn):
         if not data:
             return
         buffer += data
-        while b"\n" in buffer:
-            line, buffer = buffer.split(b"\n", 1)
-            yield line.rstrip(b"\r").decode(errors="replace")
 
 
 def framed_handler(reply, on_unknown=None):
@@ -430,20 +430,12 @@ def dies_on_empty():
             continue
 
         def handle(conn, first):
-            lines = first
-            while True:
-                while b"\r\n" in lines:
-                    line, lines = lines.split(b"\r\n", 1)
-                    if line == b"TIME":
-                        conn.sendall(jam().encode())
-                    elif line == b"QUIT":
-                        conn.close()
-                        return
-                data = conn.recv(1024)
-                if not data:
-                    conn.close()
-                    return
-                lines += data
+            for line in lines_of(conn, first):
+                if line == "TIME":
+                    conn.sendall(jam().encode())
+                elif line == "QUIT":
+                    break
+            conn.close()
 
         threading.Thread(target=handle, args=(conn, first), daemon=True).start()
 
