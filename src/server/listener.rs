@@ -38,7 +38,7 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 pub enum BindError {
     #[error(
         "port {port} is already in use on {ip} (by another server, or by an outgoing connection's ephemeral port): choose another with --port N{}",
-        super::port::IN_USE_FIX.replace("PORT", &port.to_string())
+        super::port::in_use_fix(*port)
     )]
     InUse { ip: std::net::IpAddr, port: u16 },
     #[error(

@@ -10,6 +10,6 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub(crate) use unix::{IN_USE_FIX, own_the_port};
+pub(crate) use unix::{in_use_fix, own_the_port};
 #[cfg(windows)]
-pub(crate) use windows::{IN_USE_FIX, own_the_port};
+pub(crate) use windows::{in_use_fix, own_the_port};

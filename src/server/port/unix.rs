@@ -2,12 +2,18 @@ use std::io;
 
 use tokio::net::TcpSocket;
 
-/// What to do about a port in use, after "choose another with --port N".
+/// What else to do about `port` in use, after "choose another with --port N".
 #[cfg(target_os = "linux")]
-pub(crate) const IN_USE_FIX: &str =
-    ", or keep outgoing connections off it with `sysctl -w net.ipv4.ip_local_reserved_ports=PORT`";
+pub(crate) fn in_use_fix(port: u16) -> String {
+    format!(
+        ", or keep outgoing connections off it with `sysctl -w net.ipv4.ip_local_reserved_ports={port}`"
+    )
+}
+
 #[cfg(not(target_os = "linux"))]
-pub(crate) const IN_USE_FIX: &str = "";
+pub(crate) fn in_use_fix(_port: u16) -> String {
+    String::new()
+}
 
 /// Lets a restarted server bind while old connections sit in TIME_WAIT; on Unix this does not
 /// let a second server listen on the port.

@@ -6,8 +6,10 @@ use windows_sys::Win32::Networking::WinSock::{
     SO_EXCLUSIVEADDRUSE, SOCKET, SOL_SOCKET, setsockopt,
 };
 
-/// What to do about a port in use, after "choose another with --port N".
-pub(crate) const IN_USE_FIX: &str = ", or stop the program that holds it (`netstat -ano` names it)";
+/// What else to do about a port in use, after "choose another with --port N".
+pub(crate) fn in_use_fix(_port: u16) -> String {
+    ", or stop the program that holds it (`netstat -ano` names it)".to_string()
+}
 
 /// No other socket may bind this port while the server listens (`SO_EXCLUSIVEADDRUSE`).
 pub(crate) fn own_the_port(socket: &TcpSocket) -> io::Result<()> {
