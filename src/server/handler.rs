@@ -11,15 +11,15 @@ use tokio::time::sleep;
 
 use tokio::net::TcpStream;
 
+use super::client_state::Ending;
 use super::clock::ReplyClock;
 use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, Excerpt, GoneReason, Reply, WireRead};
 use super::gate::Admission;
-use super::shared::{
-    CLIENT_REQUEST_EVENTS_PER_SECOND, Ending, QUEUED_READ_TOTAL, Registration, RequestEvents,
-    Shared,
-};
+use super::publisher::{CLIENT_REQUEST_EVENTS_PER_SECOND, RequestEvents};
+use super::registry::Registration;
+use super::shared::{QUEUED_READ_TOTAL, Shared};
 use crate::protocol::{ErrorReply, Request};
 
 /// Replies are written once this many bytes are queued, even mid-batch, so pipelined input
@@ -168,7 +168,7 @@ impl Handler {
     }
 
     async fn queue_for_turn(&mut self) -> OrGone<Option<Admission>> {
-        self.client.stats.queued.store(true, Relaxed);
+        self.client.stats().queued.store(true, Relaxed);
         let shared = Arc::clone(&self.shared);
         let entering = shared.gate.enter();
         tokio::pin!(entering);
@@ -198,7 +198,7 @@ impl Handler {
             }
         };
         read_ahead.fetch_sub(mine, Relaxed);
-        self.client.stats.queued.store(false, Relaxed);
+        self.client.stats().queued.store(false, Relaxed);
         // Waiting for a turn is not the client's silence.
         self.active_now();
         outcome
@@ -236,7 +236,7 @@ impl Handler {
 
     /// Answers every complete request in the input, in order.
     async fn answer_buffered(&mut self) -> OrGone {
-        let events = self.shared.request_events_for_batch();
+        let events = self.shared.publisher.request_events_for_batch();
         let keep_raw = events == RequestEvents::Publish || self.shared.panic_on.is_some();
         let mut not_made = 0;
         self.clock.tick();
@@ -244,7 +244,7 @@ impl Handler {
             let frame = match self.conn.next_request(keep_raw) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => {
-                    self.shared.skip_request_events(not_made);
+                    self.shared.publisher.skip_request_events(not_made);
                     return Ok(());
                 }
                 // Answered below, out of this scope: the result is not kept across the wait.
@@ -286,7 +286,7 @@ impl Handler {
                 _ => {}
             }
             if frame.request == Request::Quit {
-                self.shared.skip_request_events(not_made);
+                self.shared.publisher.skip_request_events(not_made);
                 self.flush().await?;
                 return Err(GoneReason::Quit);
             }
@@ -314,13 +314,13 @@ impl Handler {
     fn reply_error(&mut self, error: ErrorReply) -> Reply {
         self.conn.queue(error.bytes());
         self.shared.counters.errors.fetch_add(1, Relaxed);
-        self.client.stats.errors.fetch_add(1, Relaxed);
+        self.client.stats().errors.fetch_add(1, Relaxed);
         Reply::Error(error)
     }
 
     /// The client counts as active from now on (`asked_to_end` measures its silence).
     fn active_now(&self) {
-        let stats = &self.client.stats;
+        let stats = self.client.stats();
         stats.active(self.client.connected_at, std::time::Instant::now());
     }
 
@@ -329,14 +329,16 @@ impl Handler {
     /// by byte (slowloris) stays silent.
     fn report_requests(&mut self) {
         if let Some(arrived) = self.last_arrival {
-            self.client.stats.active(self.client.connected_at, arrived);
+            self.client
+                .stats()
+                .active(self.client.connected_at, arrived);
         }
         if self.unreported > 0 {
             let count = std::mem::take(&mut self.unreported);
             self.shared.counters.requests.fetch_add(count, Relaxed);
             let last = self.last_arrival.unwrap_or_else(std::time::Instant::now);
             self.client
-                .stats
+                .stats()
                 .record_requests(count, self.client.connected_at, last);
         }
     }
@@ -389,7 +391,7 @@ impl Handler {
 
     /// Someone watches this client's bytes.
     fn watched(&self) -> bool {
-        self.client.stats.watched.load(Relaxed)
+        self.client.stats().watched.load(Relaxed)
     }
 
     /// Publishes the read that appended the input from `read_start` on, if someone watches.
@@ -406,7 +408,9 @@ impl Handler {
     /// A watched client's events share the request events' budget: a client sending a byte
     /// at a time cannot flood the watcher.
     fn publish_watched(&self, event: Event) {
-        self.shared.publish_request_events(std::iter::once(event));
+        self.shared
+            .publisher
+            .publish_request_events(std::iter::once(event));
     }
 
     /// The replies are out: record the latency, and publish the events that waited for it.
@@ -414,7 +418,10 @@ impl Handler {
         let now = std::time::Instant::now();
         if let Some(arrived) = self.last_arrival.take() {
             let micros = now.saturating_duration_since(arrived).as_micros() as u64;
-            self.client.stats.last_latency_us.store(micros + 1, Relaxed);
+            self.client
+                .stats()
+                .last_latency_us
+                .store(micros + 1, Relaxed);
         }
         let (id, peer) = (self.client.id, self.client.peer);
         // The wall clock is read only if the events are published (someone watches).
@@ -430,13 +437,13 @@ impl Handler {
                 latency: now.saturating_duration_since(served.arrived),
                 at: *written.get_or_init(SystemTime::now),
             });
-        self.shared.publish_request_events(served);
+        self.shared.publisher.publish_request_events(served);
     }
 
     /// The processing delay before a reply (teaching: it makes queueing visible). The replies
     /// already made go out first.
     async fn wait_delay(&mut self) -> OrGone {
-        let delay = self.shared.delay();
+        let delay = self.shared.switches.delay();
         if delay.is_zero() || self.shutting_down {
             return Ok(());
         }
@@ -450,7 +457,7 @@ impl Handler {
 
     /// Holds the next request while the server is paused. The replies already made go out first.
     async fn wait_while_paused(&mut self) -> OrGone {
-        if self.shutting_down || !self.shared.paused.load(Relaxed) {
+        if self.shutting_down || !self.shared.switches.is_paused() {
             return Ok(());
         }
         Box::pin(self.hold_while_paused()).await
@@ -460,14 +467,14 @@ impl Handler {
         self.flush().await?;
         // Subscribed only now (most connections never see a pause); it sees the current value
         // first, so a resume since the check above is not missed.
-        let mut resumed = self.shared.paused_changes.subscribe();
-        self.client.stats.held_by_pause.store(true, Relaxed);
+        let mut resumed = self.shared.switches.pause_changes();
+        self.client.stats().held_by_pause.store(true, Relaxed);
         let outcome = self
             .wait_for_the_server(async {
                 let _ = resumed.wait_for(|paused| !paused).await;
             })
             .await;
-        self.client.stats.held_by_pause.store(false, Relaxed);
+        self.client.stats().held_by_pause.store(false, Relaxed);
         outcome
     }
 
@@ -491,15 +498,17 @@ impl Handler {
 /// to check: one active since, or waiting where silence does not count (queued, held by a pause,
 /// delayed), waits on.
 async fn asked_to_end(client: &Registration, shared: &Shared, silence_counts: bool) -> Ending {
-    let stats = &client.stats;
     loop {
-        stats.woken().await;
-        if let Some(why) = stats.ending() {
+        client.end().woken().await;
+        if let Some(why) = client.end().ending() {
             return why;
         }
         if silence_counts
             && shared.idle_timeout.is_some_and(|timeout| {
-                stats.silent_past(timeout, client.connected_at, std::time::Instant::now())
+                let now = std::time::Instant::now();
+                client
+                    .stats()
+                    .silent_past(timeout, client.connected_at, now)
             })
         {
             return Ending::Idle;

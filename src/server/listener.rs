@@ -4,7 +4,6 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use ipnet::IpNet;
@@ -90,7 +89,7 @@ impl Server {
             shared,
             config,
         } = self;
-        shared.publish(Event::Listening {
+        shared.publisher.publish(Event::Listening {
             addr: shared.local_addr,
             reachable: shared.reachable.clone(),
         });
@@ -100,10 +99,10 @@ impl Server {
         if let Some(timeout) = shared.idle_timeout {
             tracker.spawn(sweep_idle(Arc::clone(&shared), timeout));
         }
-        let mut paused = shared.paused_changes.subscribe();
+        let mut paused = shared.switches.pause_changes();
         let mut backoff = ACCEPT_BACKOFF_FIRST;
         loop {
-            if shared.paused.load(Relaxed) {
+            if shared.switches.is_paused() {
                 // Connections wait in the listen backlog until resume.
                 tokio::select! {
                     _ = shared.shutdown.cancelled() => break,
@@ -122,7 +121,7 @@ impl Server {
                     accepted
                 }
                 Err(error) => {
-                    shared.publish(Event::AcceptFailed {
+                    shared.publisher.publish(Event::AcceptFailed {
                         error: error.to_string(),
                     });
                     tokio::select! {
@@ -144,15 +143,15 @@ impl Server {
             if !NODELAY_INHERITED {
                 let _ = stream.set_nodelay(true);
             }
-            let client = shared.register(peer);
+            let client = shared.registry.register(peer);
             let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
             tracker.spawn(handler.run(permit));
         }
         drop(listener);
-        shared.publish(Event::ShuttingDown);
+        shared.publisher.publish(Event::ShuttingDown);
         tracker.close();
         let _ = timeout(SHUTDOWN_WAIT, tracker.wait()).await;
-        shared.report_last_skipped();
+        shared.publisher.report_last_skipped();
     }
 }
 
@@ -162,7 +161,7 @@ async fn report_skipped_every_second(shared: Arc<Shared>) {
     loop {
         tokio::select! {
             _ = shared.shutdown.cancelled() => return,
-            _ = every_second.tick() => shared.report_skipped(),
+            _ = every_second.tick() => shared.publisher.report_skipped(),
         }
     }
 }
@@ -176,7 +175,7 @@ async fn sweep_idle(shared: Arc<Shared>, timeout: Duration) {
     loop {
         tokio::select! {
             _ = shared.shutdown.cancelled() => return,
-            _ = sweeps.tick() => shared.wake_the_silent(timeout),
+            _ = sweeps.tick() => shared.registry.wake_the_silent(timeout),
         }
     }
 }
