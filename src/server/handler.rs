@@ -17,7 +17,8 @@ use super::config::Config;
 use super::connection::Connection;
 use super::event::{Event, Excerpt, GoneReason, Reply, WireRead};
 use super::gate::Admission;
-use super::publisher::{CLIENT_REQUEST_EVENTS_PER_SECOND, RequestEvents};
+use super::ledger::Ledger;
+use super::publisher::RequestEvents;
 use super::registry::Registration;
 use super::shared::{QUEUED_READ_TOTAL, Shared};
 use crate::protocol::{ErrorReply, Request};
@@ -41,21 +42,7 @@ pub(super) struct Handler {
     shutting_down: bool,
     /// The client has closed its sending side (or reset).
     input_closed: bool,
-    /// Requests answered since the counters were last updated.
-    unreported: u64,
-    /// When the last answered request arrived, for its latency once the reply is written.
-    last_arrival: Option<std::time::Instant>,
-    /// Request events waiting for their reply to be written (to carry its latency).
-    awaiting_write: Vec<AwaitingWrite>,
-    /// This client's request events published in the current second: (second, count).
-    events_this_second: (i64, u64),
-}
-
-/// An answered request whose event goes out once its reply is written.
-struct AwaitingWrite {
-    request: Excerpt,
-    reply: Reply,
-    arrived: std::time::Instant,
+    ledger: Ledger,
 }
 
 /// Ends a connection as `GoneReason`; used with `?` to leave the serving loop.
@@ -79,10 +66,7 @@ impl Handler {
             clock: ReplyClock::new(config.zone),
             shutting_down: false,
             input_closed: false,
-            unreported: 0,
-            last_arrival: None,
-            awaiting_write: Vec::new(),
-            events_this_second: (i64::MIN, 0),
+            ledger: Ledger::new(),
             client,
             shared,
         }
@@ -109,7 +93,8 @@ impl Handler {
                 }
                 Err(reason) => reason,
             };
-            self.report_requests();
+            self.ledger
+                .report_requests(&self.client, &self.shared.counters);
             if matches!(
                 reason,
                 GoneReason::Quit
@@ -267,19 +252,13 @@ impl Handler {
                 Request::Unknown => self.reply_error(ErrorReply::UnknownRequest),
                 Request::NotUtf8 => self.reply_error(ErrorReply::NotUtf8),
             };
-            // What the class calls a request: a TIME answered (QUIT and bad lines are not).
-            if frame.request == Request::Time {
-                self.unreported += 1;
-            }
-            self.last_arrival = Some(frame.arrived);
+            self.ledger.answered(frame.request, frame.arrived);
             match frame.raw {
-                Some(request) if events == RequestEvents::Publish && self.client_may_publish() => {
-                    self.awaiting_write.push(AwaitingWrite {
-                        // Its first bytes only: the line's own buffer is let go at once.
-                        request: Excerpt::of(&request),
-                        reply,
-                        arrived: frame.arrived,
-                    });
+                Some(request)
+                    if events == RequestEvents::Publish
+                        && self.ledger.client_may_publish(self.clock.second()) =>
+                {
+                    self.ledger.await_write(&request, reply, frame.arrived);
                 }
                 // Past the server's budget, or this client's: counted, and said once a second.
                 _ if events != RequestEvents::Unwatched => not_made += 1,
@@ -300,17 +279,6 @@ impl Handler {
         Err(GoneReason::LineTooLong)
     }
 
-    /// Whether this client may publish one more request event this second, and takes it.
-    fn client_may_publish(&mut self) -> bool {
-        let second = self.clock.second();
-        if self.events_this_second.0 != second {
-            self.events_this_second = (second, 0);
-        }
-        let published = &mut self.events_this_second.1;
-        *published += 1;
-        *published <= CLIENT_REQUEST_EVENTS_PER_SECOND
-    }
-
     fn reply_error(&mut self, error: ErrorReply) -> Reply {
         self.conn.queue(error.bytes());
         self.shared.counters.errors.fetch_add(1, Relaxed);
@@ -324,30 +292,12 @@ impl Handler {
         stats.active(self.client.connected_at, std::time::Instant::now());
     }
 
-    /// Publishes the requests answered so far to the counters (once per batch, not per request).
-    /// Any complete line counts as activity, from when it arrived; a client trickling a line byte
-    /// by byte (slowloris) stays silent.
-    fn report_requests(&mut self) {
-        if let Some(arrived) = self.last_arrival {
-            self.client
-                .stats()
-                .active(self.client.connected_at, arrived);
-        }
-        if self.unreported > 0 {
-            let count = std::mem::take(&mut self.unreported);
-            self.shared.counters.requests.fetch_add(count, Relaxed);
-            let last = self.last_arrival.unwrap_or_else(std::time::Instant::now);
-            self.client
-                .stats()
-                .record_requests(count, self.client.connected_at, last);
-        }
-    }
-
     /// Writes the queued replies. While the client does not read them, nothing more is read from
     /// it either; only a kick, the idle timeout or the end of the shutdown grace period stop the
     /// wait.
     async fn flush(&mut self) -> OrGone {
-        self.report_requests();
+        self.ledger
+            .report_requests(&self.client, &self.shared.counters);
         let watched =
             (self.watched() && self.conn.queued() > 0).then(|| Excerpt::of(self.conn.output()));
         // Usually the socket takes everything at once, with no need to wait on anything.
@@ -355,7 +305,8 @@ impl Handler {
         if !written_at_once {
             Box::pin(self.flush_blocked()).await?;
         }
-        self.replies_written();
+        self.ledger
+            .replies_written(&self.client, &self.shared.publisher);
         if let Some(bytes) = watched {
             self.publish_watched(Event::Wrote {
                 id: self.client.id,
@@ -411,33 +362,6 @@ impl Handler {
         self.shared
             .publisher
             .publish_request_events(std::iter::once(event));
-    }
-
-    /// The replies are out: record the latency, and publish the events that waited for it.
-    fn replies_written(&mut self) {
-        let now = std::time::Instant::now();
-        if let Some(arrived) = self.last_arrival.take() {
-            let micros = now.saturating_duration_since(arrived).as_micros() as u64;
-            self.client
-                .stats()
-                .last_latency_us
-                .store(micros + 1, Relaxed);
-        }
-        let (id, peer) = (self.client.id, self.client.peer);
-        // The wall clock is read only if the events are published (someone watches).
-        let written = std::cell::OnceCell::new();
-        let served = self
-            .awaiting_write
-            .drain(..)
-            .map(move |served| Event::Served {
-                id,
-                peer,
-                request: served.request,
-                reply: served.reply,
-                latency: now.saturating_duration_since(served.arrived),
-                at: *written.get_or_init(SystemTime::now),
-            });
-        self.shared.publisher.publish_request_events(served);
     }
 
     /// The processing delay before a reply (teaching: it makes queueing visible). The replies

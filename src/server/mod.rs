@@ -12,6 +12,7 @@ mod counters;
 mod event;
 mod gate;
 mod handler;
+mod ledger;
 mod listener;
 mod listing;
 mod machines;
