@@ -92,8 +92,6 @@ pub async fn run(
         snapshot(handle, ClientsView::Connections),
     );
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    app.panic_at =
-        test_panic_after().and_then(|after| std::time::Instant::now().checked_add(after));
     app.privacy = feeds.privacy.masker().hides();
     app.log.history = feeds.history.clone();
 
@@ -103,15 +101,21 @@ pub async fn run(
         if options.mouse {
             capture_mouse()?;
         }
-        run_loop(
+        let looping = run_loop(
             &mut terminal,
             EventStream::new(),
             handle,
             feeds,
             stop,
             &mut app,
-        )
-        .await
+        );
+        match test_panic_after() {
+            Some(after) => tokio::select! {
+                shown = looping => shown,
+                () = tokio::time::sleep(after) => panic!("test hook: JAMTUI_TEST_PANIC_AFTER"),
+            },
+            None => looping.await,
+        }
     }
     .await;
     // Whatever happened, the terminal is given back, and the table exported (a terminal that

@@ -159,8 +159,6 @@ pub struct App {
     /// Where the panes were last drawn.
     pub drawn: Drawn,
     pub quit: bool,
-    /// Test hook (`JAMTUI_TEST_PANIC_AFTER`): the dashboard panics at this moment.
-    pub panic_at: Option<Instant>,
 }
 
 impl App {
@@ -184,16 +182,12 @@ impl App {
             notice: None,
             drawn: Drawn::default(),
             quit: false,
-            panic_at: None,
         }
     }
 
     /// Takes a new snapshot of the server. Each table's selection stays on its row; if that row
     /// left, it moves to the row that took its place.
     pub fn refresh(&mut self, snapshot: Snapshot) {
-        if self.panic_at.is_some_and(|at| snapshot.at >= at) {
-            panic!("test hook: JAMTUI_TEST_PANIC_AFTER");
-        }
         if self.frozen {
             return;
         }
