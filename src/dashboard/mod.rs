@@ -14,21 +14,20 @@ pub mod view;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream, KeyCode,
-    KeyEvent, KeyEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event as TerminalEvent, EventStream, KeyEvent,
+    KeyEventKind,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
+pub use crate::dashboard::app::Options;
 use crate::dashboard::app::{App, ClientsView, Effect, ServerInfo, Snapshot, Stamps};
-use crate::dashboard::bindings::Action;
-use crate::dashboard::theme::ThemeName;
 use crate::log::history::LogHistory;
 use crate::protocol::time_reply;
 use crate::server::{ClientId, ClientInfo, Event, ServerHandle};
@@ -40,35 +39,6 @@ const EVENTS_PER_FRAME: usize = 5000;
 
 /// How often the screen is refreshed from the server (10 frames/s), besides at once after a key.
 const FRAME_INTERVAL: Duration = Duration::from_millis(100);
-
-/// How the dashboard looks and what it may do; set from the command line and the config file.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub theme: ThemeName,
-    /// Only what stays on screen: no kick, pause, mode, delay, privacy, export or quit by key.
-    pub read_only: bool,
-    /// Plain-ASCII borders, charts and symbols.
-    pub ascii: bool,
-    /// Click rows and scroll with the wheel (else the terminal keeps the mouse, to copy text).
-    pub mouse: bool,
-    /// Where `e` writes, and where the table is written on quitting.
-    pub export_on_exit: Option<PathBuf>,
-    /// Key bindings from the config file, before the built-in ones.
-    pub keys: Vec<(KeyCode, Action)>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            theme: ThemeName::Dark,
-            read_only: false,
-            ascii: false,
-            mouse: true,
-            export_on_exit: None,
-            keys: Vec::new(),
-        }
-    }
-}
 
 /// What the dashboard watches besides the server: the log's searchable history, the privacy
 /// switch it shares with the log, and which connections are the built-in demo clients.

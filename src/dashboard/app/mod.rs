@@ -5,6 +5,7 @@
 
 pub mod conversation;
 mod log_pane;
+mod options;
 mod rates;
 mod table;
 
@@ -18,10 +19,10 @@ use ratatui::widgets::TableState;
 
 pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogLevel, LogPane, Search};
+pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
 pub use table::TablePane;
 
-use crate::dashboard::Options;
 use crate::dashboard::bindings::{self, Action};
 use crate::log::history::LogLine;
 use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle};
