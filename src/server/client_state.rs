@@ -15,7 +15,7 @@ pub(crate) struct ClientState {
     pub(crate) end: EndSignal,
 }
 
-/// Per-client figures the connection's task updates, read by the dashboard's listing.
+/// Per-client figures the connection's task updates, read for the client listing.
 #[derive(Debug, Default)]
 pub(crate) struct ClientStats {
     pub(crate) requests: AtomicU64,

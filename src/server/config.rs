@@ -18,13 +18,14 @@ pub struct Config {
     pub max_clients: usize,
     /// Close connections silent this long; `None`: never.
     pub idle_timeout: Option<Duration>,
-    /// Publish an event per request (for the log and the dashboard). Counters are exact either way.
+    /// Publish an event per request (for the watchers: a log, a dashboard). Counters are exact
+    /// either way.
     pub request_events: bool,
     /// Only these networks may connect; empty: everyone.
     pub allow: Vec<IpNet>,
     /// How many clients are served at once; changeable live through the handle.
     pub mode: Mode,
-    /// The pool size the dashboard's mode key switches to.
+    /// How many clients pool mode serves at once, when switched to it live.
     pub pool_size: usize,
     /// A pause before each reply, so that queueing becomes visible; changeable live.
     pub delay: Duration,

@@ -127,7 +127,7 @@ impl ServerHandle {
         self.shared.queued_read_ahead.load(Relaxed)
     }
 
-    /// The pool size the mode key switches to.
+    /// How many clients pool mode serves at once, when switched to it live.
     pub fn pool_size(&self) -> usize {
         self.shared.pool_size
     }

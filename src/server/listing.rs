@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::event::{ClientId, GoneReason};
 
-/// One client as the dashboard lists it.
+/// One client as a watcher lists it.
 #[derive(Debug, Clone)]
 pub struct ClientInfo {
     pub id: ClientId,

@@ -12,7 +12,7 @@ use super::event::GoneReason;
 /// forgotten to make room.
 const REMEMBERED: usize = 4096;
 
-/// One machine as the dashboard lists it.
+/// One machine as a watcher lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MachineInfo {
     pub ip: IpAddr,

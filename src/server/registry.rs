@@ -18,7 +18,7 @@ use super::listing::{ClientInfo, Closed};
 use super::machines::{MachineInfo, Machines, OpenConnection};
 use super::publisher::Publisher;
 
-/// Closed connections kept for the dashboard at most (a flood of them must not grow memory).
+/// Closed connections kept for the listing at most (a flood of them must not grow memory).
 const CLOSED_KEPT: usize = 1000;
 
 pub(crate) struct Registry {
@@ -42,7 +42,7 @@ struct ClientEntry {
 }
 
 impl ClientEntry {
-    /// The client as the dashboard lists it.
+    /// The client as a watcher lists it.
     fn info(&self, id: ClientId, closed: Option<Closed>) -> ClientInfo {
         let stats = &self.state.stats;
         ClientInfo {
