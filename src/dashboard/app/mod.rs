@@ -5,47 +5,31 @@
 
 pub mod conversation;
 mod log_pane;
+mod mouse;
 mod options;
 mod rates;
+mod server;
 mod table;
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
 pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogLevel, LogPane, Search};
 pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
+pub use server::{ServerInfo, Snapshot};
 pub use table::TablePane;
 
 use crate::dashboard::bindings::{self, Action};
 use crate::log::history::LogLine;
-use crate::server::{ClientId, ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle};
+use crate::server::{ClientId, Mode};
 use crate::text::mask::Masker;
-use crate::time::Zone;
-
-/// What the server looks like at one moment.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub at: Instant,
-    pub counters: CounterSnapshot,
-    /// In connection order.
-    pub clients: Vec<ClientInfo>,
-    /// First seen first.
-    pub machines: Vec<MachineInfo>,
-    pub paused: bool,
-    pub uptime: Duration,
-    /// `JAM hh:mm:ss`, what a TIME request gets right now.
-    pub clock: String,
-    pub mode: Mode,
-    /// The pause before each reply.
-    pub delay: Duration,
-}
 
 /// What the dashboard asks of the server (or of its surroundings: the log, the disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,40 +73,6 @@ pub enum ClientsView {
     /// One row per machine (IP address), closed connections included: the assignment's client
     /// connects for every request, so only here does it stay on screen.
     Machines,
-}
-
-/// What the dashboard knows of the server it shows, for good.
-#[derive(Debug, Clone)]
-pub struct ServerInfo {
-    pub listen_addr: SocketAddr,
-    /// Where clients reach it: for a server bound to every address, the machine's own.
-    pub reachable: Vec<SocketAddr>,
-    /// The zone of the clock and of TIME replies; the log and the conversations show their times
-    /// in it too.
-    pub zone: Zone,
-    /// `zone`'s name, looked up once (the local zone's name is read from the system).
-    pub zone_name: String,
-    /// The pool size `m` switches to.
-    pub pool_size: usize,
-}
-
-impl ServerInfo {
-    pub fn new(listen_addr: SocketAddr, zone: Zone, pool_size: usize) -> ServerInfo {
-        ServerInfo {
-            listen_addr,
-            reachable: vec![listen_addr],
-            zone,
-            zone_name: zone.name(),
-            pool_size,
-        }
-    }
-
-    pub fn of(handle: &ServerHandle) -> ServerInfo {
-        ServerInfo {
-            reachable: handle.reachable().to_vec(),
-            ..ServerInfo::new(handle.local_addr(), handle.zone(), handle.pool_size())
-        }
-    }
 }
 
 /// What the view drew where, written back after each frame: the shown table's scroll offset,
@@ -428,44 +378,6 @@ impl App {
         }
     }
 
-    /// A mouse event: a click on a table row selects it; the wheel scrolls the pane under it.
-    pub fn mouse(&mut self, event: MouseEvent) {
-        let at = Position::new(event.column, event.row);
-        let over_log = self.drawn.log_area.contains(at);
-        let clients_area = self.drawn.clients_area;
-        match event.kind {
-            MouseEventKind::Down(MouseButton::Left) if clients_area.contains(at) => {
-                self.focus = Focus::Clients;
-                // Below the top border and the header row.
-                let first_row = clients_area.y + 2;
-                if at.y >= first_row {
-                    let row = usize::from(at.y - first_row);
-                    match self.clients_view {
-                        ClientsView::Connections => {
-                            let ids = self.client_ids();
-                            self.clients.click(row, &ids);
-                        }
-                        ClientsView::Machines => {
-                            let ips = self.machine_ips();
-                            self.machines.click(row, &ips);
-                        }
-                    }
-                }
-            }
-            MouseEventKind::Down(MouseButton::Left) if over_log => self.focus = Focus::Log,
-            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-                self.focus = if over_log { Focus::Log } else { Focus::Clients };
-                let action = if event.kind == MouseEventKind::ScrollUp {
-                    Action::Up
-                } else {
-                    Action::Down
-                };
-                self.update(action);
-            }
-            _ => {}
-        }
-    }
-
     /// Kicks the selected machine's open connections, or says there are none.
     fn kick_selected_machine(&mut self) -> Option<Effect> {
         let ip = self.machines.selected?;
@@ -510,6 +422,9 @@ impl App {
 mod tests {
     use super::*;
     use crate::dashboard::theme::ThemeName;
+    use crate::server::{ClientInfo, CounterSnapshot, MachineInfo};
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use std::time::Instant;
 
     fn client(id: ClientId, at: Instant) -> ClientInfo {
         ClientInfo {
