@@ -2,7 +2,7 @@
 //! the limit and ending in LF, and the same requests whatever the cuts.
 #![no_main]
 
-use jamtui::protocol::framing::next_line;
+use jamtui::protocol::next_line;
 use jamtui::protocol::{Request, check_time_reply};
 use libfuzzer_sys::fuzz_target;
 

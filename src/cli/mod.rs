@@ -20,7 +20,7 @@ pub use tools::{BenchArgs, CheckArgs, ClientArgs};
 
 use crate::cli::config_file::{self as config, ConfigFile};
 use crate::dashboard;
-use crate::dashboard::theme::ThemeName;
+use crate::dashboard::ThemeName;
 use crate::log::LogFormat;
 use crate::run::ServeOptions;
 use crate::server::Config;

@@ -10,7 +10,7 @@ use clap::Args;
 use super::values::{self, duration_within};
 use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
-use crate::client::ask::Delivery;
+use crate::client::Delivery;
 use crate::client::check::{CheckOptions, SheetStyle};
 use crate::run::CheckJob;
 use crate::time::Zone;

@@ -96,11 +96,6 @@ impl TimeConnection {
         }
     }
 
-    /// This end's address, as the server sees it.
-    pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.stream.local_addr().ok()
-    }
-
     /// Sends `TIME` and returns the checked reply without CR LF (`JAM hh:mm:ss`). `limit`
     /// bounds the wait for the reply; `None` waits as long as the server takes.
     pub async fn ask(&mut self, limit: Option<Duration>) -> anyhow::Result<String> {

@@ -3,7 +3,7 @@
 //! breaks the protocol, or a server that cannot be reached, ends that client with an error; a
 //! connection the server closes (a kick) is reported and made again.
 
-pub mod ask;
+pub(crate) mod ask;
 pub mod check;
 pub(crate) mod demo;
 
@@ -16,7 +16,8 @@ use crate::text::pyrepr;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use ask::{Delivery, NoReplyWithin, ServerClosed, TimeConnection};
+pub use ask::Delivery;
+use ask::{NoReplyWithin, ServerClosed, TimeConnection};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {

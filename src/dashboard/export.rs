@@ -11,7 +11,7 @@ use chrono::{DateTime, Local};
 use crate::files;
 use crate::server::ClientInfo;
 use crate::server::MachineInfo;
-use crate::text::mask::Masker;
+use crate::text::Masker;
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
 /// latency, and for one closed a moment ago how it ended. `masker` writes the addresses.

@@ -5,12 +5,12 @@
 //! The server runs on its own tasks and never waits for the screen: the dashboard reads
 //! snapshots through the server's handle on a timer, and the log reaches it through tracing.
 
-pub mod app;
-pub mod bindings;
+mod app;
+pub(crate) mod bindings;
 mod export;
 mod glyphs;
-pub mod theme;
-pub mod view;
+mod theme;
+mod view;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -26,13 +26,16 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-pub use crate::dashboard::app::Options;
-use crate::dashboard::app::{App, ClientsView, Effect, ServerInfo, Snapshot, Stamps};
-use crate::log::history::LogHistory;
+use crate::dashboard::app::{Effect, Stamps};
+use crate::log::LogHistory;
 use crate::protocol::time_reply;
 use crate::server::{ClientId, ClientInfo, Event, ServerHandle};
-use crate::text::mask::Privacy;
+use crate::text::Privacy;
 use crate::time::{Zone, unix_now};
+pub use app::{App, ClientsView, Options, ServerInfo, Snapshot};
+pub use bindings::Action;
+pub use theme::ThemeName;
+pub use view::draw;
 
 /// Most server events the dashboard takes in per frame.
 const EVENTS_PER_FRAME: usize = 5000;

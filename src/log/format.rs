@@ -10,7 +10,7 @@ use tracing_subscriber::fmt::format::{DefaultFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::text::mask::Privacy;
+use crate::text::Privacy;
 
 /// A layer that writes each event in `format` to `writer`, without terminal colours.
 pub(super) fn layer<S, W, F>(format: F, writer: W) -> impl tracing_subscriber::Layer<S>

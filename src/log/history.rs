@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tracing::{Level, Subscriber};
 
-use crate::text::mask::Masker;
+use crate::text::Masker;
 
 /// Lines kept (as many as tui-logger's own main buffer).
 const KEPT: usize = 10_000;
@@ -111,7 +111,7 @@ mod tests {
         let peer = "172.16.16.102:43256".parse().unwrap();
         history.push(line(&format!(
             "connection from {}",
-            crate::text::mask::mark(peer)
+            crate::text::mark(peer)
         )));
         assert_eq!(history.search("16.102", Masker::SHOW).len(), 1);
         assert!(history.search("16.102", Masker::HIDE).is_empty());

@@ -10,7 +10,7 @@ use tracing::{error, warn};
 use crate::server::{
     CLIENT_REQUEST_EVENTS_PER_SECOND, Event, Reply, ServerHandle, Unpublished, describe_addrs,
 };
-use crate::text::mask::mark;
+use crate::text::mark;
 use crate::text::pyrepr;
 
 /// Per-request lines use this target, so a filter such as `RUST_LOG=jamtui::request=off` can

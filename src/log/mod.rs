@@ -5,7 +5,7 @@
 //! writes (see `text::mask`).
 
 mod format;
-pub mod history;
+mod history;
 mod lines;
 mod panel;
 
@@ -19,12 +19,12 @@ use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+pub use history::{LogHistory, LogLine};
 pub use lines::{REQUEST_TARGET, SERVER_TARGET, spawn_event_log};
 
 use crate::files;
-use crate::text::mask::Privacy;
+use crate::text::Privacy;
 use format::{Classic, Json, layer};
-use history::LogHistory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {

@@ -1,7 +1,9 @@
 //! The JAM time protocol, with no I/O: what a request line means, the exact bytes of every
 //! answer, and the check a client makes of a reply. docs/PROTOCOL.md is the prose version.
 
-pub mod framing;
+pub(crate) mod framing;
+
+pub use framing::{LineSpan, LineTooLong, next_line};
 
 use crate::text::pyrepr;
 

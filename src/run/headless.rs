@@ -2,7 +2,7 @@
 
 use super::{ServeOptions, session};
 use crate::log;
-use crate::text::mask::Privacy;
+use crate::text::Privacy;
 
 pub fn run(options: &ServeOptions) -> anyhow::Result<()> {
     let privacy = Privacy::new(options.privacy);

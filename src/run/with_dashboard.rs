@@ -7,8 +7,8 @@ use anyhow::bail;
 use super::{ServeOptions, session};
 use crate::dashboard::{self, Feeds};
 use crate::log;
-use crate::log::history::LogHistory;
-use crate::text::mask::Privacy;
+use crate::log::LogHistory;
+use crate::text::Privacy;
 
 pub fn run(options: &ServeOptions, dashboard: &dashboard::Options) -> anyhow::Result<()> {
     // The export is written at quit, when the table is gone: a place it cannot be written is

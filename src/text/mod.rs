@@ -1,8 +1,9 @@
 //! Text for people: Python's `repr` of bytes and addresses, address masking, and what a user
 //! wrote made safe to print.
 
-pub mod mask;
+mod mask;
 mod printable;
 pub(crate) mod pyrepr;
 
+pub use mask::{Masker, Privacy, mark};
 pub use printable::printable;

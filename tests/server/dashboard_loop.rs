@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use crate::common::{TestServer, WAIT, assert_time_reply, config};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jamtui::dashboard::app::{App, ClientsView, ServerInfo};
+use jamtui::dashboard::{App, ClientsView, ServerInfo};
 use jamtui::dashboard::{Feeds, Options, run_loop, snapshot};
-use jamtui::log::history::LogHistory;
+use jamtui::log::LogHistory;
 use jamtui::server::ServerHandle;
-use jamtui::text::mask::Privacy;
+use jamtui::text::Privacy;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;

@@ -5,17 +5,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
+use jamtui::dashboard::Action;
 use jamtui::dashboard::Options;
-use jamtui::dashboard::app::{App, ServerInfo, Snapshot};
-use jamtui::dashboard::bindings::Action;
-use jamtui::dashboard::theme::ThemeName;
-use jamtui::dashboard::view;
+use jamtui::dashboard::ThemeName;
+use jamtui::dashboard::{App, ServerInfo, Snapshot};
 use jamtui::protocol::time_reply;
 use jamtui::server::MachineInfo;
 use jamtui::server::Mode;
 use jamtui::server::{ClientInfo, CounterSnapshot};
 use jamtui::server::{Event, GoneReason};
-use jamtui::text::mask::mark;
+use jamtui::text::mark;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -154,7 +153,7 @@ fn app(clients: u64, paused: bool) -> App {
 fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     fill_log();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    view::draw(&mut terminal, app).unwrap();
+    jamtui::dashboard::draw(&mut terminal, app).unwrap();
     terminal
 }
 
@@ -617,7 +616,7 @@ fn a_log_search_shows_its_matches_with_the_query_highlighted() {
     let prompt = draw(&mut app, 100, 30).backend().to_string();
     assert!(prompt.contains("search the log: closing_"), "{prompt}");
     app.type_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let line = |n: u16, reason: &str| jamtui::log::history::LogLine {
+    let line = |n: u16, reason: &str| jamtui::log::LogLine {
         // 23:19:5n in Jakarta.
         at: 1_795_623_590 + i64::from(n),
         level: tracing::Level::WARN,

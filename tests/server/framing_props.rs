@@ -2,7 +2,7 @@
 
 use crate::common::{TestServer, config};
 use jamtui::protocol::Request;
-use jamtui::protocol::framing::next_line;
+use jamtui::protocol::next_line;
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -4,7 +4,7 @@
 
 mod probe;
 mod report;
-pub mod roster;
+pub(crate) mod roster;
 mod rules;
 mod sheet;
 mod told;

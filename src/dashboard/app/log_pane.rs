@@ -3,7 +3,7 @@
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
 use crate::dashboard::bindings::Action;
-use crate::log::history::{LogHistory, LogLine};
+use crate::log::{LogHistory, LogLine};
 
 /// Lines moved by PageUp/PageDown through search results.
 const PAGE: usize = 10;

@@ -20,16 +20,16 @@ use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
 pub use conversation::{Conversations, Stamps};
-pub use log_pane::{LogLevel, LogPane, Search};
+pub use log_pane::{LogPane, Search};
 pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
 pub use server::{ServerInfo, Snapshot};
 pub use table::TablePane;
 
 use crate::dashboard::bindings::{self, Action};
-use crate::log::history::LogLine;
+use crate::log::LogLine;
 use crate::server::{ClientId, Mode};
-use crate::text::mask::Masker;
+use crate::text::Masker;
 
 /// What the dashboard asks of the server (or of its surroundings: the log, the disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -421,7 +421,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard::theme::ThemeName;
+    use crate::dashboard::ThemeName;
     use crate::server::{ClientInfo, CounterSnapshot, MachineInfo};
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     use std::time::Instant;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 
+use crate::dashboard::ThemeName;
 use crate::dashboard::bindings::Action;
-use crate::dashboard::theme::ThemeName;
 
 /// How the dashboard looks and what it may do; set from the command line and the config file.
 #[derive(Debug, Clone)]

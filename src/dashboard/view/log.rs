@@ -11,7 +11,7 @@ use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 use super::{is_focused, panel};
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
-use crate::text::mask::Masker;
+use crate::text::Masker;
 use crate::time::Zone;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
