@@ -1,4 +1,22 @@
 //! Draws the dashboard: a pure function of `App`, one small module per panel.
+//!
+//! ```text
+//!   header: where the server listens, zone, uptime, SERVING or PAUSED, mode, delay    2 lines
+//! +------------------------------------------------+-----------------------------+
+//! | clock: the big JAM hh:mm:ss a TIME gets now    | stats: clients, requests,   |  6 lines
+//! |                                                | rates, errors (34 columns)  |
+//! +------------------------------------------------+-----------------------------+
+//! | rate_chart: requests a second, the last 60 s                                  |  3, 4 or 8
+//! +------------------------------------------------------------------------------+
+//! | clients (one row per connection) or machines (one row per address, `v`)       |  half the
+//! +------------------------------------------------------------------------------+  rest each
+//! | log: the assignment's WARNING lines, scrolling                                |
+//! +------------------------------------------------------------------------------+
+//! | footer: the keys                                                              |  1 line
+//! +------------------------------------------------------------------------------+
+//! ```
+//! Over it, when open: a client's `conversation` (Enter), the `help` (?). Below 80x24:
+//! `too_small` says so.
 
 mod clients;
 mod clock;
