@@ -123,7 +123,7 @@ impl Check {
     }
 }
 
-pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
+pub async fn measure(options: BenchOptions) -> anyhow::Result<Report> {
     let check = Arc::new(
         match (
             &options.expect,
@@ -160,7 +160,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<Report> {
     });
     for _ in 0..options.connections {
         let worker = Arc::clone(&worker);
-        workers.spawn(async move { worker.run().await });
+        workers.spawn(async move { worker.drive().await });
     }
     let mut total = Tally::new();
     while let Some(tally) = workers.join_next().await {
@@ -213,7 +213,7 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(&self) -> Tally {
+    async fn drive(&self) -> Tally {
         let mut tally = Tally::new();
         let outcome = if self.options.connect_per_request {
             self.connect_per_request(&mut tally).await

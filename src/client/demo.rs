@@ -57,7 +57,7 @@ impl DemoClients {
             tokio::spawn(async move {
                 tokio::select! {
                     _ = stop.cancelled() => {}
-                    _ = run(target, offset, peers) => {}
+                    _ = ask_every_second(target, offset, peers) => {}
                 }
             });
         }
@@ -90,7 +90,7 @@ fn reachable(server: SocketAddr) -> SocketAddr {
     SocketAddr::new(ip, server.port())
 }
 
-async fn run(target: SocketAddr, offset: Duration, peers: Arc<Mutex<Peers>>) {
+async fn ask_every_second(target: SocketAddr, offset: Duration, peers: Arc<Mutex<Peers>>) {
     tokio::time::sleep(offset).await;
     let mut every_second = tokio::time::interval(Duration::from_secs(1));
     loop {

@@ -53,7 +53,7 @@ pub struct Feeds<'a> {
 
 /// Shows the dashboard in this terminal (the caller checks there is one) until the user quits or `stop` resolves, then gives the
 /// terminal back (whatever happened) and writes `--export-on-exit`.
-pub async fn run(
+pub async fn show(
     handle: &ServerHandle,
     options: &Options,
     feeds: &Feeds<'_>,

@@ -156,7 +156,7 @@ fn print_line(text: &dyn std::fmt::Display) -> std::io::Result<()> {
 /// `jamtui bench`: the report on stdout, as text or JSON. Fails when nothing was answered.
 pub fn bench(options: BenchOptions, json: bool) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
-    let report = runtime.block_on(crate::bench::run(options))?;
+    let report = runtime.block_on(crate::bench::measure(options))?;
     if json {
         print_line(&report.to_json())?;
     } else {

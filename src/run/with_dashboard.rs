@@ -30,6 +30,6 @@ pub fn run(options: &ServeOptions, dashboard: &dashboard::Options) -> anyhow::Re
             privacy,
             demo_peers: &|| demo.peers(),
         };
-        dashboard::run(handle, dashboard, &feeds, signals.recv()).await
+        dashboard::show(handle, dashboard, &feeds, signals.recv()).await
     })
 }

@@ -79,7 +79,7 @@ impl Handler {
         clippy::manual_async_fn,
         reason = "an async fn doubles the future's size"
     )]
-    pub(crate) fn run(
+    pub(crate) fn task(
         mut self,
         place: OwnedSemaphorePermit,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {

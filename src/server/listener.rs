@@ -145,7 +145,7 @@ impl Server {
             }
             let client = shared.registry.register(peer);
             let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
-            tracker.spawn(handler.run(permit));
+            tracker.spawn(handler.task(permit));
         }
         drop(listener);
         shared.publisher.publish(Event::ShuttingDown);
