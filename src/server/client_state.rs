@@ -64,7 +64,9 @@ impl ClientStats {
     }
 }
 
-/// Why a connection is asked to end from outside.
+/// Why a connection is asked to end from outside. How it then ends is its `GoneReason` (a kick
+/// ends as `Kicked`; the shutdown first answers what was read); a closed connection still listed
+/// is `Closed`: when, and its `GoneReason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ending {
     Kick = 1,

@@ -194,7 +194,7 @@ pub enum GoneReason {
     /// The client sent QUIT.
     Quit,
     /// The client closed its side.
-    Closed,
+    ClosedByClient,
     /// The operator kicked it.
     Kicked,
     /// Silent for longer than the idle timeout.
@@ -217,7 +217,7 @@ impl std::fmt::Display for GoneReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GoneReason::Quit => f.write_str("quit"),
-            GoneReason::Closed => f.write_str("closed by client"),
+            GoneReason::ClosedByClient => f.write_str("closed by client"),
             GoneReason::Kicked => f.write_str("kicked"),
             GoneReason::Idle => f.write_str("idle timeout"),
             GoneReason::LineTooLong => f.write_str("line too long"),

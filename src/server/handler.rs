@@ -176,7 +176,7 @@ impl Handler {
                         mine += added;
                     }
                     // Gone before its turn, owed nothing: leave the queue now.
-                    Ok(false) if !self.conn.has_line() => break Err(GoneReason::Closed),
+                    Ok(false) if !self.conn.has_line() => break Err(GoneReason::ClosedByClient),
                     Ok(false) => self.input_closed = true,
                     Err(error) => break Err(GoneReason::error(error)),
                 },
@@ -195,7 +195,7 @@ impl Handler {
             self.flush().await?;
             if self.input_closed {
                 // Half-close: everything sent before the end has been answered.
-                return Err(GoneReason::Closed);
+                return Err(GoneReason::ClosedByClient);
             }
             if self.shutting_down {
                 return Err(GoneReason::Shutdown);

@@ -91,7 +91,7 @@ fn machines(at: Instant) -> Vec<MachineInfo> {
     vec![
         machine(102, [1, 57, 114, 0], 0, Some(GoneReason::Quit)),
         machine(117, [0, 31, 62, 3], 400, Some(GoneReason::Quit)),
-        machine(121, [0, 5, 9, 1], 12_000, Some(GoneReason::Closed)),
+        machine(121, [0, 5, 9, 1], 12_000, Some(GoneReason::ClosedByClient)),
         machine(125, [1, 1, 12_345, 0], 100, None),
         machine(130, [0, 2, 0, 0], 75_000, Some(GoneReason::Kicked)),
     ]
