@@ -332,4 +332,60 @@ mod tests {
         assert!(many.is_close());
         assert!(!error.is_close());
     }
+
+    /// A listener on loopback whose one connection `serve` handles.
+    async fn server<F, Fut>(serve: F) -> SocketAddr
+    where
+        F: FnOnce(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            serve(stream).await;
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_send_to_a_connection_the_server_reset_is_a_close() {
+        let addr = server(|stream| async move {
+            stream.set_zero_linger().unwrap();
+        })
+        .await;
+        let mut probe = Probe::connect(addr).await.unwrap();
+        // The reset may take a moment to arrive; the first write after it fails.
+        let mut sent = Ok(());
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            sent = probe.send(b"TIME\r\n").await;
+            if sent.is_err() {
+                break;
+            }
+        }
+        let error = sent.expect_err("a write to a reset connection fails");
+        assert!(error.is_close(), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_does_not_close_is_told_with_how_much_it_sent_instead() {
+        let addr = server(|mut stream| async move {
+            for _ in 0..2 {
+                stream.write_all(b"JAM 10:00:00\r\n").await.unwrap();
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        })
+        .await;
+        let mut probe = Probe::connect(addr).await.unwrap();
+        let error = probe
+            .closed_within(Duration::from_millis(500))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            "the connection was still open after 0.5 s (28 more bytes came)"
+        );
+    }
 }
