@@ -41,7 +41,8 @@ pub enum BindError {
     )]
     InUse { ip: std::net::IpAddr, port: u16 },
     #[error(
-        "no permission to listen on port {port}: ports below 1024 need root; choose another with --port N"
+        "no permission to listen on port {port}: {}; choose another with --port N",
+        super::port::PERMISSION_WHY
     )]
     Permission { port: u16 },
     #[error("cannot listen on {addr}: {source}; check --bind")]

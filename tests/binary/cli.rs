@@ -38,9 +38,16 @@ async fn a_busy_port_is_one_line_naming_the_fix() {
     let port = taken.local_addr().unwrap().port().to_string();
     let output =
         finish(jamtui().args(["--headless", "--bind", "127.0.0.1", "--port", &port])).await;
-    assert_one_line_error(&output, "already in use");
     let message = stderr(&output);
-    assert!(message.contains("--port") && message.contains("net.ipv4.ip_local_reserved_ports"));
+    assert!(message.contains("--port"), "{message}");
+    #[cfg(unix)]
+    {
+        assert_one_line_error(&output, "already in use");
+        assert!(message.contains("net.ipv4.ip_local_reserved_ports"));
+    }
+    // Windows says "in use"; Wine says no permission, and the words for that name the holder too.
+    #[cfg(windows)]
+    assert_one_line_error(&output, "`netstat -ano` names it");
 }
 
 // Signals by `kill`: not on Windows.
@@ -792,7 +799,13 @@ async fn bench_and_client_end_in_time_against_a_server_that_never_reads() {
         String::from_utf8_lossy(&bench.stdout),
         stderr(&bench)
     );
-    assert!(said.contains("the server stopped reading"), "{said}");
+    // Both are true of this server; which the bench meets first depends on the platform's
+    // socket buffers (Wine meets the second).
+    assert!(
+        said.contains("the server stopped reading")
+            || said.contains("a reply arrived with no request in flight"),
+        "{said}"
+    );
 
     let client = finish_within(
         jamtui().args([

@@ -10,6 +10,6 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub(crate) use unix::{in_use_fix, own_the_port};
+pub(crate) use unix::{PERMISSION_WHY, in_use_fix, own_the_port};
 #[cfg(windows)]
-pub(crate) use windows::{in_use_fix, own_the_port};
+pub(crate) use windows::{PERMISSION_WHY, in_use_fix, own_the_port};

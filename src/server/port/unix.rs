@@ -15,6 +15,9 @@ pub(crate) fn in_use_fix(_port: u16) -> String {
     String::new()
 }
 
+/// Why listening on a port can be refused for want of permission.
+pub(crate) const PERMISSION_WHY: &str = "ports below 1024 need root";
+
 /// Lets a restarted server bind while old connections sit in TIME_WAIT; on Unix this does not
 /// let a second server listen on the port.
 pub(crate) fn own_the_port(socket: &TcpSocket) -> io::Result<()> {

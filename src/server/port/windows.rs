@@ -11,6 +11,11 @@ pub(crate) fn in_use_fix(_port: u16) -> String {
     ", or stop the program that holds it (`netstat -ano` names it)".to_string()
 }
 
+/// Why listening on a port can be refused for want of permission: Windows has no privileged
+/// ports, but refuses one another program holds exclusively (Wine says this of any port in use)
+/// or one it reserves.
+pub(crate) const PERMISSION_WHY: &str = "another program holds it (`netstat -ano` names it), or Windows reserves it (`netsh interface ipv4 show excludedportrange protocol=tcp` lists those)";
+
 /// No other socket may bind this port while the server listens (`SO_EXCLUSIVEADDRUSE`).
 pub(crate) fn own_the_port(socket: &TcpSocket) -> io::Result<()> {
     let on: i32 = 1;
