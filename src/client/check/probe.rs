@@ -79,9 +79,6 @@ impl fmt::Display for ProbeError {
                     instead(got)
                 )
             }
-            ProbeError::Closed { got } if got.is_empty() => {
-                write!(f, "the server closed the connection without answering")
-            }
             ProbeError::Closed { got } => write!(
                 f,
                 "the server closed the connection without answering{}",
@@ -386,6 +383,24 @@ mod tests {
         assert_eq!(
             error,
             "the connection was still open after 0.5 s (28 more bytes came)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_that_resets_instead_of_answering_has_closed_the_connection() {
+        let addr = server(|mut stream| async move {
+            let mut request = [0; 6];
+            stream.read_exact(&mut request).await.unwrap();
+            stream.set_zero_linger().unwrap();
+        })
+        .await;
+        let mut probe = Probe::connect(addr).await.unwrap();
+        probe.send(b"TIME\r\n").await.unwrap();
+        let error = probe.answer(Duration::from_secs(5)).await.unwrap_err();
+        assert!(error.is_close(), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "the server closed the connection without answering"
         );
     }
 }
