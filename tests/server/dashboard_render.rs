@@ -226,6 +226,22 @@ fn no_clients() {
 }
 
 #[test]
+fn a_class_of_25_shows_eight_rows_and_the_time_at_80x24() {
+    let mut app = app(25, false);
+    let screen = draw(&mut app, 80, 24).backend().to_string();
+    let rows = screen
+        .lines()
+        .filter(|line| line.contains("127.0.0.1:"))
+        .count();
+    assert!(rows >= 8, "{rows} rows:\n{screen}");
+    assert!(screen.contains("JAM 23:19:50"), "{screen}");
+    // At 30 rows and more, the big clock is back and the header says no time.
+    let screen = draw(&mut app, 80, 30).backend().to_string();
+    assert!(!screen.contains("TIME now"), "{screen}");
+    assert!(screen.contains("what TIME answers now"), "{screen}");
+}
+
+#[test]
 fn many_clients_scroll_and_keep_the_count_visible() {
     let mut app = app(250, false);
     for _ in 0..3 {

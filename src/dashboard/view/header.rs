@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use super::format;
@@ -13,7 +14,9 @@ use crate::server::describe_addrs;
 /// Rows the header takes.
 pub const HEIGHT: u16 = 2;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// Draws the header; with `clock`, the time a TIME gets now closes its second line (the compact
+/// layout has no big clock).
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, clock: bool) {
     let [first, second] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
     let glyphs = &theme.glyphs;
     let state = if app.snapshot.paused {
@@ -65,11 +68,35 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         spans
     };
-    let used: usize = serving.iter().map(Span::width).sum();
-    let long = states(true);
-    let fits = used + long.iter().map(Span::width).sum::<usize>() <= usize::from(area.width);
-    serving.extend(if fits { long } else { states(false) });
-    frame.render_widget(Line::from(serving), second);
+    let now = |long: bool| -> Vec<Span<'static>> {
+        if !clock {
+            return Vec::new();
+        }
+        let label = if long { "  TIME now " } else { "  " };
+        vec![
+            Span::styled(label, theme.label),
+            Span::styled(
+                app.snapshot.clock.clone(),
+                theme.clock.add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(" "),
+        ]
+    };
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // In full words when they fit, then the states short, then the clock without its label.
+    let (states, now) = [(true, true), (false, true), (false, false)]
+        .into_iter()
+        .map(|(long_states, long_clock)| (states(long_states), now(long_clock)))
+        .find(|(states, now)| {
+            width(&serving) + width(states) + width(now) <= usize::from(area.width)
+        })
+        .unwrap_or_else(|| (states(false), now(false)));
+    serving.extend(states);
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(width(&now) as u16)])
+            .areas(second);
+    frame.render_widget(Line::from(serving), left);
+    frame.render_widget(Line::from(now), right);
 }
 
 /// What a student types to connect: the address the server listens on, or for one bound to

@@ -46,6 +46,12 @@ use crate::dashboard::theme::Theme;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Below this many rows the layout is compact: no big clock, the chart beside the counters.
+const COMPACT_BELOW: u16 = 30;
+
+/// The clients table's height in the compact layout, at least: 8 rows, its header and borders.
+const COMPACT_TABLE_HEIGHT: u16 = 11;
+
 /// Draws one frame on `terminal` and records what was drawn where in `app`.
 pub fn draw<B>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error>
 where
@@ -67,27 +73,42 @@ pub fn render(frame: &mut Frame, app: &App) -> Drawn {
         too_small::render(frame, area, app, &theme);
         return Drawn::default();
     }
+    // Below 30 rows the big clock gives way to the table: its time moves into the header, and
+    // the chart sits beside the counters, so that a class's rows show at 80x24.
+    let compact = area.height < COMPACT_BELOW;
     let chart_height = match area.height {
         34.. => 8,
-        30.. => 4,
-        _ => 3,
+        _ => 4,
     };
-    let [header_area, top, chart, clients_area, log_area, footer_area] = Layout::vertical([
+    let top_height = if compact { 6 } else { 6 + chart_height };
+    let rest = area.height - header::HEIGHT - top_height - 1;
+    let table_height = match compact {
+        true => Constraint::Length((rest / 2).max(COMPACT_TABLE_HEIGHT)),
+        false => Constraint::Fill(1),
+    };
+    let [header_area, top, clients_area, log_area, footer_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
-        Constraint::Length(6),
-        Constraint::Length(chart_height),
-        Constraint::Fill(1),
+        Constraint::Length(top_height),
+        table_height,
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    let [clock_area, stats_area] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(top);
-
-    header::render(frame, header_area, app, &theme);
-    clock::render(frame, clock_area, app, &theme);
-    stats::render(frame, stats_area, app, &theme);
-    rate_chart::render(frame, chart, app, &theme);
+    header::render(frame, header_area, app, &theme, compact);
+    if compact {
+        let [chart, stats_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(top);
+        rate_chart::render(frame, chart, app, &theme);
+        stats::render(frame, stats_area, app, &theme);
+    } else {
+        let [counters, chart] =
+            Layout::vertical([Constraint::Length(6), Constraint::Length(chart_height)]).areas(top);
+        let [clock_area, stats_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(counters);
+        clock::render(frame, clock_area, app, &theme);
+        stats::render(frame, stats_area, app, &theme);
+        rate_chart::render(frame, chart, app, &theme);
+    }
     let table = match app.clients_view {
         ClientsView::Connections => clients::render(frame, clients_area, app, &theme),
         ClientsView::Machines => machines::render(frame, clients_area, app, &theme),

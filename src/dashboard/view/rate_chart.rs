@@ -10,20 +10,28 @@ use crate::dashboard::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let samples: Vec<u64> = app.rates.per_second.iter().copied().collect();
-    let top = samples.iter().copied().max().unwrap_or(0);
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    // Newest on the right; on a narrow panel the older seconds scroll off to the left, on a wide
+    // one each second takes several columns, so the chart uses the width it has.
+    let shown = &samples[samples.len().saturating_sub(width)..];
+    let columns = (width / shown.len().max(1)).max(1);
+    let bars: Vec<u64> = shown
+        .iter()
+        .flat_map(|&sample| std::iter::repeat_n(sample, columns))
+        .collect();
+    let top = shown.iter().copied().max().unwrap_or(0);
     let title = format!(
-        " requests/s, last {RATE_HISTORY} s  (now {}, max {}) ",
+        " requests/s, last {} s  (now {}, max {}) ",
+        RATE_HISTORY.min(width),
         format::count(app.rates.now()),
         format::count(top)
     );
     let block = panel(title, false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Newest on the right; older samples scroll off to the left when the panel is narrow.
-    let shown = &samples[samples.len().saturating_sub(inner.width as usize)..];
     frame.render_widget(
         Sparkline::default()
-            .data(shown)
+            .data(&bars)
             .max(top.max(1))
             .bar_set(theme.glyphs.bars())
             .style(theme.chart),
