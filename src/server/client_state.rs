@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio::sync::futures::Notified;
 
+use super::listing::Unterminated;
+
 /// One allocation per client: every idle client pays for it.
 #[derive(Debug, Default)]
 pub(crate) struct ClientState {
@@ -31,7 +33,13 @@ pub(crate) struct ClientStats {
     /// Milliseconds after `connected_at` of the client's last activity (0: none since it
     /// connected): the idle sweeper measures its silence from here.
     active_ms: AtomicU64,
+    /// The line the client has begun and not ended, packed in one word: its length (high 16
+    /// bits, saturated) and its first `UNTERMINATED_HEAD` bytes; 0: none.
+    unterminated: AtomicU64,
 }
+
+/// How many first bytes of an unterminated line are kept.
+const UNTERMINATED_HEAD: usize = 6;
 
 impl ClientStats {
     /// The client was active at `at`.
@@ -56,6 +64,32 @@ impl ClientStats {
         self.requests.fetch_add(count, Relaxed);
         let millis = last.saturating_duration_since(connected_at).as_millis() as u64;
         self.last_request_ms.store(millis + 1, Relaxed);
+    }
+
+    /// The bytes after the last complete line (what the client has begun and not ended).
+    pub(crate) fn set_unterminated(&self, line: &[u8]) {
+        let head = &line[..line.len().min(UNTERMINATED_HEAD)];
+        let bytes = head
+            .iter()
+            .rev()
+            .fold(0u64, |word, &byte| word << 8 | u64::from(byte));
+        let len = line.len().min(usize::from(u16::MAX)) as u64;
+        let packed = len << 48 | bytes;
+        // Read before writing: this is asked after every batch, and it rarely changes.
+        if self.unterminated.load(Relaxed) != packed {
+            self.unterminated.store(packed, Relaxed);
+        }
+    }
+
+    pub(crate) fn unterminated(&self) -> Option<Unterminated> {
+        let packed = self.unterminated.load(Relaxed);
+        let len = (packed >> 48) as usize;
+        (len > 0).then(|| Unterminated {
+            head: (0..len.min(UNTERMINATED_HEAD))
+                .map(|at| (packed >> (8 * at)) as u8)
+                .collect(),
+            len,
+        })
     }
 
     /// Waiting where silence does not count: for its turn, or held by the pause.

@@ -200,6 +200,7 @@ impl Handler {
             if self.shutting_down {
                 return Err(GoneReason::Shutdown);
             }
+            self.client.stats().set_unterminated(self.conn.input());
             let before = self.conn.buffered();
             tokio::select! {
                 biased;
@@ -252,7 +253,8 @@ impl Handler {
                 Request::Unknown => self.reply_error(ErrorReply::UnknownRequest),
                 Request::NotUtf8 => self.reply_error(ErrorReply::NotUtf8),
             };
-            self.ledger.answered(frame.request, frame.arrived);
+            self.ledger
+                .answered(frame.request, frame.arrived, reply != Reply::Nothing);
             match frame.raw {
                 Some(request)
                     if events == RequestEvents::Publish

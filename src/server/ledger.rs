@@ -14,8 +14,11 @@ use crate::protocol::Request;
 pub(super) struct Ledger {
     /// Requests answered since the counters were last updated.
     unreported: u64,
-    /// When the last answered request arrived, for its latency once the reply is written.
+    /// When the last answered request arrived: the client was active then.
     last_arrival: Option<Instant>,
+    /// When the last request that got a reply arrived, for its latency once the reply is
+    /// written (QUIT and an empty line get none: no latency is measured for them).
+    last_replied: Option<Instant>,
     /// Request events waiting for their reply to be written (to carry its latency).
     awaiting_write: Vec<AwaitingWrite>,
     /// This client's request events published in the current second: (second, count).
@@ -34,18 +37,23 @@ impl Ledger {
         Ledger {
             unreported: 0,
             last_arrival: None,
+            last_replied: None,
             awaiting_write: Vec::new(),
             events_this_second: (i64::MIN, 0),
         }
     }
 
-    /// A request that arrived at `arrived` was answered (its reply queued, or none owed).
-    pub(super) fn answered(&mut self, request: Request, arrived: Instant) {
+    /// A request that arrived at `arrived` was answered: its reply queued, if `replied`, or none
+    /// owed.
+    pub(super) fn answered(&mut self, request: Request, arrived: Instant, replied: bool) {
         // What the class calls a request: a TIME answered (QUIT and bad lines are not).
         if request == Request::Time {
             self.unreported += 1;
         }
         self.last_arrival = Some(arrived);
+        if replied {
+            self.last_replied = Some(arrived);
+        }
     }
 
     /// Whether this client may publish one more request event in `second`, and takes it: one
@@ -89,7 +97,8 @@ impl Ledger {
     /// The replies are out: records the latency, and publishes the events that waited for it.
     pub(super) fn replies_written(&mut self, client: &Registration, publisher: &Publisher) {
         let now = Instant::now();
-        if let Some(arrived) = self.last_arrival.take() {
+        self.last_arrival = None;
+        if let Some(arrived) = self.last_replied.take() {
             let micros = now.saturating_duration_since(arrived).as_micros() as u64;
             client.stats().last_latency_us.store(micros + 1, Relaxed);
         }

@@ -23,6 +23,17 @@ pub struct ClientInfo {
     pub last_latency: Option<Duration>,
     /// For a connection closed a moment ago: when and how.
     pub closed: Option<Closed>,
+    /// A line it has begun and not ended (a request without CR LF waits for it).
+    pub unterminated: Option<Unterminated>,
+}
+
+/// The start of a line a client has sent without its line end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unterminated {
+    /// Its first bytes (up to 6).
+    pub head: Vec<u8>,
+    /// How many bytes it has (at most 65,535 are counted).
+    pub len: usize,
 }
 
 /// How and when a connection ended.

@@ -33,7 +33,7 @@ pub use event::{
     ClientId, EXCERPT_BYTES, Event, Excerpt, GoneReason, Refusal, Reply, Unpublished, WireRead,
 };
 pub use listener::{BindError, Server};
-pub use listing::{ClientInfo, Closed};
+pub use listing::{ClientInfo, Closed, Unterminated};
 pub use machines::MachineInfo;
 pub use mode::Mode;
 pub use publisher::{

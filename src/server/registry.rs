@@ -59,6 +59,7 @@ impl ClientEntry {
                 micros => Some(Duration::from_micros(micros - 1)),
             },
             closed,
+            unterminated: stats.unterminated(),
         }
     }
 

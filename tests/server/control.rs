@@ -92,6 +92,51 @@ async fn events_tell_the_story_of_a_connection() {
     }
 }
 
+/// Waits until the one client listed satisfies `condition`; returns it.
+async fn wait_for_client(
+    server: &TestServer,
+    condition: impl Fn(&jamtui::server::ClientInfo) -> bool,
+) -> jamtui::server::ClientInfo {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let clients = server.handle.clients();
+        if let [client] = clients.as_slice()
+            && condition(client)
+        {
+            return client.clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{clients:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_line_without_its_end_is_listed_until_it_ends_and_only_replies_have_a_latency() {
+    let server = TestServer::start(config()).await;
+    let mut client = server.client().await;
+    // An empty line, like QUIT, gets no reply: no latency is measured for it.
+    client.send(b"\r\n").await;
+    client.send(b"TIME").await;
+    let waiting = wait_for_client(&server, |c| c.unterminated.is_some()).await;
+    let line = waiting.unterminated.clone().unwrap();
+    assert_eq!((line.head.as_slice(), line.len), (&b"TIME"[..], 4));
+    assert_eq!(waiting.last_latency, None, "{waiting:?}");
+    client.send(b"\r\nHELLO WORLD").await;
+    assert_time_reply(&client.line().await);
+    let waiting = wait_for_client(&server, |c| {
+        c.unterminated.as_ref().is_some_and(|line| line.len == 11)
+    })
+    .await;
+    assert_eq!(waiting.unterminated.clone().unwrap().head, b"HELLO ");
+    assert!(waiting.last_latency.is_some(), "{waiting:?}");
+    client.send(b"\r\n").await;
+    assert_eq!(
+        client.line().await,
+        "ERR unknown request, expected TIME or QUIT\r\n"
+    );
+    wait_for_client(&server, |c| c.unterminated.is_none()).await;
+}
+
 #[tokio::test]
 async fn counters_are_exact() {
     let server = TestServer::start(config()).await;

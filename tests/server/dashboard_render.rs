@@ -69,6 +69,7 @@ fn client(id: u64, at: Instant, requests: u64, held_by_pause: bool) -> ClientInf
         errors: id % 2,
         last_latency: Some(Duration::from_micros(180 + 37 * id)),
         closed: None,
+        unterminated: None,
     }
 }
 
@@ -239,6 +240,26 @@ fn a_class_of_25_shows_eight_rows_and_the_time_at_80x24() {
     let screen = draw(&mut app, 80, 30).backend().to_string();
     assert!(!screen.contains("TIME now"), "{screen}");
     assert!(screen.contains("what TIME answers now"), "{screen}");
+}
+
+#[test]
+fn what_is_wrong_with_a_client_is_its_state_in_words() {
+    let mut app = app(3, false);
+    app.snapshot.clients[1].unterminated = Some(jamtui::server::Unterminated {
+        head: b"TIME".to_vec(),
+        len: 4,
+    });
+    app.snapshot.clients[2].unterminated = Some(jamtui::server::Unterminated {
+        head: b"HELLO ".to_vec(),
+        len: 300,
+    });
+    let screen = draw(&mut app, 80, 24).backend().to_string();
+    for state in ["active, 1 error", "sent b'TIME', no line end"] {
+        assert!(screen.contains(state), "{state}:\n{screen}");
+    }
+    let screen = draw(&mut app, 120, 30).backend().to_string();
+    let state = "sent b'HELLO '… (300 bytes), no line end, 1 error";
+    assert!(screen.contains(state), "{state}:\n{screen}");
 }
 
 #[test]

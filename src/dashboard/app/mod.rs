@@ -438,6 +438,7 @@ mod tests {
             errors: 0,
             last_latency: None,
             closed: None,
+            unterminated: None,
         }
     }
 

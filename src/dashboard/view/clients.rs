@@ -11,7 +11,11 @@ use ratatui::widgets::{Cell, Row, TableState};
 use super::{ClientsTable, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
-use crate::server::ClientInfo;
+use crate::server::{ClientInfo, Unterminated};
+use crate::text::pyrepr;
+
+/// From this many columns on, the table shows how long each client has been connected.
+const WITH_CONNECTED_FROM: u16 = 100;
 
 /// A client whose last request is more recent than this is shown as active.
 pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
@@ -31,56 +35,67 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             address
         })
         .collect();
-    let rows = shown.iter().zip(&addresses).map(|(client, address)| {
-        let (state, style) = state(client, now, theme);
-        // How long it was connected: until now, or until it closed.
-        let until = client.closed.as_ref().map_or(now, |closed| closed.at);
-        let row = Row::new(vec![
-            Cell::from(client.id.to_string()),
-            Cell::from(address.as_str()),
-            Cell::from(format::duration(
-                until.saturating_duration_since(client.connected_at),
-            )),
-            Cell::from(format::count(client.requests)),
-            Cell::from(client.last_request_at.map_or_else(
-                || "never".to_string(),
-                |at| {
-                    format!(
-                        "{} ago",
-                        format::duration(now.saturating_duration_since(at))
-                    )
-                },
-            )),
-            Cell::from(client.last_latency.map_or_else(String::new, |latency| {
-                format::latency(latency, theme.glyphs.micros)
-            })),
-            Cell::from(state).style(style),
-        ]);
-        // A connection closed a moment ago is dimmed.
-        if client.closed.is_some() {
-            row.style(theme.label)
-        } else {
-            row
-        }
-    });
-    let header = Row::new([
-        "#",
-        "address",
-        "connected",
-        "requests",
-        "last request",
-        "latency",
-        "state",
-    ]);
-    let widths = vec![
-        Constraint::Length(6),
+    let ids: Vec<String> = shown.iter().map(|client| client.id.to_string()).collect();
+    // Below 100 columns, how long each has been connected gives way to what is wrong.
+    let with_connected = area.width >= WITH_CONNECTED_FROM;
+    let rows = shown
+        .iter()
+        .zip(&addresses)
+        .zip(&ids)
+        .map(|((client, address), id)| {
+            let (state, style) = state(client, now, theme);
+            // How long it was connected: until now, or until it closed.
+            let until = client.closed.as_ref().map_or(now, |closed| closed.at);
+            let connected = with_connected.then(|| {
+                Cell::from(format::duration(
+                    until.saturating_duration_since(client.connected_at),
+                ))
+            });
+            let cells = [Cell::from(id.as_str()), Cell::from(address.as_str())]
+                .into_iter()
+                .chain(connected);
+            let row = Row::new(cells.chain([
+                Cell::from(format::count(client.requests)),
+                Cell::from(client.last_request_at.map_or_else(
+                    || "never".to_string(),
+                    |at| {
+                        format!(
+                            "{} ago",
+                            format::duration(now.saturating_duration_since(at))
+                        )
+                    },
+                )),
+                Cell::from(client.last_latency.map_or_else(String::new, |latency| {
+                    format::latency(latency, theme.glyphs.micros)
+                })),
+                Cell::from(state).style(style),
+            ]));
+            // A connection closed a moment ago is dimmed.
+            if client.closed.is_some() {
+                row.style(theme.label)
+            } else {
+                row
+            }
+        });
+    let header = Row::new(
+        ["#", "address"]
+            .into_iter()
+            .chain(with_connected.then_some("connected"))
+            .chain(["requests", "last request", "latency", "state"]),
+    );
+    let widths = [
+        Constraint::Length(widest("#", &ids)),
         Constraint::Length(widest("address", &addresses)),
-        Constraint::Length(9),
+    ]
+    .into_iter()
+    .chain(with_connected.then_some(Constraint::Length(9)))
+    .chain([
         Constraint::Length(8),
         Constraint::Length(12),
         Constraint::Length(9),
         Constraint::Fill(1),
-    ];
+    ])
+    .collect();
     let closed = clients
         .iter()
         .filter(|client| client.closed.is_some())
@@ -102,9 +117,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     .render(frame, area, app, theme)
 }
 
+/// What the client is doing, in words; what is wrong first, in the problem style (words, so
+/// that it shows without colour too).
 fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String, Style) {
+    let errors = match client.errors {
+        0 => String::new(),
+        1 => ", 1 error".to_string(),
+        n => format!(", {n} errors"),
+    };
     if let Some(closed) = &client.closed {
-        (format!("closed: {}", closed.reason), theme.label)
+        (format!("closed: {}{errors}", closed.reason), theme.label)
     } else if client.queued {
         // Queued since it connected: that is how long it has waited.
         let waited = now.saturating_duration_since(client.connected_at);
@@ -113,13 +135,33 @@ fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String
             theme.waiting,
         )
     } else if client.held_by_pause {
-        ("waiting".into(), theme.waiting)
-    } else if client
-        .last_request_at
-        .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_WITHIN)
-    {
-        ("active".into(), theme.value)
+        ("waiting: paused".into(), theme.waiting)
+    } else if let Some(line) = &client.unterminated {
+        (
+            format!("sent {}, no line end{errors}", unterminated(line)),
+            theme.log_error,
+        )
     } else {
-        ("idle".into(), theme.label)
+        let active = client
+            .last_request_at
+            .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_WITHIN);
+        let (words, style) = match active {
+            true => ("active", theme.value),
+            false => ("idle", theme.label),
+        };
+        match errors.is_empty() {
+            true => (words.into(), style),
+            false => (format!("{words}{errors}"), theme.log_error),
+        }
+    }
+}
+
+/// A line begun and not ended, as Python shows bytes: `b'TIME'`, `b'TIME\\r'`, `b'HELLO …'
+/// (12 bytes)`.
+fn unterminated(line: &Unterminated) -> String {
+    let shown = pyrepr::bytes(&line.head);
+    match line.len > line.head.len() {
+        true => format!("{shown}… ({} bytes)", line.len),
+        false => shown,
     }
 }
