@@ -143,6 +143,21 @@ const CORPUS: &[(&str, &[&str], &[&str])] = &[
         ],
         &["empty-connect"],
     ),
+    // Asked again on its one connection, it cannot show its clock advancing: clock-advances
+    // asks on a second connection only of a server that closes after each answer.
+    (
+        "answer_once_and_stay_open",
+        &[
+            "clock-advances",
+            "several-requests",
+            "quit",
+            "concurrent",
+            "split-request",
+            "pipelined",
+            "time-then-quit",
+        ],
+        &[],
+    ),
     ("pool_of_four", &["burst"], &[]),
     ("missing_cr", &["reply"], &[]),
     ("no_line_end", &["reply"], &[]),

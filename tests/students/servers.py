@@ -286,6 +286,20 @@ def answer_once_and_close():
 
 
 @kind
+def answer_once_and_stay_open():
+    """Thread per client, but the handler has no loop: one recv(), one answer, and the connection
+    is left open, never read again nor closed."""
+    held = []
+
+    def handle(conn):
+        if conn.recv(1024).startswith(b"TIME"):
+            conn.sendall(jam().encode())
+        held.append(conn)
+
+    thread_per_client(handle)
+
+
+@kind
 def pool_of_four():
     sock = listening()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)
