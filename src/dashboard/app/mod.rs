@@ -46,8 +46,9 @@ pub enum Effect {
     Search(String),
 }
 
-/// What Enter and `b` say over the machines view.
-const PER_CONNECTION: &str = "conversations are per connection: v lists the connections";
+/// What Enter and `b` say over a machine none of whose connections is listed any more.
+const NO_CONNECTION_LISTED: &str =
+    "no connection from this machine is listed now: its conversation is gone";
 
 /// The delays `+` and `-` step through.
 pub const DELAY_STEPS: [Duration; 6] = [
@@ -301,25 +302,20 @@ impl App {
                 let next = DELAY_STEPS.iter().rev().find(|&&step| step < current);
                 return Some(Effect::SetDelay(*next.unwrap_or(&Duration::ZERO)));
             }
-            // A conversation is one connection's.
-            Action::OpenConversation | Action::ToggleBytes
-                if self.clients_view == ClientsView::Machines
-                    && self.conversations.shown.is_none() =>
-            {
-                self.notice = Some(PER_CONNECTION.into());
-            }
-            Action::OpenConversation => {
-                self.conversations.shown = self.clients.selected;
-                self.conversations.bytes_view = false;
-            }
             Action::ToggleBytes if self.conversations.shown.is_some() => {
                 self.conversations.bytes_view = !self.conversations.bytes_view;
             }
-            // Over the table: the selected client's bytes at once.
-            Action::ToggleBytes => {
-                self.conversations.shown = self.clients.selected;
-                self.conversations.bytes_view = true;
-            }
+            // Over the table: the selected connection's conversation, or its bytes at once.
+            Action::OpenConversation | Action::ToggleBytes => match self.selected_connection() {
+                Some(id) => {
+                    self.conversations.shown = Some(id);
+                    self.conversations.bytes_view = action == Action::ToggleBytes;
+                }
+                None if self.clients_view == ClientsView::Machines => {
+                    self.notice = Some(NO_CONNECTION_LISTED.into());
+                }
+                None => {}
+            },
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::TogglePrivacy => self.privacy = !self.privacy,
             Action::Export => return Some(Effect::Export),
@@ -378,6 +374,22 @@ impl App {
         }
     }
 
+    /// The connection a conversation is asked of: the selected one, or over the machines view,
+    /// the selected machine's latest (open or closed a moment ago).
+    fn selected_connection(&self) -> Option<ClientId> {
+        match self.clients_view {
+            ClientsView::Connections => self.clients.selected,
+            ClientsView::Machines => {
+                let ip = self.machines.selected?;
+                let from_it = self.snapshot.clients.iter();
+                from_it
+                    .filter(|client| client.peer.ip().to_canonical() == ip)
+                    .map(|client| client.id)
+                    .max()
+            }
+        }
+    }
+
     /// Kicks the selected machine's open connections, or says there are none.
     fn kick_selected_machine(&mut self) -> Option<Effect> {
         let ip = self.machines.selected?;
@@ -429,7 +441,7 @@ mod tests {
     fn client(id: ClientId, at: Instant) -> ClientInfo {
         ClientInfo {
             id,
-            peer: SocketAddr::from(([127, 0, 0, 1], 40000 + id as u16)),
+            peer: SocketAddr::from(([10, 0, 0, id as u8], 40000 + id as u16)),
             connected_at: at,
             requests: 0,
             last_request_at: None,
@@ -570,18 +582,28 @@ mod tests {
             app.update(Action::Kick),
             Some(Effect::KickMachine(IpAddr::from([10, 0, 0, 3])))
         );
+        // Enter and b: the machine's latest connection's conversation.
+        let mut two_from_it = snapshot(at, 0, &[1, 2, 3]);
+        two_from_it.clients.push(ClientInfo {
+            id: 7,
+            ..client(3, at)
+        });
+        app.refresh(two_from_it);
         app.update(Action::OpenConversation);
-        assert_eq!(
-            app.conversations.shown, None,
-            "conversations are per connection"
-        );
-        assert_eq!(
-            app.notice.as_deref(),
-            Some(PER_CONNECTION),
-            "and Enter says so"
-        );
+        assert_eq!(app.conversations.shown, Some(7));
+        assert!(!app.conversations.bytes_view);
+        app.update(Action::Back);
         app.update(Action::ToggleBytes);
-        assert_eq!(app.notice.as_deref(), Some(PER_CONNECTION), "b too");
+        assert_eq!(app.conversations.shown, Some(7));
+        assert!(app.conversations.bytes_view, "b opens its bytes at once");
+        app.update(Action::Back);
+        // None of its connections listed any more: Enter says so.
+        let mut forgotten = snapshot(at, 0, &[1, 2, 3]);
+        forgotten.clients.retain(|client| client.id != 3);
+        app.refresh(forgotten);
+        app.update(Action::OpenConversation);
+        assert_eq!(app.conversations.shown, None);
+        assert_eq!(app.notice.as_deref(), Some(NO_CONNECTION_LISTED));
         // A machine with no open connection: k says so rather than nothing.
         let mut gone = snapshot(at, 0, &[1, 2, 3]);
         gone.machines
