@@ -26,7 +26,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::dashboard::app::{Effect, Stamps};
+use crate::dashboard::app::{ACTIVE_MACHINES_WITHIN, Effect, Stamps};
 use crate::log::LogHistory;
 use crate::protocol::time_reply;
 use crate::server::{ClientId, ClientInfo, Event, ServerHandle};
@@ -315,6 +315,7 @@ pub fn snapshot(handle: &ServerHandle, view: ClientsView) -> Snapshot {
             ClientsView::Machines => handle.machines(),
             ClientsView::Connections => Vec::new(),
         },
+        active_machines: handle.machines_seen_within(ACTIVE_MACHINES_WITHIN),
         paused: handle.is_paused(),
         uptime: handle.uptime(),
         clock: String::from_utf8_lossy(reply.trim_ascii_end()).into_owned(),

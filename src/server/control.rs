@@ -71,6 +71,13 @@ impl ServerHandle {
         self.shared.registry.machines_listing()
     }
 
+    /// How many machines have a connection open, or opened or closed one within `within`: with
+    /// the assignment's client, which connects for every request, the students active now.
+    /// Cheap enough for every frame, unlike [`machines`](Self::machines).
+    pub fn machines_seen_within(&self, within: Duration) -> usize {
+        self.shared.registry.machines_seen_within(within)
+    }
+
     /// Closes every connection from one machine; returns how many there were.
     pub fn kick_machine(&self, ip: IpAddr) -> usize {
         self.shared.registry.kick_machine(ip)

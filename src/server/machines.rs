@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::event::GoneReason;
 
@@ -86,6 +86,17 @@ impl Machines {
             tally.last_seen = Instant::now();
             tally.last_gone = Some(reason.clone());
         }
+    }
+
+    /// How many machines have a connection open at `now`, or opened or closed one within
+    /// `within` before it.
+    pub(crate) fn seen_within(&self, now: Instant, within: Duration) -> usize {
+        let tallies = self.tallies.values();
+        tallies
+            .filter(|tally| {
+                tally.connected > 0 || now.saturating_duration_since(tally.last_seen) <= within
+            })
+            .count()
     }
 
     /// Every machine remembered, first seen first, with its open connections' figures added.

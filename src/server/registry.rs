@@ -256,6 +256,13 @@ impl Registry {
         self.machines().list(open)
     }
 
+    /// How many machines have a connection open, or opened or closed one within `within`: with
+    /// the assignment's client, which connects for every request, the students active now.
+    pub(crate) fn machines_seen_within(&self, within: Duration) -> usize {
+        // Taken alone: counting does not need the client list's lock.
+        self.machines().seen_within(Instant::now(), within)
+    }
+
     /// Asks a client's connection to end. False when no such client is connected.
     pub(crate) fn kick(&self, id: ClientId) -> bool {
         let clients = self.clients();

@@ -234,6 +234,8 @@ async fn machines_add_up_connections_that_come_and_go_and_can_be_kicked_together
         "{machine:?}"
     );
     assert_eq!(machine.last_gone, Some(GoneReason::Quit));
+    // One machine, active: it connected a moment ago, and is still connected.
+    assert_eq!(server.handle.machines_seen_within(Duration::ZERO), 1);
 
     assert_eq!(server.handle.kick_machine(machine.ip), 1);
     staying.expect_closed().await;
@@ -242,6 +244,18 @@ async fn machines_add_up_connections_that_come_and_go_and_can_be_kicked_together
     assert_eq!((machine.connected, machine.connections), (0, 4));
     assert_eq!(machine.last_gone, Some(GoneReason::Kicked));
     assert_eq!(server.handle.kick_machine(machine.ip), 0);
+    // Gone a moment ago: active within a minute, not within no time at all once time has passed.
+    assert_eq!(
+        server.handle.machines_seen_within(Duration::from_secs(60)),
+        1
+    );
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        server
+            .handle
+            .machines_seen_within(Duration::from_millis(10)),
+        0
+    );
 }
 
 #[tokio::test]

@@ -124,6 +124,7 @@ fn app(clients: u64, paused: bool) -> App {
             })
             .collect(),
         machines: machines(start + Duration::from_secs(second)),
+        active_machines: 4,
         paused,
         uptime: Duration::from_secs(754 + second),
         clock: "JAM 23:19:50".into(),
@@ -510,7 +511,10 @@ fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
     app.update(Action::Down);
     let terminal = draw(&mut app, 80, 24);
     let screen = terminal.backend().to_string();
-    assert!(screen.contains("machines (5, 2 open)"), "{screen}");
+    assert!(
+        screen.contains("machines (5, 2 open, 4 active)"),
+        "{screen}"
+    );
     assert!(
         screen.contains(" 2/5 "),
         "the second machine is selected: {screen}"

@@ -23,7 +23,7 @@ pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogPane, Search};
 pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
-pub use server::{ServerInfo, Snapshot};
+pub use server::{ACTIVE_MACHINES_WITHIN, ServerInfo, Snapshot};
 pub use table::TablePane;
 
 use crate::dashboard::bindings::{self, Action};
@@ -478,6 +478,7 @@ mod tests {
             },
             clients: ids.iter().map(|&id| client(id, at)).collect(),
             machines: ids.iter().map(|&id| machine(id, at)).collect(),
+            active_machines: ids.len(),
             paused: false,
             uptime: Duration::ZERO,
             clock: "JAM 23:19:50".into(),

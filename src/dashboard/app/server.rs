@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 use crate::server::{ClientInfo, CounterSnapshot, MachineInfo, Mode, ServerHandle};
 use crate::time::Zone;
 
+/// How recently a machine must have connected or closed to count as active.
+pub const ACTIVE_MACHINES_WITHIN: Duration = Duration::from_secs(10);
+
 /// What the dashboard knows of the server it shows, for good.
 #[derive(Debug, Clone)]
 pub struct ServerInfo {
@@ -50,6 +53,9 @@ pub struct Snapshot {
     pub clients: Vec<ClientInfo>,
     /// First seen first.
     pub machines: Vec<MachineInfo>,
+    /// Machines with a connection open, or opened or closed one within the last
+    /// `ACTIVE_MACHINES_WITHIN`: with the assignment's client, the students active now.
+    pub active_machines: usize,
     pub paused: bool,
     pub uptime: Duration,
     /// `JAM hh:mm:ss`, what a TIME request gets right now.

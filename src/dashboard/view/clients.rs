@@ -100,10 +100,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         .iter()
         .filter(|client| client.closed.is_some())
         .count();
+    let active = app.snapshot.active_machines;
     let title = match closed {
-        0 => format!(" clients ({})  v: machines ", clients.len()),
+        0 => format!(
+            " clients ({})  machines active {active}  v: machines ",
+            clients.len()
+        ),
         _ => format!(
-            " clients ({} open, {closed} recently closed)  v: machines ",
+            " clients ({} open, {closed} recently closed)  machines active {active}  v: machines ",
             clients.len() - closed
         ),
     };

@@ -70,8 +70,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         Constraint::Fill(1),
     ];
     let title = format!(
-        " machines ({}, {open} open)  v: connections ",
-        machines.len()
+        " machines ({}, {open} open, {} active)  v: connections ",
+        machines.len(),
+        app.snapshot.active_machines
     );
     ClientsTable {
         title,
