@@ -21,6 +21,11 @@ impl Pane {
 
     /// `env` is `NAME=value ...` for jamtui's environment.
     pub fn start_with_env(env: &str, args: &str) -> Pane {
+        Pane::start_sized((100, 30), env, args)
+    }
+
+    /// In a terminal of `(columns, rows)`.
+    pub fn start_sized(size: (u16, u16), env: &str, args: &str) -> Pane {
         static PANES: AtomicUsize = AtomicUsize::new(0);
         let number = PANES.fetch_add(1, Ordering::Relaxed);
         let socket = format!("jamtui-e2e-{}-{number}", std::process::id());
@@ -38,7 +43,8 @@ impl Pane {
             socket,
             status_file,
         };
-        pane.tmux(&["new-session", "-d", "-x", "100", "-y", "30", &command]);
+        let (columns, rows) = (size.0.to_string(), size.1.to_string());
+        pane.tmux(&["new-session", "-d", "-x", &columns, "-y", &rows, &command]);
         pane
     }
 

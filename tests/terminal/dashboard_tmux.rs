@@ -15,6 +15,45 @@ fn assert_cooked(stty: &str) {
     );
 }
 
+/// A class at 80x24: 25 students' clients, each from its own address (127.0.0.10 to .34), each
+/// connecting for every request like the assignment's client.
+#[tokio::test]
+async fn a_class_of_25_per_request_clients_is_readable_at_80x24() {
+    let pane = Pane::start_sized((80, 24), "", "--bind 127.0.0.1 --port 0");
+    let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
+    let server = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let students = (10..35u8).map(|student| {
+        tokio::spawn(async move {
+            for _ in 0..4 {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind(([127, 0, 0, student], 0).into()).unwrap();
+                let stream = socket.connect(server).await.unwrap();
+                let mut client = Client {
+                    stream: tokio::io::BufReader::new(stream),
+                };
+                client.ask_time().await;
+                client.quit().await;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        })
+    });
+    let students: Vec<_> = students.collect();
+    pane.wait_for("machines active 25").await;
+    pane.press("v");
+    let screen = pane.wait_for("machines (25, ").await;
+    let rows = screen
+        .lines()
+        .filter(|line| line.contains("127.0.0."))
+        .count();
+    assert!(rows >= 8, "{rows} rows:\n{screen}");
+    assert!(screen.contains("JAM "), "the time is on screen: {screen}");
+    for student in students {
+        tokio::time::timeout(WAIT, student).await.unwrap().unwrap();
+    }
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}
+
 #[tokio::test]
 async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
     let pane = Pane::start("--bind 127.0.0.1 --port 0 --tz UTC --keep-closed 1m");
