@@ -197,7 +197,7 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
         client.quit().await;
     }
     pane.press("v");
-    let screen = pane.wait_for("machines (1, 0 open)").await;
+    let screen = pane.wait_for("machines (1, 0 open, 1 active)").await;
     let row = screen
         .lines()
         .find(|line| line.starts_with("│1 "))

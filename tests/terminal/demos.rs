@@ -62,7 +62,7 @@ async fn demo_in_class() {
 
     // 5. v: one row per machine, its connections added up.
     server.press("v");
-    server.wait_for("machines (1, 5 open)").await;
+    server.wait_for("machines (1, 5 open, 1 active)").await;
     server.press("q");
     assert_eq!(server.exit_status().await.0, "0");
 }
