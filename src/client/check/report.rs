@@ -188,3 +188,30 @@ impl Report {
         lines.join("\n")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_detail_wraps_under_its_own_first_column_within_80_columns() {
+        let report = Report {
+            target: "127.0.0.1:45000".into(),
+            checked_at: Local::now(),
+            status: Status::Graded,
+            verdicts: vec![Verdict {
+                rule: Rule::Reply,
+                outcome: Outcome::Passed,
+                detail: "word ".repeat(40).trim_end().into(),
+            }],
+        };
+        let text = report.to_text(false);
+        let rows: Vec<&str> = text.lines().filter(|row| row.contains("word")).collect();
+        assert!(rows.len() > 2, "{text}");
+        // "PASS", two spaces, the id in 17 columns, a space: the detail starts at column 24.
+        for row in rows {
+            assert_eq!(row.find("word"), Some(24), "{text}");
+            assert!(row.chars().count() <= 80, "{text}");
+        }
+    }
+}
