@@ -39,8 +39,6 @@ pub enum Action {
     StartSearch,
     NextMatch,
     PreviousMatch,
-    /// Which log levels the panel shows.
-    CycleLogLevel,
     ToggleHelp,
     /// Closes the help, the search or the conversation if one is open, else quits.
     Back,
@@ -146,7 +144,7 @@ impl Binding {
 }
 
 /// Every action, in the order the help lists them.
-pub const BINDINGS: [Binding; 26] = [
+pub const BINDINGS: [Binding; 25] = [
     binding(Up, "up", &[KeyCode::Up])
         .help("Up / Down", "select a client (or scroll the log)")
         .footer(FooterKey::UpDown, "select"),
@@ -200,7 +198,6 @@ pub const BINDINGS: [Binding; 26] = [
         .help("/, n, N", "search the log; next / previous match"),
     binding(NextMatch, "next-match", &[Char('n')]),
     binding(PreviousMatch, "previous-match", &[Char('N')]),
-    binding(CycleLogLevel, "levels", &[Char('l')]).help("l", "log levels shown: all, WARN+, INFO+"),
     binding(CycleTheme, "theme", &[Char('t')])
         .help("t", "cycle themes: dark, light, high-contrast"),
     binding(ToggleHelp, "help", &[Char('?')])

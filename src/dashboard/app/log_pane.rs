@@ -1,4 +1,4 @@
-//! The log pane: tui-logger's scroll state, the level filter, and a search of the log history.
+//! The log pane: tui-logger's scroll state, and a search of the log history.
 
 use tui_logger::{TuiWidgetEvent, TuiWidgetState};
 
@@ -14,7 +14,6 @@ pub struct LogPane {
     pub widget: TuiWidgetState,
     /// Showing older lines instead of following the newest.
     pub scrolled: bool,
-    pub level: LogLevel,
     pub search: Option<Search>,
     /// The recent log lines that `/` searches.
     pub history: LogHistory,
@@ -25,7 +24,6 @@ impl Default for LogPane {
         LogPane {
             widget: TuiWidgetState::new(),
             scrolled: false,
-            level: LogLevel::All,
             search: None,
             history: LogHistory::default(),
         }
@@ -69,12 +67,6 @@ impl LogPane {
         self.scrolled = false;
     }
 
-    pub(super) fn cycle_level(&mut self) {
-        self.level = self.level.next();
-        self.widget = TuiWidgetState::new().set_default_display_level(self.level.filter());
-        self.scrolled = false;
-    }
-
     /// Whether keys go to the search prompt rather than to actions.
     pub fn typing(&self) -> bool {
         self.search.as_ref().is_some_and(|search| search.typing)
@@ -87,40 +79,6 @@ impl LogPane {
                 Action::NextMatch => (search.current + 1).min(last),
                 _ => search.current.saturating_sub(1),
             };
-        }
-    }
-}
-
-/// The log panel's level filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    All,
-    InfoAndUp,
-    WarningsAndUp,
-}
-
-impl LogLevel {
-    fn next(self) -> LogLevel {
-        match self {
-            LogLevel::All => LogLevel::WarningsAndUp,
-            LogLevel::WarningsAndUp => LogLevel::InfoAndUp,
-            LogLevel::InfoAndUp => LogLevel::All,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            LogLevel::All => "all",
-            LogLevel::InfoAndUp => "INFO+",
-            LogLevel::WarningsAndUp => "WARN+",
-        }
-    }
-
-    fn filter(self) -> tui_logger::LevelFilter {
-        match self {
-            LogLevel::All => tui_logger::LevelFilter::Trace,
-            LogLevel::InfoAndUp => tui_logger::LevelFilter::Info,
-            LogLevel::WarningsAndUp => tui_logger::LevelFilter::Warn,
         }
     }
 }

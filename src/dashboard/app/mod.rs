@@ -326,7 +326,6 @@ impl App {
                 });
             }
             Action::NextMatch | Action::PreviousMatch => self.log.step_match(action),
-            Action::CycleLogLevel => self.log.cycle_level(),
             Action::ToggleHelp => self.show_help = true,
             Action::Back if self.conversations.shown.is_some() => self.close_conversation(),
             Action::Back => self.log.search = None,
@@ -857,18 +856,6 @@ mod tests {
             app.log.search.is_none() && !app.log.scrolled,
             "End follows the newest"
         );
-    }
-
-    #[test]
-    fn the_level_filter_cycles() {
-        let (mut app, _) = with_clients(&[]);
-        let seen: Vec<&str> = (0..3)
-            .map(|_| {
-                app.update(Action::CycleLogLevel);
-                app.log.level.label()
-            })
-            .collect();
-        assert_eq!(seen, ["WARN+", "INFO+", "all"]);
     }
 
     #[test]

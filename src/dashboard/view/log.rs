@@ -21,15 +21,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             " search the log: {}_   (Enter finds, Esc cancels) ",
             search.query
         ),
-        None => format!(
-            " log ({}, levels: {}) ",
-            if app.log.scrolled {
-                "scrolled: End follows"
-            } else {
-                "following"
-            },
-            app.log.level.label()
-        ),
+        None => match app.log.scrolled {
+            true => " log (scrolled: End follows) ".to_string(),
+            false => " log (following) ".to_string(),
+        },
     };
     let widget = TuiLoggerWidget::default()
         .block(panel(
