@@ -42,7 +42,10 @@ fn main() -> ExitCode {
         Some(Command::Man { subcommand }) => cli::man_page(subcommand.as_deref())
             .and_then(|roff| Ok(std::io::stdout().write_all(&roff)?)),
         None if cli.serve.headless => run::headless(&cli.serve.serve_options()),
-        None => run::with_dashboard(&cli.serve.serve_options(), &cli.serve.dashboard_options()),
+        None => cli
+            .serve
+            .dashboard_options()
+            .and_then(|dashboard| run::with_dashboard(&cli.serve.serve_options(), &dashboard)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

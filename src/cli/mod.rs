@@ -135,6 +135,10 @@ pub struct ServeArgs {
     /// dashboard quits (key e: now)
     #[arg(long, value_name = "PATH", conflicts_with = "headless")]
     pub export_on_exit: Option<PathBuf>,
+    /// Name the students' machines in the dashboard from a roster: `name,host[,port]` rows, the
+    /// file `jamtui check --roster` grades; students not seen yet are listed by machine (v)
+    #[arg(long, value_name = "FILE", conflicts_with = "headless")]
+    pub roster: Option<PathBuf>,
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
@@ -192,15 +196,28 @@ impl ServeArgs {
         }
     }
 
-    pub fn dashboard_options(&self) -> dashboard::Options {
-        dashboard::Options {
+    /// The dashboard's options; the roster, if one is named, is read now (and a row whose
+    /// machine cannot be placed is told on stderr).
+    pub fn dashboard_options(&self) -> anyhow::Result<dashboard::Options> {
+        let names = match &self.roster {
+            Some(path) => {
+                let (names, unnamed) = dashboard::Names::read(path)?;
+                for line in unnamed {
+                    eprintln!("{line}");
+                }
+                names
+            }
+            None => dashboard::Names::default(),
+        };
+        Ok(dashboard::Options {
             theme: self.theme,
             read_only: self.read_only,
             ascii: self.ascii,
             mouse: !self.no_mouse,
             export_on_exit: self.export_on_exit.clone(),
             keys: self.keys.clone(),
-        }
+            names,
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use chrono::{DateTime, Local};
 
+use crate::dashboard::app::Names;
 use crate::files;
 use crate::server::ClientInfo;
 use crate::server::MachineInfo;
@@ -52,16 +53,28 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
     writer.flush()
 }
 
-/// Writes one row per machine: address, connections, open now, requests, errors, first and last
-/// seen, how its last connection ended. `masker` writes the addresses.
-pub fn write_machines_csv(path: &Path, machines: &[MachineInfo], masker: Masker) -> io::Result<()> {
-    files::write_whole(path, |file| write_machines(file, machines, masker))
+/// Writes one row per machine: address, the student the roster names there, connections, open
+/// now, requests, errors, first and last seen (none for a student not seen yet), how its last
+/// connection ended. `masker` writes the addresses.
+pub fn write_machines_csv(
+    path: &Path,
+    machines: &[MachineInfo],
+    masker: Masker,
+    names: &Names,
+) -> io::Result<()> {
+    files::write_whole(path, |file| write_machines(file, machines, masker, names))
 }
 
-fn write_machines(file: &mut File, machines: &[MachineInfo], masker: Masker) -> io::Result<()> {
+fn write_machines(
+    file: &mut File,
+    machines: &[MachineInfo],
+    masker: Masker,
+    names: &Names,
+) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(file);
     writer.write_record([
         "machine",
+        "student",
         "connections",
         "open",
         "requests",
@@ -72,14 +85,19 @@ fn write_machines(file: &mut File, machines: &[MachineInfo], masker: Masker) -> 
     ])?;
     let clock = WallClock::now();
     for machine in machines {
+        let seen = |at| match machine.connections {
+            0 => String::new(),
+            _ => clock.timestamp(at),
+        };
         writer.write_record([
             masker.ip(machine.ip),
+            names.of_machine(machine.ip).unwrap_or("").to_string(),
             machine.connections.to_string(),
             machine.connected.to_string(),
             machine.requests.to_string(),
             machine.errors.to_string(),
-            clock.timestamp(machine.first_seen),
-            clock.timestamp(machine.last_seen),
+            seen(machine.first_seen),
+            seen(machine.last_seen),
             machine
                 .last_gone
                 .as_ref()

@@ -32,7 +32,7 @@ use crate::protocol::time_reply;
 use crate::server::{ClientId, ClientInfo, Event, ServerHandle};
 use crate::text::Privacy;
 use crate::time::{Zone, unix_now};
-pub use app::{App, ClientsView, Options, ServerInfo, Snapshot};
+pub use app::{App, ClientsView, Names, Options, ServerInfo, Snapshot};
 pub use bindings::Action;
 pub use theme::ThemeName;
 pub use view::draw;
@@ -289,7 +289,12 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
 fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
     match app.clients_view {
         ClientsView::Connections => export::write_csv(path, &listed_clients(handle), app.masker()),
-        ClientsView::Machines => export::write_machines_csv(path, &handle.machines(), app.masker()),
+        ClientsView::Machines => {
+            let mut machines = handle.machines();
+            let names = &app.options.names;
+            names.add_unseen(&mut machines, std::time::Instant::now());
+            export::write_machines_csv(path, &machines, app.masker(), names)
+        }
     }
 }
 

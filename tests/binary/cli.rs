@@ -33,6 +33,14 @@ async fn an_unknown_zone_is_one_line() {
 }
 
 #[tokio::test]
+async fn a_roster_that_cannot_be_read_is_one_line_before_anything_starts() {
+    let missing = crate::common::no_user_config().join("no-such-roster.csv");
+    let output = finish(jamtui().args(["--port", "0", "--roster"]).arg(&missing)).await;
+    assert_one_line_error(&output, "cannot read the roster");
+    assert!(stderr(&output).contains("no-such-roster.csv"));
+}
+
+#[tokio::test]
 async fn a_busy_port_is_one_line_naming_the_fix() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();

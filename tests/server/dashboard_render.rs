@@ -264,6 +264,35 @@ fn what_is_wrong_with_a_client_is_its_state_in_words() {
 }
 
 #[test]
+fn a_roster_names_the_machines_and_lists_who_has_not_connected() {
+    let roster = crate::common::no_user_config().join("render-roster.csv");
+    std::fs::write(
+        &roster,
+        "name,host\nBudi Santoso,172.16.16.102\nSiti,172.16.16.117\nAgus,172.16.16.140\n",
+    )
+    .unwrap();
+    let (names, unnamed) = jamtui::dashboard::Names::read(&roster).unwrap();
+    assert!(unnamed.is_empty(), "{unnamed:?}");
+    let mut app = app(3, false);
+    app.options.names = names;
+    app.update(Action::ToggleClientsView);
+    app.refresh(app.snapshot.clone());
+    app.privacy = true;
+    let terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    for seen in ["Budi Santoso", "Siti", "machines (6, "] {
+        assert!(screen.contains(seen), "{seen}:\n{screen}");
+    }
+    let agus = screen.lines().find(|line| line.contains("Agus")).unwrap();
+    assert!(agus.contains("not seen yet"), "{screen}");
+    // Privacy hides the addresses, not the names: the rows stay apart.
+    assert!(!screen.contains("172.16.16."), "{screen}");
+    assert_screen!("roster_privacy_80x24", terminal);
+    app.privacy = false;
+    assert_screen!("roster_160x45", draw(&mut app, 160, 45));
+}
+
+#[test]
 fn many_clients_scroll_and_keep_the_count_visible() {
     let mut app = app(250, false);
     for _ in 0..3 {

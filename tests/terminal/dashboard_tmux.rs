@@ -213,9 +213,9 @@ async fn clients_that_connect_for_each_request_stay_visible_by_machine_and_expor
     let lines: Vec<&str> = exported.lines().collect();
     assert_eq!(
         lines[0],
-        "machine,connections,open,requests,errors,first_seen,last_seen,last_closed"
+        "machine,student,connections,open,requests,errors,first_seen,last_seen,last_closed"
     );
-    assert!(lines[1].starts_with("127.0.0.1,3,0,3,0,"), "{exported}");
+    assert!(lines[1].starts_with("127.0.0.1,,3,0,3,0,"), "{exported}");
     assert!(lines[1].ends_with(",quit"), "{exported}");
     pane.press("v");
     // Closed a moment ago, they are still listed, dimmed.

@@ -6,6 +6,7 @@
 pub mod conversation;
 mod log_pane;
 mod mouse;
+mod names;
 mod options;
 mod rates;
 mod server;
@@ -21,6 +22,7 @@ use ratatui::widgets::TableState;
 
 pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogPane, Search};
+pub use names::Names;
 pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
 pub use server::{ACTIVE_MACHINES_WITHIN, ServerInfo, Snapshot};
@@ -139,9 +141,13 @@ impl App {
 
     /// Takes a new snapshot of the server. Each table's selection stays on its row; if that row
     /// left, it moves to the row that took its place.
-    pub fn refresh(&mut self, snapshot: Snapshot) {
+    pub fn refresh(&mut self, mut snapshot: Snapshot) {
         if self.frozen {
             return;
+        }
+        if self.clients_view == ClientsView::Machines {
+            let at = snapshot.at;
+            self.options.names.add_unseen(&mut snapshot.machines, at);
         }
         let old_client = self.clients.index(&self.client_ids());
         let old_machine = self.machines.index(&self.machine_ips());

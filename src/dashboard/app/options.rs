@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 
+use super::Names;
 use crate::dashboard::ThemeName;
 use crate::dashboard::bindings::Action;
 
@@ -22,6 +23,8 @@ pub struct Options {
     pub export_on_exit: Option<PathBuf>,
     /// Key bindings from the config file, before the built-in ones.
     pub keys: Vec<(KeyCode, Action)>,
+    /// Students' names by machine (`--roster`).
+    pub names: Names,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
             mouse: true,
             export_on_exit: None,
             keys: Vec::new(),
+            names: Names::default(),
         }
     }
 }

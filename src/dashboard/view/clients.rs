@@ -32,6 +32,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             if app.demo_peers.contains(&client.peer) {
                 address.push_str(" demo");
             }
+            if let Some(name) = app.options.names.of_machine(client.peer.ip()) {
+                address.push(' ');
+                address.push_str(name);
+            }
             address
         })
         .collect();

@@ -10,6 +10,10 @@ use super::clients::ACTIVE_WITHIN;
 use super::{ClientsTable, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::server::MachineInfo;
+
+/// A student's name is cut to this many columns in the machines table.
+const MAX_NAME_WIDTH: u16 = 16;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
@@ -20,55 +24,82 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         .iter()
         .map(|machine| app.masker().ip(machine.ip))
         .collect();
-    let rows = shown
-        .iter()
-        .zip(&ips)
-        .zip(window.rows.clone())
-        .map(|((machine, ip), index)| {
-            let since = now.saturating_duration_since(machine.last_seen);
-            let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
-                theme.value
-            } else {
-                theme.label
-            };
-            Row::new(vec![
-                Cell::from((index + 1).to_string()),
-                Cell::from(ip.as_str()),
-                Cell::from(machine.connected.to_string()),
-                Cell::from(format::count(machine.connections)),
-                Cell::from(format::count(machine.requests)),
-                Cell::from(format::count(machine.errors)),
-                Cell::from(format!("{} ago", format::duration(since))),
-                Cell::from(
-                    machine
-                        .last_gone
-                        .as_ref()
-                        .map_or_else(|| "–".to_string(), ToString::to_string),
-                ),
-            ])
-            .style(style)
-        });
-    let header = Row::new([
-        "#",
-        "machine",
-        "open",
-        "connections",
-        "requests",
-        "errors",
-        "last seen",
-        "last closed",
-    ]);
+    // With a roster, each machine's student, in a column of their own.
+    let names = &app.options.names;
+    let students: Option<Vec<String>> = (!names.is_empty()).then(|| {
+        let of = |machine: &MachineInfo| names.of_machine(machine.ip).unwrap_or("").to_string();
+        shown.iter().map(of).collect()
+    });
+    let numbers: Vec<String> = window
+        .rows
+        .clone()
+        .map(|row| (row + 1).to_string())
+        .collect();
+    let rows = shown.iter().enumerate().map(|(at, machine)| {
+        let since = now.saturating_duration_since(machine.last_seen);
+        let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
+            theme.value
+        } else {
+            theme.label
+        };
+        // Only a student of the roster has no connection at all.
+        let seen = machine.connections > 0;
+        let student = students
+            .as_ref()
+            .map(|names| Cell::from(names[at].as_str()));
+        let first = [
+            Cell::from(numbers[at].as_str()),
+            Cell::from(ips[at].as_str()),
+        ];
+        Row::new(first.into_iter().chain(student).chain([
+            Cell::from(machine.connected.to_string()),
+            Cell::from(format::count(machine.connections)),
+            Cell::from(format::count(machine.requests)),
+            Cell::from(format::count(machine.errors)),
+            Cell::from(match seen {
+                true => format!("{} ago", format::duration(since)),
+                false => "–".to_string(),
+            }),
+            Cell::from(match (&machine.last_gone, seen) {
+                (_, false) => "not seen yet".to_string(),
+                (Some(gone), true) => gone.to_string(),
+                (None, true) => "–".to_string(),
+            }),
+        ]))
+        .style(style)
+    });
+    let header = Row::new(
+        ["#", "machine"]
+            .into_iter()
+            .chain(students.as_ref().map(|_| "student"))
+            .chain([
+                "open",
+                "conns",
+                "requests",
+                "errors",
+                "last seen",
+                "last closed",
+            ]),
+    );
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
-    let widths = vec![
-        Constraint::Length(4),
+    let student_width = students
+        .as_ref()
+        .map(|names| Constraint::Length(widest("student", names).min(MAX_NAME_WIDTH)));
+    let widths = [
+        Constraint::Length(widest("#", &numbers)),
         Constraint::Length(widest("machine", &ips)),
+    ]
+    .into_iter()
+    .chain(student_width)
+    .chain([
         Constraint::Length(4),
-        Constraint::Length(11),
+        Constraint::Length(5),
         Constraint::Length(8),
         Constraint::Length(6),
-        Constraint::Length(10),
+        Constraint::Length(9),
         Constraint::Fill(1),
-    ];
+    ])
+    .collect();
     let title = format!(
         " machines ({}, {open} open, {} active)  v: connections ",
         machines.len(),
