@@ -16,10 +16,17 @@ fn assert_cooked(stty: &str) {
 }
 
 /// A class at 80x24: 25 students' clients, each from its own address (127.0.0.10 to .34), each
-/// connecting for every request like the assignment's client.
+/// connecting for every request like the assignment's client, named by a roster.
 #[tokio::test]
 async fn a_class_of_25_per_request_clients_is_readable_at_80x24() {
-    let pane = Pane::start_sized((80, 24), "", "--bind 127.0.0.1 --port 0");
+    // The roster names them all, and one more student who never connects.
+    let roster = crate::common::no_user_config().join("class-of-25.csv");
+    let rows: String = (10..36u8)
+        .map(|student| format!("Student {student},127.0.0.{student}\n"))
+        .collect();
+    std::fs::write(&roster, format!("name,host\n{rows}")).unwrap();
+    let args = format!("--bind 127.0.0.1 --port 0 --roster {}", roster.display());
+    let pane = Pane::start_sized((80, 24), "", &args);
     let port = port_on_screen(&pane.wait_for("listening 127.0.0.1:").await);
     let server = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let students = (10..35u8).map(|student| {
@@ -40,12 +47,17 @@ async fn a_class_of_25_per_request_clients_is_readable_at_80x24() {
     let students: Vec<_> = students.collect();
     pane.wait_for("machines active 25").await;
     pane.press("v");
-    let screen = pane.wait_for("machines (25, ").await;
+    // 25 seen, and the one not seen yet.
+    let screen = pane.wait_for("machines (26, ").await;
     let rows = screen
         .lines()
         .filter(|line| line.contains("127.0.0."))
         .count();
     assert!(rows >= 8, "{rows} rows:\n{screen}");
+    assert!(screen.contains("Student 10"), "{screen}");
+    pane.press("End");
+    let screen = pane.wait_for("not seen yet").await;
+    assert!(screen.contains("Student 35"), "{screen}");
     assert!(screen.contains("JAM "), "the time is on screen: {screen}");
     for student in students {
         tokio::time::timeout(WAIT, student).await.unwrap().unwrap();
