@@ -19,6 +19,8 @@ pub enum Action {
     ToggleFocus,
     /// The clients table lists connections, or machines (their connections added up).
     ToggleClientsView,
+    /// The table's rows with something wrong first (errors, a line never ended, waiting).
+    ToggleProblemsFirst,
     CycleTheme,
     /// Concurrent → sequential → pool → concurrent.
     CycleMode,
@@ -144,7 +146,7 @@ impl Binding {
 }
 
 /// Every action, in the order the help lists them.
-pub const BINDINGS: [Binding; 25] = [
+pub const BINDINGS: [Binding; 26] = [
     binding(Up, "up", &[KeyCode::Up])
         .help("Up / Down", "select a client (or scroll the log)")
         .footer(FooterKey::UpDown, "select"),
@@ -198,6 +200,8 @@ pub const BINDINGS: [Binding; 25] = [
         .help("/, n, N", "search the log; next / previous match"),
     binding(NextMatch, "next-match", &[Char('n')]),
     binding(PreviousMatch, "previous-match", &[Char('N')]),
+    binding(ToggleProblemsFirst, "problems-first", &[Char('s')])
+        .help("s", "sort what is wrong first; again: in order"),
     binding(CycleTheme, "theme", &[Char('t')])
         .help("t", "cycle themes: dark, light, high-contrast"),
     binding(ToggleHelp, "help", &[Char('?')])

@@ -30,7 +30,7 @@ pub use table::TablePane;
 
 use crate::dashboard::bindings::{self, Action};
 use crate::log::LogLine;
-use crate::server::{ClientId, Mode};
+use crate::server::{ClientId, ClientInfo, Mode};
 use crate::text::Masker;
 
 /// What the dashboard asks of the server (or of its surroundings: the log, the disk).
@@ -113,6 +113,8 @@ pub struct App {
     /// Where the panes were last drawn.
     pub drawn: Drawn,
     pub quit: bool,
+    /// The tables list what has something wrong first (`s`).
+    pub problems_first: bool,
 }
 
 impl App {
@@ -136,6 +138,7 @@ impl App {
             notice: None,
             drawn: Drawn::default(),
             quit: false,
+            problems_first: false,
         }
     }
 
@@ -148,6 +151,11 @@ impl App {
         if self.clients_view == ClientsView::Machines {
             let at = snapshot.at;
             self.options.names.add_unseen(&mut snapshot.machines, at);
+        }
+        if self.problems_first {
+            // Stable: within each rank, the server's order (connection order, first seen).
+            snapshot.clients.sort_by_key(client_rank);
+            snapshot.machines.sort_by_key(|machine| machine.errors == 0);
         }
         let old_client = self.clients.index(&self.client_ids());
         let old_machine = self.machines.index(&self.machine_ips());
@@ -323,6 +331,15 @@ impl App {
                 None => {}
             },
             Action::ToggleFreeze => self.frozen = !self.frozen,
+            Action::ToggleProblemsFirst => {
+                self.problems_first = !self.problems_first;
+                let mut snapshot = self.snapshot.clone();
+                // Back in the server's order: connection order, first seen first.
+                snapshot.clients.sort_by_key(|client| client.id);
+                let machines = &mut snapshot.machines;
+                machines.sort_by_key(|machine| (machine.first_seen, machine.ip));
+                self.refresh(snapshot);
+            }
             Action::TogglePrivacy => self.privacy = !self.privacy,
             Action::Export => return Some(Effect::Export),
             Action::StartSearch => {
@@ -435,11 +452,23 @@ impl App {
     }
 }
 
+/// Where a client goes with problems first: something wrong (errors, a line never ended,
+/// waiting for its turn or the pause), then the other open ones, then those closed.
+fn client_rank(client: &ClientInfo) -> u8 {
+    let wrong =
+        client.errors > 0 || client.unterminated.is_some() || client.queued || client.held_by_pause;
+    match (client.closed.is_some(), wrong) {
+        (false, true) => 0,
+        (false, false) => 1,
+        (true, _) => 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dashboard::ThemeName;
-    use crate::server::{ClientInfo, CounterSnapshot, MachineInfo};
+    use crate::server::{CounterSnapshot, MachineInfo};
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     use std::time::Instant;
 
@@ -554,6 +583,32 @@ mod tests {
         assert_eq!(app.clients.selected, Some(15));
         app.update(Action::Home);
         assert_eq!(app.clients.selected, Some(1));
+    }
+
+    #[test]
+    fn s_lists_what_is_wrong_first_and_again_in_order() {
+        let (mut app, at) = with_clients(&[1, 2, 3, 4]);
+        let mut snapshot = snapshot(at, 0, &[1, 2, 3, 4]);
+        snapshot.clients[1].closed = Some(crate::server::Closed {
+            at,
+            reason: crate::server::GoneReason::Quit,
+        });
+        snapshot.clients[3].errors = 2;
+        snapshot.clients[2].unterminated = Some(crate::server::Unterminated {
+            head: b"TIME".to_vec(),
+            len: 4,
+        });
+        snapshot.machines[2].errors = 1;
+        app.refresh(snapshot.clone());
+        assert_eq!(app.client_ids(), [1, 2, 3, 4]);
+        app.update(Action::ToggleProblemsFirst);
+        // The two with something wrong, in order; the open one; the closed one.
+        assert_eq!(app.client_ids(), [3, 4, 1, 2]);
+        app.refresh(snapshot.clone());
+        assert_eq!(app.client_ids(), [3, 4, 1, 2], "and it stays so");
+        assert_eq!(app.machine_ips()[0], IpAddr::from([10, 0, 0, 3]));
+        app.update(Action::ToggleProblemsFirst);
+        assert_eq!(app.client_ids(), [1, 2, 3, 4]);
     }
 
     #[test]

@@ -105,13 +105,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         .filter(|client| client.closed.is_some())
         .count();
     let active = app.snapshot.active_machines;
+    let sorted = if app.problems_first {
+        "  problems first (s)"
+    } else {
+        ""
+    };
     let title = match closed {
         0 => format!(
-            " clients ({})  machines active {active}  v: machines ",
+            " clients ({})  machines active {active}{sorted}  v: machines ",
             clients.len()
         ),
         _ => format!(
-            " clients ({} open, {closed} recently closed)  machines active {active}  v: machines ",
+            " clients ({} open, {closed} recently closed)  machines active {active}{sorted}  v: machines ",
             clients.len() - closed
         ),
     };

@@ -101,9 +101,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     ])
     .collect();
     let title = format!(
-        " machines ({}, {open} open, {} active)  v: connections ",
+        " machines ({}, {open} open, {} active){}  v: connections ",
         machines.len(),
-        app.snapshot.active_machines
+        app.snapshot.active_machines,
+        if app.problems_first {
+            "  errors first (s)"
+        } else {
+            ""
+        }
     );
     ClientsTable {
         title,
