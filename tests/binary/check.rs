@@ -158,6 +158,24 @@ const CORPUS: &[(&str, &[&str], &[&str])] = &[
         ],
         &[],
     ),
+    // Stops accepting after its fifth client, between two rules: the rules after are not
+    // judged, and none fails for it.
+    (
+        "five_clients_then_exit",
+        &[],
+        &[
+            "several-requests",
+            "quit",
+            "concurrent",
+            "burst",
+            "split-request",
+            "pipelined",
+            "time-then-quit",
+            "bad-request",
+            "abrupt-close",
+            "empty-connect",
+        ],
+    ),
     ("pool_of_four", &["burst"], &[]),
     ("missing_cr", &["reply"], &[]),
     ("no_line_end", &["reply"], &[]),
@@ -188,6 +206,7 @@ const CORPUS: &[(&str, &[&str], &[&str])] = &[
 /// The kinds that stop accepting connections during their grading (status `stopped`).
 const DIE: &[&str] = &[
     "no_threads_one_recv",
+    "five_clients_then_exit",
     "answer_once_and_close",
     "dies_on_hello",
     "dies_on_reset",
@@ -306,12 +325,17 @@ async fn a_class_of_student_servers_gets_the_grades_it_deserves_every_time() {
                 "graded"
             };
             assert_eq!(row["status"], status, "{kind}");
-            // A rule not judged says after which rule the server stopped: the one before it.
-            for check in row["checks"].as_array().unwrap() {
-                if check["judged"] == false {
-                    let killer = failing.last().unwrap();
-                    let said = format!("not judged: the server stopped after {killer}");
+            // A rule not judged says after which rule the server stopped: the last one judged
+            // (which failed if it killed the server, or passed if the server left between two).
+            let checks = row["checks"].as_array().unwrap();
+            if let Some(first) = checks.iter().position(|check| check["judged"] == false) {
+                let stopped_after = checks[first - 1]["id"].as_str().unwrap();
+                let said = format!("not judged: the server stopped after {stopped_after}");
+                for check in &checks[first..] {
                     assert_eq!(check["detail"], said, "{kind}");
+                }
+                if !failing.is_empty() {
+                    assert_eq!(Some(&stopped_after), failing.last(), "{kind}");
                 }
             }
         }

@@ -300,6 +300,17 @@ def answer_once_and_stay_open():
 
 
 @kind
+def five_clients_then_exit():
+    """Thread per client, but `for _ in range(5)` where `while True` belongs: after its fifth
+    client the server stops accepting (the threads it started finish their clients)."""
+    sock = listening()
+    for _ in range(5):
+        conn, _ = sock.accept()
+        threading.Thread(target=framed_handler(jam), args=(conn,)).start()
+    sock.close()
+
+
+@kind
 def pool_of_four():
     sock = listening()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)

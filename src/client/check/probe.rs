@@ -403,4 +403,20 @@ mod tests {
             "the server closed the connection without answering"
         );
     }
+
+    #[tokio::test]
+    async fn a_line_of_exactly_the_longest_length_is_still_a_line() {
+        let addr = server(|mut stream| async move {
+            stream.write_all(&[b'x'; MAX_LINE]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            stream.write_all(b"\r\nJAM 10:00:00\r\n").await.unwrap();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        })
+        .await;
+        let mut probe = Probe::connect(addr).await.unwrap();
+        let answer = probe.answer(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(answer.bytes, b"JAM 10:00:00\r\n");
+        assert_eq!(answer.before.len(), 1);
+        assert_eq!(answer.before[0].len(), MAX_LINE + 2);
+    }
 }
