@@ -22,12 +22,12 @@ pub(crate) struct ClientState {
 pub(crate) struct ClientStats {
     pub(crate) requests: AtomicU64,
     /// Milliseconds after `connected_at` of the last request, plus one (0: none yet).
-    pub(crate) last_request_ms: AtomicU64,
+    last_request_ms: AtomicU64,
     pub(crate) held_by_pause: AtomicBool,
     pub(crate) queued: AtomicBool,
     pub(crate) errors: AtomicU64,
     /// Microseconds, plus one (0: none yet).
-    pub(crate) last_latency_us: AtomicU64,
+    last_latency_us: AtomicU64,
     /// Someone watches its bytes: each read and each flush is published.
     pub(crate) watched: AtomicBool,
     /// Milliseconds after `connected_at` of the client's last activity (0: none since it
@@ -57,6 +57,27 @@ impl ClientStats {
     ) -> bool {
         let active = connected_at + Duration::from_millis(self.active_ms.load(Relaxed));
         now.saturating_duration_since(active) > timeout
+    }
+
+    /// When the last request arrived, if one has.
+    pub(crate) fn last_request_at(&self, connected_at: Instant) -> Option<Instant> {
+        match self.last_request_ms.load(Relaxed) {
+            0 => None,
+            millis => Some(connected_at + Duration::from_millis(millis - 1)),
+        }
+    }
+
+    /// The last reply's latency: from reading its request to writing it.
+    pub(crate) fn record_latency(&self, latency: Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX - 1);
+        self.last_latency_us.store(micros + 1, Relaxed);
+    }
+
+    pub(crate) fn last_latency(&self) -> Option<Duration> {
+        match self.last_latency_us.load(Relaxed) {
+            0 => None,
+            micros => Some(Duration::from_micros(micros - 1)),
+        }
     }
 
     /// Counts `count` more requests, the last of which arrived at `last`.
@@ -167,6 +188,26 @@ mod tests {
             });
             assert_eq!(end.ending(), Some(why));
         }
+    }
+
+    #[test]
+    fn a_request_and_a_latency_of_zero_are_recorded_not_taken_for_none() {
+        let stats = ClientStats::default();
+        let connected_at = Instant::now();
+        assert_eq!(stats.last_request_at(connected_at), None);
+        assert_eq!(stats.last_latency(), None);
+        stats.record_requests(1, connected_at, connected_at);
+        assert_eq!(stats.last_request_at(connected_at), Some(connected_at));
+        stats.record_requests(2, connected_at, connected_at + Duration::from_millis(1500));
+        assert_eq!(
+            stats.last_request_at(connected_at),
+            Some(connected_at + Duration::from_millis(1500))
+        );
+        assert_eq!(stats.requests.load(Relaxed), 3);
+        stats.record_latency(Duration::ZERO);
+        assert_eq!(stats.last_latency(), Some(Duration::ZERO));
+        stats.record_latency(Duration::from_micros(217));
+        assert_eq!(stats.last_latency(), Some(Duration::from_micros(217)));
     }
 
     #[test]

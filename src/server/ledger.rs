@@ -99,8 +99,9 @@ impl Ledger {
         let now = Instant::now();
         self.last_arrival = None;
         if let Some(arrived) = self.last_replied.take() {
-            let micros = now.saturating_duration_since(arrived).as_micros() as u64;
-            client.stats().last_latency_us.store(micros + 1, Relaxed);
+            client
+                .stats()
+                .record_latency(now.saturating_duration_since(arrived));
         }
         let (id, peer) = (client.id, client.peer);
         // The wall clock is read only if the events are published (someone watches).

@@ -50,23 +50,13 @@ impl ClientEntry {
             peer: self.peer,
             connected_at: self.connected_at,
             requests: stats.requests.load(Relaxed),
-            last_request_at: self.last_request_at(),
+            last_request_at: stats.last_request_at(self.connected_at),
             held_by_pause: stats.held_by_pause.load(Relaxed),
             queued: stats.queued.load(Relaxed),
             errors: stats.errors.load(Relaxed),
-            last_latency: match stats.last_latency_us.load(Relaxed) {
-                0 => None,
-                micros => Some(Duration::from_micros(micros - 1)),
-            },
+            last_latency: stats.last_latency(),
             closed,
             unterminated: stats.unterminated(),
-        }
-    }
-
-    fn last_request_at(&self) -> Option<Instant> {
-        match self.state.stats.last_request_ms.load(Relaxed) {
-            0 => None,
-            millis => Some(self.connected_at + Duration::from_millis(millis - 1)),
         }
     }
 
@@ -251,7 +241,7 @@ impl Registry {
             ip: entry.machine(),
             requests: entry.state.stats.requests.load(Relaxed),
             errors: entry.state.stats.errors.load(Relaxed),
-            last_request_at: entry.last_request_at(),
+            last_request_at: entry.state.stats.last_request_at(entry.connected_at),
         });
         self.machines().list(open)
     }
