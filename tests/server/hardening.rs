@@ -8,7 +8,8 @@ use crate::common::{
     finish, jamtui, student_server,
 };
 use jamtui::server::{
-    Config, Event, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND, REQUEST_EVENTS_PER_SECOND,
+    CLIENT_REQUEST_EVENTS_PER_SECOND, Config, Event, QUEUED_READ_TOTAL, REFUSAL_EVENTS_PER_SECOND,
+    REQUEST_EVENTS_PER_SECOND,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::broadcast::error::RecvError;
@@ -326,6 +327,45 @@ async fn a_log_file_planted_as_a_symbolic_link_is_refused() {
     .await;
     assert_one_line_error(&output, "symbolic link");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[tokio::test]
+async fn one_client_publishes_at_most_its_own_budget_of_request_events_a_second() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    // Far below the server's budget, far above one client's.
+    let requests = 1000;
+    let mut client = server.client().await;
+    client.send(&b"TIME\r\n".repeat(requests)).await;
+    for _ in 0..requests {
+        client.line().await;
+    }
+    let (mut served, mut skipped) = (0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+    while served + skipped < requests as u64 {
+        let Ok(event) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            break;
+        };
+        match event.expect("the watcher keeps up") {
+            Event::Served { .. } => served += 1,
+            Event::Skipped {
+                what: jamtui::server::Unpublished::Requests,
+                skipped: n,
+                ..
+            } => skipped += n,
+            _ => {}
+        }
+    }
+    // The burst may straddle two seconds: two of the client's budgets at most.
+    assert!(
+        served <= 2 * CLIENT_REQUEST_EVENTS_PER_SECOND,
+        "{served} logged"
+    );
+    assert_eq!(
+        served + skipped,
+        requests as u64,
+        "{served} logged, {skipped} summed up"
+    );
 }
 
 #[tokio::test]
