@@ -329,12 +329,14 @@ async fn a_log_file_planted_as_a_symbolic_link_is_refused() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
 
-#[tokio::test]
-async fn one_client_publishes_at_most_its_own_budget_of_request_events_a_second() {
-    let server = TestServer::start(config()).await;
-    let mut events = server.handle.subscribe();
-    // Far below the server's budget, far above one client's.
-    let requests = 1000;
+/// One client sends `requests` TIMEs at once and reads every answer; then, within 2.5 s (no
+/// request after the burst, so any summary must come by itself), how many of them the watcher
+/// saw as `Served` and how many as summed up in `Skipped`.
+async fn burst_of_requests(
+    server: &TestServer,
+    events: &mut jamtui::server::Subscription,
+    requests: usize,
+) -> (u64, u64) {
     let mut client = server.client().await;
     client.send(&b"TIME\r\n".repeat(requests)).await;
     for _ in 0..requests {
@@ -356,6 +358,16 @@ async fn one_client_publishes_at_most_its_own_budget_of_request_events_a_second(
             _ => {}
         }
     }
+    (served, skipped)
+}
+
+#[tokio::test]
+async fn one_client_publishes_at_most_its_own_budget_of_request_events_a_second() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    // Far below the server's budget, far above one client's.
+    let requests = 1000;
+    let (served, skipped) = burst_of_requests(&server, &mut events, requests).await;
     // The burst may straddle two seconds: two of the client's budgets at most.
     assert!(
         served <= 2 * CLIENT_REQUEST_EVENTS_PER_SECOND,
@@ -373,28 +385,7 @@ async fn every_request_is_logged_or_counted_in_a_summary_that_comes_within_secon
     let server = TestServer::start(config()).await;
     let mut events = server.handle.subscribe();
     let requests = 20_000;
-    let mut client = server.client().await;
-    client.send(&b"TIME\r\n".repeat(requests)).await;
-    for _ in 0..requests {
-        client.line().await;
-    }
-    // No request after the burst: the summary must come by itself.
-    let (mut served, mut skipped) = (0, 0);
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
-    while served + skipped < requests as u64 {
-        let Ok(event) = tokio::time::timeout_at(deadline, events.recv()).await else {
-            break;
-        };
-        match event.expect("the watcher keeps up") {
-            Event::Served { .. } => served += 1,
-            Event::Skipped {
-                what: jamtui::server::Unpublished::Requests,
-                skipped: n,
-                ..
-            } => skipped += n,
-            _ => {}
-        }
-    }
+    let (served, skipped) = burst_of_requests(&server, &mut events, requests).await;
     assert!(skipped > 0, "20,000 requests at once exceed the budget");
     assert_eq!(
         served + skipped,
