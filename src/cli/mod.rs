@@ -119,7 +119,7 @@ pub struct ServeArgs {
     /// Run without the dashboard, logging to stderr
     #[arg(long)]
     pub headless: bool,
-    /// Mask client addresses everywhere (table, log, log file, exports): 172.16.x.x:43256 (key: h)
+    /// Mask client addresses everywhere (table, log, log file, exports): 172.16.x.x~3fa2:43256 (key: h)
     #[arg(long)]
     pub privacy: bool,
     /// For a shared screen (the help lists the keys it turns off: `dashboard::bindings`)
@@ -139,6 +139,10 @@ pub struct ServeArgs {
     /// file `jamtui check --roster` grades; students not seen yet are listed by machine (v)
     #[arg(long, value_name = "FILE", conflicts_with = "headless")]
     pub roster: Option<PathBuf>,
+    /// What the clients table lists (the `v` key switches) [default: machines with a roster,
+    /// else connections until clients are seen connecting for each request]
+    #[arg(long, value_enum, value_name = "VIEW", conflicts_with = "headless")]
+    pub view: Option<dashboard::ClientsView>,
     /// The dashboard's colours (the `t` key cycles them); NO_COLOR turns colour off
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
@@ -216,7 +220,8 @@ impl ServeArgs {
             mouse: !self.no_mouse,
             export_on_exit: self.export_on_exit.clone(),
             keys: self.keys.clone(),
-            names,
+            names: std::sync::Arc::new(names),
+            view: self.view,
         })
     }
 }

@@ -8,19 +8,19 @@ use std::time::{Instant, SystemTime};
 
 use chrono::{DateTime, Local};
 
-use crate::dashboard::app::Names;
+use crate::dashboard::app::Naming;
 use crate::files;
 use crate::server::ClientInfo;
 use crate::server::MachineInfo;
-use crate::text::Masker;
 
 /// Writes one row per client: address, connected at, connected for, requests, errors, last
-/// latency, and for one closed a moment ago how it ended. `masker` writes the addresses.
-pub fn write_csv(path: &Path, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
-    files::write_whole(path, |file| write_clients(file, clients, masker))
+/// latency, for one closed a moment ago how it ended, and the student the roster names at its
+/// machine. `naming` writes the addresses and knows the names.
+pub fn write_csv(path: &Path, clients: &[ClientInfo], naming: &Naming) -> io::Result<()> {
+    files::write_whole(path, |file| write_clients(file, clients, naming))
 }
 
-fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io::Result<()> {
+fn write_clients(file: &mut File, clients: &[ClientInfo], naming: &Naming) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(file);
     writer.write_record([
         "address",
@@ -30,13 +30,14 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
         "errors",
         "last_latency_ms",
         "closed",
+        "student",
     ])?;
     let clock = WallClock::now();
     for client in clients {
         let until = client.closed.as_ref().map_or(clock.now, |closed| closed.at);
         let connected_for = until.saturating_duration_since(client.connected_at);
         writer.write_record([
-            masker.addr(client.peer),
+            naming.masker.addr(client.peer),
             clock.timestamp(client.connected_at),
             format!("{:.3}", connected_for.as_secs_f64()),
             client.requests.to_string(),
@@ -48,6 +49,7 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
                 .closed
                 .as_ref()
                 .map_or_else(String::new, |closed| closed.reason.to_string()),
+            naming.student(client.peer.ip()).unwrap_or("").to_string(),
         ])?;
     }
     writer.flush()
@@ -55,22 +57,16 @@ fn write_clients(file: &mut File, clients: &[ClientInfo], masker: Masker) -> io:
 
 /// Writes one row per machine: address, the student the roster names there, connections, open
 /// now, requests, errors, first and last seen (none for a student not seen yet), how its last
-/// connection ended. `masker` writes the addresses.
+/// connection ended. `naming` writes the addresses and knows the names.
 pub fn write_machines_csv(
     path: &Path,
     machines: &[MachineInfo],
-    masker: Masker,
-    names: &Names,
+    naming: &Naming,
 ) -> io::Result<()> {
-    files::write_whole(path, |file| write_machines(file, machines, masker, names))
+    files::write_whole(path, |file| write_machines(file, machines, naming))
 }
 
-fn write_machines(
-    file: &mut File,
-    machines: &[MachineInfo],
-    masker: Masker,
-    names: &Names,
-) -> io::Result<()> {
+fn write_machines(file: &mut File, machines: &[MachineInfo], naming: &Naming) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(file);
     writer.write_record([
         "machine",
@@ -90,8 +86,8 @@ fn write_machines(
             _ => clock.timestamp(at),
         };
         writer.write_record([
-            masker.ip(machine.ip),
-            names.of_machine(machine.ip).unwrap_or("").to_string(),
+            naming.masker.ip(machine.ip),
+            naming.student(machine.ip).unwrap_or("").to_string(),
             machine.connections.to_string(),
             machine.connected.to_string(),
             machine.requests.to_string(),

@@ -67,6 +67,8 @@ pub async fn show(
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     app.privacy = feeds.privacy.masker().hides();
     app.log.history = feeds.history.clone();
+    // The view chosen at the start may be the machines'.
+    refresh(&mut app, handle, feeds);
 
     // ratatui's init installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init()?;
@@ -175,7 +177,11 @@ fn on_key(app: &mut App, handle: &ServerHandle, key: KeyEvent) {
     match effect {
         Effect::Export => app.notice = Some(export_now(handle, app)),
         Effect::Search(query) => {
-            let matches = app.log.history.search(&query, app.masker());
+            let naming = app.naming();
+            let matches = app
+                .log
+                .history
+                .search(&query, |message| naming.render(message).into_owned());
             app.show_matches(matches);
         }
         Effect::Kick(id) => {
@@ -288,12 +294,14 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
 
 fn export_table(handle: &ServerHandle, app: &App, path: &Path) -> std::io::Result<()> {
     match app.clients_view {
-        ClientsView::Connections => export::write_csv(path, &listed_clients(handle), app.masker()),
+        ClientsView::Connections => export::write_csv(path, &listed_clients(handle), &app.naming()),
         ClientsView::Machines => {
             let mut machines = handle.machines();
-            let names = &app.options.names;
-            names.add_unseen(&mut machines, std::time::Instant::now());
-            export::write_machines_csv(path, &machines, app.masker(), names)
+            let naming = app.naming();
+            naming
+                .names
+                .add_unseen(&mut machines, std::time::Instant::now());
+            export::write_machines_csv(path, &machines, &naming)
         }
     }
 }

@@ -6,8 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use tracing::{Level, Subscriber};
 
-use crate::text::Masker;
-
 /// Lines kept (as many as tui-logger's own main buffer).
 const KEPT: usize = 10_000;
 
@@ -36,21 +34,17 @@ impl LogHistory {
         }
     }
 
-    /// The kept lines that contain `query` (ignoring case) as `masker` writes them, oldest
-    /// first: a hidden address cannot be found by searching for it.
-    pub fn search(&self, query: &str, masker: Masker) -> Vec<LogLine> {
+    /// The kept lines that contain `query` (ignoring case) as `write` writes them (the marked
+    /// addresses in their messages masked or named), oldest first: a hidden address cannot be
+    /// found by searching for it.
+    pub fn search(&self, query: &str, write: impl Fn(&str) -> String) -> Vec<LogLine> {
         let query = query.to_ascii_lowercase();
         self.lines
             .lock()
             .map(|lines| {
                 lines
                     .iter()
-                    .filter(|line| {
-                        masker
-                            .render(&line.message)
-                            .to_ascii_lowercase()
-                            .contains(&query)
-                    })
+                    .filter(|line| write(&line.message).to_ascii_lowercase().contains(&query))
                     .cloned()
                     .collect()
             })
@@ -78,6 +72,7 @@ impl<S: Subscriber> tracing_subscriber::Layer<S> for LogHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Masker;
 
     fn line(message: &str) -> LogLine {
         LogLine {
@@ -95,14 +90,29 @@ mod tests {
         history.push(line(
             "[SERVER] closing connection with ('127.0.0.1', 1) (quit)",
         ));
-        let found = history.search("CONNECTION", Masker::SHOW);
+        let found = history.search("CONNECTION", |message| {
+            Masker::SHOW.render(message).into_owned()
+        });
         assert_eq!(found.len(), 2);
         assert!(found[0].message.starts_with("connection from"));
         for _ in 0..KEPT {
             history.push(line("filler"));
         }
-        assert!(history.search("connection", Masker::SHOW).is_empty());
-        assert_eq!(history.search("filler", Masker::SHOW).len(), KEPT);
+        assert!(
+            history
+                .search("connection", |message| Masker::SHOW
+                    .render(message)
+                    .into_owned())
+                .is_empty()
+        );
+        assert_eq!(
+            history
+                .search("filler", |message| Masker::SHOW
+                    .render(message)
+                    .into_owned())
+                .len(),
+            KEPT
+        );
     }
 
     #[test]
@@ -113,8 +123,28 @@ mod tests {
             "connection from {}",
             crate::text::mark(peer)
         )));
-        assert_eq!(history.search("16.102", Masker::SHOW).len(), 1);
-        assert!(history.search("16.102", Masker::HIDE).is_empty());
-        assert_eq!(history.search("172.16.x.x", Masker::HIDE).len(), 1);
+        assert_eq!(
+            history
+                .search("16.102", |message| Masker::SHOW
+                    .render(message)
+                    .into_owned())
+                .len(),
+            1
+        );
+        assert!(
+            history
+                .search("16.102", |message| Masker::HIDE
+                    .render(message)
+                    .into_owned())
+                .is_empty()
+        );
+        assert_eq!(
+            history
+                .search("172.16.x.x", |message| Masker::HIDE
+                    .render(message)
+                    .into_owned())
+                .len(),
+            1
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Privacy mode for projectors: client addresses are masked wherever they are shown, keeping the
-//! network part and the port (`172.16.x.x:43256`), so students' addresses are not projected.
+//! network part and the port, so students' addresses are not projected, and adding a label that
+//! keeps machines apart (`172.16.x.x~3fa2:43256`).
 //!
 //! Addresses travel as `SocketAddr` and `IpAddr` up to the point where they are drawn or
 //! written, and one [`Masker`] writes them there. Inside a log message, which is text by the time
@@ -8,9 +9,10 @@
 //! the line, masked or not as privacy is at that moment.
 
 use std::borrow::Cow;
+use std::hash::{BuildHasher, RandomState};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, LazyLock};
 
 use super::pyrepr;
 
@@ -34,19 +36,28 @@ impl Masker {
         self.hide
     }
 
-    /// `172.16.16.102`, or `172.16.x.x`; `2001:db8:x:x:x:x:x:x` for IPv6.
+    /// `172.16.16.102`, or `172.16.x.x~3fa2`; `2001:db8:x:x:x:x:x:x~07c1` for IPv6. The label
+    /// after `~` stands for the hidden part: see [`label`].
     pub fn ip(self, ip: IpAddr) -> String {
         if !self.hide {
             return ip.to_string();
         }
         match ip.to_canonical() {
             IpAddr::V4(v4) => {
-                let [a, b, _, _] = v4.octets();
-                format!("{a}.{b}.x.x")
+                let [a, b, c, d] = v4.octets();
+                let label = label(u16::from_be_bytes([c, d]));
+                format!("{a}.{b}.x.x~{label:04x}")
             }
             IpAddr::V6(v6) => {
                 let segments = v6.segments();
-                format!("{:x}:{:x}:x:x:x:x:x:x", segments[0], segments[1])
+                let hidden = segments[2..]
+                    .iter()
+                    .fold(0, |folded, segment| folded ^ segment);
+                let label = label(hidden);
+                format!(
+                    "{:x}:{:x}:x:x:x:x:x:x~{label:04x}",
+                    segments[0], segments[1]
+                )
             }
         }
     }
@@ -82,28 +93,45 @@ impl Masker {
 
     /// A log message with every [`mark`]ed address written in its Python form.
     pub fn render(self, marked: &str) -> Cow<'_, str> {
-        if !marked.contains(MARK_START) {
-            return Cow::Borrowed(marked);
-        }
-        let mut out = String::with_capacity(marked.len());
-        let mut rest = marked;
-        while let Some(start) = rest.find(MARK_START) {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + MARK_START.len_utf8()..];
-            let Some(end) = after.find(MARK_END) else {
-                // Not a mark of ours; dropped rather than shown raw.
-                rest = after;
-                continue;
-            };
-            match after[..end].parse::<SocketAddr>() {
-                Ok(addr) => out.push_str(&self.python(addr)),
-                Err(_) => out.push_str("(?)"),
-            }
-            rest = &after[end + MARK_END.len_utf8()..];
-        }
-        out.push_str(rest);
-        Cow::Owned(out)
+        render_marks(marked, |addr| self.python(addr))
     }
+}
+
+/// A log message with every [`mark`]ed address written by `write`.
+pub fn render_marks(marked: &str, write: impl Fn(SocketAddr) -> String) -> Cow<'_, str> {
+    if !marked.contains(MARK_START) {
+        return Cow::Borrowed(marked);
+    }
+    let mut out = String::with_capacity(marked.len());
+    let mut rest = marked;
+    while let Some(start) = rest.find(MARK_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + MARK_START.len_utf8()..];
+        let Some(end) = after.find(MARK_END) else {
+            // Not a mark of ours; dropped rather than shown raw.
+            rest = after;
+            continue;
+        };
+        match after[..end].parse::<SocketAddr>() {
+            Ok(addr) => out.push_str(&write(addr)),
+            Err(_) => out.push_str("(?)"),
+        }
+        rest = &after[end + MARK_END.len_utf8()..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// A hidden host part's label: the same for a machine all session, different for every machine
+/// of one IPv4 /16 (a permutation of its 16 hidden bits, keyed by a number drawn at start, so
+/// the label tells nothing of the address). IPv6's 96 hidden bits are folded to 16 first, so two
+/// machines there may share a label, rarely.
+fn label(hidden: u16) -> u16 {
+    static KEY: LazyLock<u64> = LazyLock::new(|| RandomState::new().hash_one(0u8));
+    let [k0, k1, k2, k3] = [0, 16, 32, 48].map(|shift| (*KEY >> shift) as u16);
+    // Each step is a bijection of u16: xor, multiplication by an odd number, rotation.
+    let mixed = (hidden ^ k0).wrapping_mul(k1 | 1).rotate_left(7) ^ k2;
+    mixed.wrapping_mul(k3 | 1).rotate_left(5)
 }
 
 const MARK_START: char = '\u{E000}';
@@ -147,21 +175,43 @@ mod tests {
         text.parse().unwrap()
     }
 
+    /// What the label after `~` hides `ip` as (drawn at random each session).
+    fn hidden(ip: &str) -> String {
+        Masker::HIDE.ip(ip.parse().unwrap())
+    }
+
     #[test]
-    fn addresses_keep_network_and_port() {
+    fn addresses_keep_network_and_port_and_a_label_for_the_rest() {
         let hide = Masker::HIDE;
-        assert_eq!(hide.addr(addr("172.16.16.102:43256")), "172.16.x.x:43256");
-        assert_eq!(hide.addr(addr("127.0.0.1:43256")), "127.0.x.x:43256");
+        let student = hidden("172.16.16.102");
+        let (network, label) = student.split_once('~').unwrap();
+        assert_eq!(network, "172.16.x.x");
+        assert!(
+            label.len() == 4 && label.chars().all(|c| c.is_ascii_hexdigit()),
+            "{student}"
+        );
+        assert_eq!(
+            hide.addr(addr("172.16.16.102:43256")),
+            format!("{student}:43256")
+        );
+        assert_eq!(hidden("172.16.16.102"), student, "the same all session");
+        assert!(hidden("127.0.0.1").starts_with("127.0.x.x~"));
+        assert_eq!(
+            hide.addr(addr("[::ffff:10.1.2.3]:9")),
+            format!("{}:9", hidden("10.1.2.3"))
+        );
+        let v6 = hidden("2001:db8::5");
+        assert!(v6.starts_with("2001:db8:x:x:x:x:x:x~"), "{v6}");
         assert_eq!(
             hide.addr(addr("[2001:db8::5]:43256")),
-            "[2001:db8:x:x:x:x:x:x]:43256"
+            format!("[{v6}]:43256")
         );
-        assert_eq!(hide.addr(addr("[::ffff:10.1.2.3]:9")), "10.1.x.x:9");
+        let scoped = hidden("fe80::1");
+        assert!(scoped.starts_with("fe80:0:x:x:x:x:x:x~"), "{scoped}");
         assert_eq!(
             hide.addr(addr("[fe80::1%4]:42675")),
-            "[fe80:0:x:x:x:x:x:x]:42675"
+            format!("[{scoped}]:42675")
         );
-        assert_eq!(hide.ip("172.16.16.102".parse().unwrap()), "172.16.x.x");
         assert_eq!(
             Masker::SHOW.addr(addr("[fe80::1%4]:42675")),
             "[fe80::1%4]:42675"
@@ -169,13 +219,27 @@ mod tests {
     }
 
     #[test]
+    fn every_machine_of_a_network_gets_its_own_label() {
+        let labels: std::collections::HashSet<String> = (0..=u16::MAX)
+            .map(|host| {
+                let [c, d] = host.to_be_bytes();
+                hidden(&format!("10.0.{c}.{d}"))
+            })
+            .collect();
+        assert_eq!(labels.len(), 1 << 16);
+    }
+
+    #[test]
     fn python_forms_match_the_assignment_log() {
         let peer = addr("172.16.16.102:43256");
         assert_eq!(Masker::SHOW.python(peer), "('172.16.16.102', 43256)");
-        assert_eq!(Masker::HIDE.python(peer), "('172.16.x.x', 43256)");
+        assert_eq!(
+            Masker::HIDE.python(peer),
+            format!("('{}', 43256)", hidden("172.16.16.102"))
+        );
         assert_eq!(
             Masker::HIDE.python(addr("[fe80::1%4]:42675")),
-            "('fe80:0:x:x:x:x:x:x', 42675, 0, 4)"
+            format!("('{}', 42675, 0, 4)", hidden("fe80::1"))
         );
     }
 
@@ -191,10 +255,20 @@ mod tests {
         );
         assert_eq!(
             Masker::HIDE.render(&message),
-            "[SERVER] sending JAM 23:19:50 to ('fe80:0:x:x:x:x:x:x', 42675, 0, 4)"
+            format!(
+                "[SERVER] sending JAM 23:19:50 to ('{}', 42675, 0, 4)",
+                hidden("fe80::1")
+            )
         );
         let two = format!("{} {}", mark(addr("10.0.0.1:1")), mark(addr("10.0.0.2:2")));
-        assert_eq!(Masker::HIDE.render(&two), "('10.0.x.x', 1) ('10.0.x.x', 2)");
+        assert_eq!(
+            Masker::HIDE.render(&two),
+            format!(
+                "('{}', 1) ('{}', 2)",
+                hidden("10.0.0.1"),
+                hidden("10.0.0.2")
+            )
+        );
         assert_eq!(Masker::HIDE.render("no address 12:30"), "no address 12:30");
         assert_eq!(Masker::HIDE.render("broken \u{E000}mark"), "broken mark");
     }

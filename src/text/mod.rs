@@ -5,5 +5,5 @@ mod mask;
 mod printable;
 pub(crate) mod pyrepr;
 
-pub use mask::{Masker, Privacy, mark};
+pub use mask::{Masker, Privacy, mark, render_marks};
 pub use printable::printable;

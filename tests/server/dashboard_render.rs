@@ -14,7 +14,7 @@ use jamtui::server::MachineInfo;
 use jamtui::server::Mode;
 use jamtui::server::{ClientInfo, CounterSnapshot};
 use jamtui::server::{Event, GoneReason};
-use jamtui::text::mark;
+use jamtui::text::{Masker, mark};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -166,6 +166,8 @@ macro_rules! assert_screen {
             (r"([│┃|])\d\d:\d\d:\d\d ", "${1}hh:mm:ss "),
             // A timestamp cut short by an overlay.
             (r"([│┃|])\d\d:([^\d])", "${1}hh:${2}"),
+            // Privacy's labels of hidden addresses, drawn at random each run.
+            (r"x\.x~[0-9a-f]{4}", "x.x~····"),
         ]}, {
             insta::assert_snapshot!($name, $terminal.backend().to_string());
         })
@@ -179,6 +181,7 @@ macro_rules! assert_styled_screen {
             (r"([│┃|])\d\d:\d\d:\d\d ", "${1}hh:mm:ss "),
             // A timestamp cut short by an overlay.
             (r"([│┃|])\d\d:([^\d])", "${1}hh:${2}"),
+            (r"x\.x~[0-9a-f]{4}", "x.x~····"),
         ]}, {
             insta::assert_debug_snapshot!($name, $terminal.backend().buffer());
         })
@@ -274,7 +277,7 @@ fn a_roster_names_the_machines_and_lists_who_has_not_connected() {
     let (names, unnamed) = jamtui::dashboard::Names::read(&roster).unwrap();
     assert!(unnamed.is_empty(), "{unnamed:?}");
     let mut app = app(3, false);
-    app.options.names = names;
+    app.options.names = names.into();
     app.update(Action::ToggleClientsView);
     app.refresh(app.snapshot.clone());
     app.privacy = true;
@@ -290,6 +293,37 @@ fn a_roster_names_the_machines_and_lists_who_has_not_connected() {
     assert_screen!("roster_privacy_80x24", terminal);
     app.privacy = false;
     assert_screen!("roster_160x45", draw(&mut app, 160, 45));
+}
+
+#[test]
+fn a_roster_names_clients_in_the_table_the_log_and_conversations() {
+    let roster = crate::common::no_user_config().join("render-roster-local.csv");
+    std::fs::write(&roster, "name,host\nDewi Lestari,127.0.0.1\n").unwrap();
+    let mut app = app(3, false);
+    app.options.names = jamtui::dashboard::Names::read(&roster).unwrap().0.into();
+    let screen = draw(&mut app, 120, 40).backend().to_string();
+    for named in [
+        "127.0.0.1:43001 Dewi Lestari",
+        "connection from ('127.0.0.1', 43256) Dewi Lestari",
+        "sending JAM 23:19:50 to ('127.0.0.1', 43256) Dewi Lestari",
+    ] {
+        assert!(screen.contains(named), "{named}:\n{screen}");
+    }
+    app.update(Action::OpenConversation);
+    let conversation = draw(&mut app, 120, 40).backend().to_string();
+    assert!(
+        conversation.contains("conversation with #1 127.0.0.1:43001 Dewi Lestari"),
+        "{conversation}"
+    );
+    app.update(Action::Back);
+    app.update(Action::TogglePrivacy);
+    let hidden = draw(&mut app, 120, 40).backend().to_string();
+    assert!(!hidden.contains("127.0.0.1"), "{hidden}");
+    let label = Masker::HIDE.ip("127.0.0.1".parse().unwrap());
+    assert!(
+        hidden.contains(&format!("connection from ('{label}', 43256) Dewi Lestari")),
+        "{hidden}"
+    );
 }
 
 #[test]
@@ -527,8 +561,10 @@ fn privacy_hides_a_scoped_ipv6_address_in_the_conversation_panel() {
     app.update(Action::TogglePrivacy);
     let hidden = draw(&mut app, 100, 30).backend().to_string();
     assert!(!hidden.contains("fe80::1"), "{hidden}");
+    let label = Masker::HIDE.ip("fe80::1".parse().unwrap());
+    assert!(label.starts_with("fe80:0:x:x:x:x:x:x~"), "{label}");
     assert!(
-        hidden.contains("connected from [fe80:0:x:x:x:x:x:x]:42675"),
+        hidden.contains(&format!("connected from [{label}]:42675")),
         "{hidden}"
     );
 }
@@ -609,7 +645,13 @@ fn privacy_masks_every_address_on_screen() {
     let terminal = draw(&mut app, 100, 30);
     let screen = terminal.backend().to_string();
     assert!(!screen.contains("127.0.0.1"), "{screen}");
-    assert!(screen.contains("127.0.x.x:43001") && screen.contains("('127.0.x.x', 43256)"));
+    let hidden = Masker::HIDE.ip("127.0.0.1".parse().unwrap());
+    assert!(hidden.starts_with("127.0.x.x~"), "{hidden}");
+    assert!(
+        screen.contains(&format!("{hidden}:43001"))
+            && screen.contains(&format!("('{hidden}', 43256)")),
+        "{screen}"
+    );
     assert!(screen.contains("addresses hidden"));
     assert_screen!("privacy", terminal);
 }

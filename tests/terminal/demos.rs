@@ -60,9 +60,15 @@ async fn demo_in_class() {
         "one kick ends one connection, not the run"
     );
 
-    // 5. v: one row per machine, its connections added up.
-    server.press("v");
-    server.wait_for("machines (1, 5 open, 1 active)").await;
+    // 5. Students' clients, which connect for each request: the table turns to one row per
+    // machine by itself, its connections added up.
+    let student = Pane::start(&format!("client --port {port} --interval 200ms"));
+    student.wait_for("JAM ").await;
+    let screen = server.wait_for("machines (1, ").await;
+    assert!(
+        screen.contains("clients connect for each request"),
+        "{screen}"
+    );
     server.press("q");
     assert_eq!(server.exit_status().await.0, "0");
 }

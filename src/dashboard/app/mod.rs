@@ -14,6 +14,7 @@ mod table;
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -22,7 +23,7 @@ use ratatui::widgets::TableState;
 
 pub use conversation::{Conversations, Stamps};
 pub use log_pane::{LogPane, Search};
-pub use names::Names;
+pub use names::{Names, Naming};
 pub use options::Options;
 pub use rates::{RATE_HISTORY, Rates};
 pub use server::{ACTIVE_MACHINES_WITHIN, ServerInfo, Snapshot};
@@ -69,14 +70,18 @@ pub enum Focus {
 }
 
 /// What the clients table lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ClientsView {
-    /// One row per open connection.
+    /// One row per connection, open or closed a moment ago
     Connections,
     /// One row per machine (IP address), closed connections included: the assignment's client
-    /// connects for every request, so only here does it stay on screen.
+    /// connects for every request, so only here does it stay on screen
     Machines,
 }
+
+/// A machine seen closing this many connections a moment ago (with none of them a demo
+/// client's) connects for each request, as the assignment's client does.
+const PER_REQUEST_CLOSED: usize = 3;
 
 /// What the view drew where, written back after each frame: the shown table's scroll offset,
 /// and the panes' places on screen (for mouse clicks).
@@ -115,10 +120,17 @@ pub struct App {
     pub quit: bool,
     /// The tables list what has something wrong first (`s`).
     pub problems_first: bool,
+    /// Whether the table's view was chosen (`--view`, a roster, `v`) or may still turn to
+    /// machines when clients turn out to connect for each request.
+    pub view_chosen: bool,
 }
 
 impl App {
     pub fn new(server: ServerInfo, options: Options, snapshot: Snapshot) -> App {
+        // A roster means a class: its students, by machine.
+        let chosen = options
+            .view
+            .or((!options.names.is_empty()).then_some(ClientsView::Machines));
         App {
             server,
             options,
@@ -126,7 +138,8 @@ impl App {
             snapshot,
             clients: TablePane::default(),
             machines: TablePane::default(),
-            clients_view: ClientsView::Connections,
+            clients_view: chosen.unwrap_or(ClientsView::Connections),
+            view_chosen: chosen.is_some(),
             focus: Focus::Clients,
             log: LogPane::default(),
             conversations: Conversations::default(),
@@ -147,6 +160,13 @@ impl App {
     pub fn refresh(&mut self, mut snapshot: Snapshot) {
         if self.frozen {
             return;
+        }
+        if !self.view_chosen && self.connects_per_request(&snapshot) {
+            self.clients_view = ClientsView::Machines;
+            self.view_chosen = true;
+            self.notice = Some(
+                "clients connect for each request: listing them by machine (v: connections)".into(),
+            );
         }
         if self.clients_view == ClientsView::Machines {
             let at = snapshot.at;
@@ -169,6 +189,21 @@ impl App {
         if !self.snapshot.machines.is_empty() {
             self.machines.follow(old_machine, &self.machine_ips());
         }
+    }
+
+    /// Whether some machine, not a demo client's, closed [`PER_REQUEST_CLOSED`] connections a
+    /// moment ago (the connections view lists them a while, `--keep-closed`).
+    fn connects_per_request(&self, snapshot: &Snapshot) -> bool {
+        let mut closed: Vec<IpAddr> = snapshot
+            .clients
+            .iter()
+            .filter(|client| client.closed.is_some() && !self.demo_peers.contains(&client.peer))
+            .map(|client| client.peer.ip().to_canonical())
+            .collect();
+        closed.sort_unstable();
+        closed
+            .chunk_by(|one, other| one == other)
+            .any(|machine| machine.len() >= PER_REQUEST_CLOSED)
     }
 
     /// The clients' ids, in the table's order.
@@ -200,6 +235,15 @@ impl App {
     /// How client addresses are shown right now.
     pub fn masker(&self) -> Masker {
         Masker::new(self.privacy)
+    }
+
+    /// How clients are written right now: their addresses as privacy has them, then their
+    /// students' names.
+    pub fn naming(&self) -> Naming {
+        Naming {
+            masker: self.masker(),
+            names: Arc::clone(&self.options.names),
+        }
     }
 
     /// Takes what the view drew: the shown table's scroll offset and where the panes are.
@@ -296,6 +340,7 @@ impl App {
                     ClientsView::Connections => ClientsView::Machines,
                     ClientsView::Machines => ClientsView::Connections,
                 };
+                self.view_chosen = true;
                 self.focus = Focus::Clients;
             }
             Action::CycleTheme => {
@@ -583,6 +628,78 @@ mod tests {
         assert_eq!(app.clients.selected, Some(15));
         app.update(Action::Home);
         assert_eq!(app.clients.selected, Some(1));
+    }
+
+    /// `ids`, each closed a moment ago, all from one machine.
+    fn closed_from_one_machine(at: Instant, ids: &[ClientId]) -> Snapshot {
+        let mut snapshot = snapshot(at, 0, ids);
+        for (port, client) in (43001..).zip(&mut snapshot.clients) {
+            client.peer = SocketAddr::from(([10, 0, 0, 7], port));
+            client.closed = Some(crate::server::Closed {
+                at,
+                reason: crate::server::GoneReason::Quit,
+            });
+        }
+        snapshot
+    }
+
+    #[test]
+    fn clients_that_connect_for_each_request_turn_the_table_to_machines_once() {
+        let (mut app, at) = with_clients(&[1, 2]);
+        app.refresh(closed_from_one_machine(at, &[1, 2]));
+        assert_eq!(
+            app.clients_view,
+            ClientsView::Connections,
+            "two may be chance"
+        );
+        app.refresh(closed_from_one_machine(at, &[1, 2, 3]));
+        assert_eq!(app.clients_view, ClientsView::Machines);
+        assert!(
+            app.notice
+                .as_deref()
+                .is_some_and(|notice| notice.contains("v: connections"))
+        );
+        // Back to connections by `v`: it stays there.
+        app.update(Action::ToggleClientsView);
+        app.refresh(closed_from_one_machine(at, &[1, 2, 3, 4]));
+        assert_eq!(app.clients_view, ClientsView::Connections);
+    }
+
+    #[test]
+    fn a_chosen_view_or_demo_clients_keep_the_table_as_it_is() {
+        let (mut app, at) = with_clients(&[]);
+        app.update(Action::ToggleClientsView);
+        app.update(Action::ToggleClientsView);
+        app.refresh(closed_from_one_machine(at, &[1, 2, 3]));
+        assert_eq!(app.clients_view, ClientsView::Connections, "chosen by v");
+
+        let (mut app, at) = with_clients(&[]);
+        let demo = closed_from_one_machine(at, &[1, 2, 3]);
+        app.demo_peers = demo.clients.iter().map(|client| client.peer).collect();
+        app.refresh(demo);
+        assert_eq!(app.clients_view, ClientsView::Connections, "demo clients");
+
+        let server = || {
+            ServerInfo::new(
+                "127.0.0.1:45000".parse().unwrap(),
+                "UTC".parse().unwrap(),
+                4,
+            )
+        };
+        let students = crate::client::check::roster::parse("Budi,10.0.0.7\n".as_bytes()).unwrap();
+        let roster = Options {
+            names: Arc::new(Names::of(&students).0),
+            ..Options::default()
+        };
+        let app = App::new(server(), roster.clone(), snapshot(at, 0, &[]));
+        assert_eq!(app.clients_view, ClientsView::Machines, "a roster: a class");
+        let chosen = Options {
+            view: Some(ClientsView::Connections),
+            ..roster
+        };
+        let mut app = App::new(server(), chosen, snapshot(at, 0, &[]));
+        app.refresh(closed_from_one_machine(at, &[1, 2, 3]));
+        assert_eq!(app.clients_view, ClientsView::Connections, "--view");
     }
 
     #[test]

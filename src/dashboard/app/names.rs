@@ -1,15 +1,18 @@
 //! Students' names by machine, from a roster (`jamtui --roster FILE`): the same
 //! `name,host[,port]` file `jamtui check --roster` grades, so a lecturer writes it once. The
-//! machines view names each machine and lists the students not seen yet; the clients table names
-//! each connection's machine.
+//! machines view names each machine and lists the students not seen yet; everywhere else a
+//! client is written (the clients table, conversations, the log panel, exports) its student's
+//! name follows its address, through one [`Naming`].
 
-use std::net::{IpAddr, ToSocketAddrs};
+use std::borrow::Cow;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::client::check::roster::{self, Student};
 use crate::server::MachineInfo;
-use crate::text::printable;
+use crate::text::{Masker, printable, render_marks};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Names {
@@ -79,6 +82,42 @@ impl Names {
     }
 }
 
+/// How the dashboard writes a client: its address as privacy has it right now, then the name
+/// the roster gives its machine (`172.16.16.102:43256 Budi`; `172.16.x.x~3fa2:43256 Budi`).
+#[derive(Debug, Clone)]
+pub struct Naming {
+    pub masker: Masker,
+    pub names: Arc<Names>,
+}
+
+impl Naming {
+    pub fn addr(&self, addr: SocketAddr) -> String {
+        self.named(self.masker.addr(addr), addr.ip())
+    }
+
+    /// The assignment's form, `('172.16.16.102', 43256) Budi`.
+    pub fn python(&self, addr: SocketAddr) -> String {
+        self.named(self.masker.python(addr), addr.ip())
+    }
+
+    /// A log message with every marked address written as [`Naming::python`] does.
+    pub fn render<'a>(&self, marked: &'a str) -> Cow<'a, str> {
+        render_marks(marked, |addr| self.python(addr))
+    }
+
+    pub fn student(&self, ip: IpAddr) -> Option<&str> {
+        self.names.of_machine(ip)
+    }
+
+    fn named(&self, mut written: String, ip: IpAddr) -> String {
+        if let Some(name) = self.student(ip) {
+            written.push(' ');
+            written.push_str(name);
+        }
+        written
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +152,32 @@ mod tests {
         names.add_unseen(&mut machines, now);
         assert_eq!(machines.len(), 2, "a machine is listed once");
         assert!(machines.iter().all(|machine| machine.connections == 0));
+    }
+
+    #[test]
+    fn a_named_client_is_written_with_its_student_after_its_address() {
+        let students = roster::parse("Budi Santoso,172.16.16.102\n".as_bytes()).unwrap();
+        let naming = Naming {
+            masker: Masker::SHOW,
+            names: Arc::new(Names::of(&students).0),
+        };
+        let budi: SocketAddr = "172.16.16.102:43256".parse().unwrap();
+        let other: SocketAddr = "172.16.16.103:43257".parse().unwrap();
+        assert_eq!(naming.addr(budi), "172.16.16.102:43256 Budi Santoso");
+        assert_eq!(naming.addr(other), "172.16.16.103:43257");
+        let message = format!("connection from {}", crate::text::mark(budi));
+        assert_eq!(
+            naming.render(&message),
+            "connection from ('172.16.16.102', 43256) Budi Santoso"
+        );
+        let hidden = Naming {
+            masker: Masker::HIDE,
+            ..naming
+        };
+        let written = hidden.python(budi);
+        assert!(
+            written.starts_with("('172.16.x.x~") && written.ends_with("', 43256) Budi Santoso"),
+            "{written}"
+        );
     }
 }

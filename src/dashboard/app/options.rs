@@ -2,10 +2,11 @@
 //! file.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 
-use super::Names;
+use super::{ClientsView, Names};
 use crate::dashboard::ThemeName;
 use crate::dashboard::bindings::Action;
 
@@ -24,7 +25,10 @@ pub struct Options {
     /// Key bindings from the config file, before the built-in ones.
     pub keys: Vec<(KeyCode, Action)>,
     /// Students' names by machine (`--roster`).
-    pub names: Names,
+    pub names: Arc<Names>,
+    /// What the table lists from the start (`--view`); unset, machines with a roster, else
+    /// connections until clients turn out to connect for each request.
+    pub view: Option<ClientsView>,
 }
 
 impl Default for Options {
@@ -36,7 +40,8 @@ impl Default for Options {
             mouse: true,
             export_on_exit: None,
             keys: Vec::new(),
-            names: Names::default(),
+            names: Arc::default(),
+            view: None,
         }
     }
 }

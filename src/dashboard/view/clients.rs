@@ -8,14 +8,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, TableState};
 
-use super::{ClientsTable, Window, format, widest};
+use super::{ClientsTable, WIDE_TABLE_FROM, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::{ClientInfo, Unterminated};
 use crate::text::pyrepr;
-
-/// From this many columns on, the table shows how long each client has been connected.
-const WITH_CONNECTED_FROM: u16 = 100;
 
 /// A client whose last request is more recent than this is shown as active.
 pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
@@ -25,23 +22,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     let clients = &app.snapshot.clients;
     let window = Window::of(area, app, clients.len());
     let shown = &clients[window.rows.clone()];
+    let naming = app.naming();
     let addresses: Vec<String> = shown
         .iter()
         .map(|client| {
-            let mut address = app.masker().addr(client.peer);
-            if app.demo_peers.contains(&client.peer) {
-                address.push_str(" demo");
+            let address = naming.addr(client.peer);
+            match app.demo_peers.contains(&client.peer) {
+                true => address + " demo",
+                false => address,
             }
-            if let Some(name) = app.options.names.of_machine(client.peer.ip()) {
-                address.push(' ');
-                address.push_str(name);
-            }
-            address
         })
         .collect();
     let ids: Vec<String> = shown.iter().map(|client| client.id.to_string()).collect();
     // Below 100 columns, how long each has been connected gives way to what is wrong.
-    let with_connected = area.width >= WITH_CONNECTED_FROM;
+    let with_connected = area.width >= WIDE_TABLE_FROM;
     let rows = shown
         .iter()
         .zip(&addresses)

@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .find(|client| client.id == id)
         .map_or_else(
             || "a client that left".to_string(),
-            |client| app.masker().addr(client.peer),
+            |client| app.naming().addr(client.peer),
         );
     let popup = centered(
         area,
@@ -69,14 +69,15 @@ fn last<T>(all: Option<&VecDeque<T>>, rows: usize) -> impl Iterator<Item = &T> {
 /// The requests and replies, each with its latency.
 fn exchanges_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> Table<'a> {
     let glyphs = &theme.glyphs;
-    let rows = last(app.conversations.of(id), rows).map(|exchange| {
+    let naming = app.naming();
+    let rows = last(app.conversations.of(id), rows).map(move |exchange| {
         let (arrow, style) = match exchange.direction {
             Direction::In => (glyphs.to_server, theme.value),
             Direction::Out => (glyphs.to_client, theme.clock),
             Direction::Note => (glyphs.note, theme.label),
         };
         let text = match exchange.peer {
-            Some(peer) => format!("{} {}", exchange.text, app.masker().addr(peer)),
+            Some(peer) => format!("{} {}", exchange.text, naming.addr(peer)),
             None => exchange.text.clone(),
         };
         Row::new(vec![

@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 use tui_logger::{ExtLogRecord, LogFormatter, TuiLoggerWidget};
 
 use super::{is_focused, panel};
+use crate::dashboard::app::Naming;
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
-use crate::text::Masker;
 use crate::time::Zone;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme,
         ))
         .formatter(Box::new(PanelFormatter {
-            masker: app.masker(),
+            naming: app.naming(),
             zone: app.server.zone,
             theme: *theme,
         }))
@@ -44,7 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// `hh:mm:ss L message`, wrapped under the message, in the level's style; the time in `zone`.
 struct PanelFormatter {
-    masker: Masker,
+    naming: Naming,
     zone: Zone,
     theme: Theme,
 }
@@ -61,7 +61,7 @@ impl LogFormatter for PanelFormatter {
             log::Level::Info => (self.theme.log_info, "I"),
             log::Level::Debug | log::Level::Trace => (self.theme.log_info, "D"),
         };
-        let message = self.masker.render(record.msg());
+        let message = self.naming.render(record.msg());
         let logged_at = record.timestamp.timestamp().as_second();
         let prefix = format!("{} {letter} ", self.zone.hms(logged_at));
         let room = width.saturating_sub(prefix.len()).max(1);
@@ -108,6 +108,7 @@ fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, the
         .current
         .saturating_sub(rows / 2)
         .min(total.saturating_sub(rows));
+    let naming = app.naming();
     let lines: Vec<Line> = search
         .matches
         .iter()
@@ -115,7 +116,7 @@ fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, the
         .skip(first)
         .take(rows)
         .map(|(index, line)| {
-            let message = app.masker().render(&line.message);
+            let message = naming.render(&line.message);
             let marker = if index == search.current { ">" } else { " " };
             let at = app.server.zone.hms(line.at);
             let mut spans = vec![Span::styled(format!("{marker}{at} "), theme.label)];

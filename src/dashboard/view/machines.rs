@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, TableState};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{ClientsTable, Window, format, widest};
+use super::{ClientsTable, WIDE_TABLE_FROM, Window, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
 use crate::server::MachineInfo;
@@ -30,6 +30,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         let of = |machine: &MachineInfo| names.of_machine(machine.ip).unwrap_or("").to_string();
         shown.iter().map(of).collect()
     });
+    // Below 100 columns, the count of connections gives way to how the last one ended.
+    let with_connections = area.width >= WIDE_TABLE_FROM;
     let numbers: Vec<String> = window
         .rows
         .clone()
@@ -51,35 +53,40 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             Cell::from(numbers[at].as_str()),
             Cell::from(ips[at].as_str()),
         ];
-        Row::new(first.into_iter().chain(student).chain([
-            Cell::from(machine.connected.to_string()),
-            Cell::from(format::count(machine.connections)),
-            Cell::from(format::count(machine.requests)),
-            Cell::from(format::count(machine.errors)),
-            Cell::from(match seen {
-                true => format!("{} ago", format::duration(since)),
-                false => "–".to_string(),
-            }),
-            Cell::from(match (&machine.last_gone, seen) {
-                (_, false) => "not seen yet".to_string(),
-                (Some(gone), true) => gone.to_string(),
-                (None, true) => "–".to_string(),
-            }),
-        ]))
+        let connections = with_connections.then(|| Cell::from(format::count(machine.connections)));
+        let errors = Cell::from(format::count(machine.errors));
+        Row::new(
+            first
+                .into_iter()
+                .chain(student)
+                .chain([Cell::from(machine.connected.to_string())])
+                .chain(connections)
+                .chain([
+                    Cell::from(format::count(machine.requests)),
+                    match machine.errors {
+                        0 => errors,
+                        _ => errors.style(theme.log_error),
+                    },
+                    Cell::from(match seen {
+                        true => format!("{} ago", format::duration(since)),
+                        false => "–".to_string(),
+                    }),
+                    Cell::from(match (&machine.last_gone, seen) {
+                        (_, false) => "not seen yet".to_string(),
+                        (Some(gone), true) => gone.to_string(),
+                        (None, true) => "–".to_string(),
+                    }),
+                ]),
+        )
         .style(style)
     });
     let header = Row::new(
         ["#", "machine"]
             .into_iter()
             .chain(students.as_ref().map(|_| "student"))
-            .chain([
-                "open",
-                "conns",
-                "requests",
-                "errors",
-                "last seen",
-                "last closed",
-            ]),
+            .chain(["open"])
+            .chain(with_connections.then_some("conns"))
+            .chain(["requests", "errors", "last seen", "last closed"]),
     );
     let open: u64 = machines.iter().map(|machine| machine.connected).sum();
     let student_width = students
@@ -91,9 +98,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
     ]
     .into_iter()
     .chain(student_width)
+    .chain([Constraint::Length(4)])
+    .chain(with_connections.then_some(Constraint::Length(5)))
     .chain([
-        Constraint::Length(4),
-        Constraint::Length(5),
         Constraint::Length(8),
         Constraint::Length(6),
         Constraint::Length(9),

@@ -52,6 +52,10 @@ const COMPACT_BELOW: u16 = 30;
 /// The clients table's height in the compact layout, at least: 8 rows, its header and borders.
 const COMPACT_TABLE_HEIGHT: u16 = 11;
 
+/// From this many columns on, the tables show the columns that give way to what is wrong below
+/// it: how long a client has been connected, how many connections a machine made.
+const WIDE_TABLE_FROM: u16 = 100;
+
 /// Draws one frame on `terminal` and records what was drawn where in `app`.
 pub fn draw<B>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error>
 where
