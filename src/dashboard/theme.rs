@@ -43,6 +43,9 @@ pub struct Theme {
     pub title: Style,
     pub label: Style,
     pub value: Style,
+    /// A row that is over: a connection closed, a machine not seen lately. Italic and not bold
+    /// as well as dim, so that it stands apart on a projector and without colour.
+    pub closed: Style,
     pub serving: Style,
     pub paused: Style,
     /// The serving mode badge.
@@ -84,6 +87,9 @@ impl Theme {
             title: Style::new().fg(Color::Cyan).add_modifier(bold),
             label: Style::new().fg(Color::Gray),
             value: Style::new().fg(Color::White).add_modifier(bold),
+            closed: Style::new()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC),
             serving: Style::new()
                 .fg(Color::Black)
                 .bg(Color::Green)
@@ -119,6 +125,9 @@ impl Theme {
             title: Style::new().fg(Color::Blue).add_modifier(bold),
             label: Style::new().fg(Color::DarkGray),
             value: Style::new().fg(Color::Black).add_modifier(bold),
+            closed: Style::new()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC),
             serving: Style::new()
                 .fg(Color::White)
                 .bg(Color::Green)
@@ -157,6 +166,11 @@ impl Theme {
             title: Style::new().fg(Color::LightYellow).add_modifier(bold),
             label: Style::new().fg(Color::White),
             value: Style::new().fg(Color::LightYellow).add_modifier(bold),
+            // Gray is still readable on black; the base's bold is taken away.
+            closed: Style::new()
+                .fg(Color::Gray)
+                .add_modifier(Modifier::ITALIC)
+                .remove_modifier(bold),
             serving: Style::new()
                 .fg(Color::Black)
                 .bg(Color::LightGreen)
@@ -198,6 +212,7 @@ impl Theme {
             title: plain(self.title),
             label: plain(self.label),
             value: plain(self.value),
+            closed: plain(self.closed),
             // Reverse video keeps the state badges standing out without colour.
             serving: plain(self.serving).add_modifier(Modifier::REVERSED),
             paused: plain(self.paused).add_modifier(Modifier::REVERSED),

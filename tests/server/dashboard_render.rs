@@ -17,6 +17,7 @@ use jamtui::server::{Event, GoneReason};
 use jamtui::text::{Masker, mark};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Style;
 
 /// The log panel reads tui-logger's global buffer, so every test sees the same few lines.
 fn fill_log() {
@@ -291,8 +292,78 @@ fn a_roster_names_the_machines_and_lists_who_has_not_connected() {
     // Privacy hides the addresses, not the names: the rows stay apart.
     assert!(!screen.contains("172.16.16."), "{screen}");
     assert_screen!("roster_privacy_80x24", terminal);
+    assert_screen!("roster_privacy_160x45", draw(&mut app, 160, 45));
     app.privacy = false;
+    assert_screen!("roster_80x24", draw(&mut app, 80, 24));
     assert_screen!("roster_160x45", draw(&mut app, 160, 45));
+}
+
+/// The style of the cell at `column` of the table row that starts `│<number> ` or `┃<number> `.
+fn style_in_row(terminal: &Terminal<TestBackend>, number: &str, column: u16) -> Style {
+    let buffer = terminal.backend().buffer();
+    let row = (0..buffer.area.height)
+        .find(|&y| {
+            let start: String = (0..3)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect();
+            start.ends_with(&format!("{number} ")) && !start.starts_with(' ')
+        })
+        .unwrap_or_else(|| panic!("no row {number}"));
+    buffer[(column, row)].style()
+}
+
+#[test]
+fn every_theme_tells_closed_and_problem_rows_apart_with_a_roster() {
+    let roster = crate::common::no_user_config().join("render-roster-themes.csv");
+    std::fs::write(&roster, "Budi Santoso,172.16.16.102\nSiti,172.16.16.117\n").unwrap();
+    let names = jamtui::dashboard::Names::read(&roster).unwrap().0;
+    for (theme, no_color) in [
+        (ThemeName::Dark, false),
+        (ThemeName::Light, false),
+        (ThemeName::HighContrast, false),
+        (ThemeName::HighContrast, true),
+    ] {
+        let mut app = app(3, false);
+        app.options.theme = theme;
+        app.options.names = names.clone().into();
+        app.no_color = no_color;
+        app.privacy = true;
+        // Connections: the second closed a moment ago; the first and third have an error.
+        app.snapshot.clients[1].closed = Some(jamtui::server::Closed {
+            at: app.snapshot.at,
+            reason: GoneReason::Quit,
+        });
+        let terminal = draw(&mut app, 80, 24);
+        let screen = terminal.backend().to_string();
+        assert!(
+            screen.contains("closed: quit") && screen.contains("active, 1 error"),
+            "{screen}"
+        );
+        let name = format!("{theme:?}{}", if no_color { ", no colour" } else { "" });
+        // The address column: the closed row stands apart from the open ones.
+        assert_ne!(
+            style_in_row(&terminal, "1", 4),
+            style_in_row(&terminal, "2", 4),
+            "{name}"
+        );
+        // The state column (the right end): a problem stands apart from a row without one.
+        let state = |row| style_in_row(&terminal, row, 70);
+        assert_ne!(state("1"), state("2"), "{name}");
+        // Machines, named: the one not seen lately stands apart from the active ones.
+        app.update(Action::ToggleClientsView);
+        app.refresh(app.snapshot.clone());
+        let terminal = draw(&mut app, 80, 24);
+        assert_ne!(
+            style_in_row(&terminal, "1", 4),
+            style_in_row(&terminal, "5", 4),
+            "{name}"
+        );
+        let file = format!(
+            "roster_{theme:?}{}",
+            if no_color { "_no_color" } else { "" }
+        );
+        assert_styled_screen!(file.to_lowercase(), terminal);
+    }
 }
 
 #[test]
@@ -590,6 +661,28 @@ fn the_machines_view_lists_every_machine_with_its_connections_added_up() {
     let screen = draw(&mut app, 120, 40).backend().to_string();
     assert!(!screen.contains("172.16.16."), "{screen}");
     assert!(screen.contains("172.16.x.x"), "{screen}");
+}
+
+#[test]
+fn at_projector_sizes_the_address_to_connect_to_is_big_and_never_cut() {
+    let mut app = app(3, false);
+    let screen = draw(&mut app, 160, 45).backend().to_string();
+    assert!(screen.contains("students connect to"), "{screen}");
+    let small = draw(&mut app, 120, 39).backend().to_string();
+    assert!(!small.contains("students connect to"), "{small}");
+    // An address too long for big letters stays in the header only.
+    app.server.reachable = vec![
+        "[2001:db8:1234:5678:9abc:def0:1234:5678]:45000"
+            .parse()
+            .unwrap(),
+    ];
+    let long = draw(&mut app, 160, 45).backend().to_string();
+    assert!(!long.contains("students connect to"), "{long}");
+    // Nobody else can reach it: nothing to show.
+    app.server.reachable.clear();
+    let alone = draw(&mut app, 160, 45).backend().to_string();
+    assert!(!alone.contains("students connect to"), "{alone}");
+    assert!(alone.contains("(this machine only)"), "{alone}");
 }
 
 #[test]

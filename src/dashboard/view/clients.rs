@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             ]));
             // A connection closed a moment ago is dimmed.
             if client.closed.is_some() {
-                row.style(theme.label)
+                row.style(theme.closed)
             } else {
                 row
             }
@@ -133,7 +133,7 @@ fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String
         n => format!(", {n} errors"),
     };
     if let Some(closed) = &client.closed {
-        (format!("closed: {}{errors}", closed.reason), theme.label)
+        (format!("closed: {}{errors}", closed.reason), theme.closed)
     } else if client.queued {
         // Queued since it connected: that is how long it has waited.
         let waited = now.saturating_duration_since(client.connected_at);

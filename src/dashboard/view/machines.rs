@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
             theme.value
         } else {
-            theme.label
+            theme.closed
         };
         // Only a student of the roster has no connection at all.
         let seen = machine.connections > 0;

@@ -6,7 +6,9 @@
 //! | clock: the big JAM hh:mm:ss a TIME gets now    | stats: clients, requests,   |  6 lines
 //! |                                                | rates, errors (34 columns)  |
 //! +------------------------------------------------+-----------------------------+
-//! | rate_chart: requests a second, the last 60 s                                  |  3, 4 or 8
+//! | connect_to: the address students type, big (from 40 rows, when it fits)       |  6 lines
+//! +------------------------------------------------------------------------------+
+//! | rate_chart: requests a second, the last 60 s                                  |  4 or 8
 //! +------------------------------------------------------------------------------+
 //! | clients (one row per connection) or machines (one row per address, `v`)       |  half the
 //! +------------------------------------------------------------------------------+  rest each
@@ -20,6 +22,7 @@
 
 mod clients;
 mod clock;
+mod connect_to;
 mod conversation;
 mod footer;
 mod format;
@@ -52,6 +55,9 @@ const COMPACT_BELOW: u16 = 30;
 /// The clients table's height in the compact layout, at least: 8 rows, its header and borders.
 const COMPACT_TABLE_HEIGHT: u16 = 11;
 
+/// From this many rows on (a projector's), the address students connect to is shown big.
+const PROJECTOR_FROM: u16 = 40;
+
 /// From this many columns on, the tables show the columns that give way to what is wrong below
 /// it: how long a client has been connected, how many connections a machine made.
 const WIDE_TABLE_FROM: u16 = 100;
@@ -80,11 +86,18 @@ pub fn render(frame: &mut Frame, app: &App) -> Drawn {
     // Below 30 rows the big clock gives way to the table: its time moves into the header, and
     // the chart sits beside the counters, so that a class's rows show at 80x24.
     let compact = area.height < COMPACT_BELOW;
+    let connect_to = area.height >= PROJECTOR_FROM && connect_to::fits(app, area.width, &theme);
+    let connect_to_height = if connect_to { connect_to::HEIGHT } else { 0 };
+    // The big address takes the room of the chart's taller half.
     let chart_height = match area.height {
-        34.. => 8,
+        34.. if !connect_to => 8,
         _ => 4,
     };
-    let top_height = if compact { 6 } else { 6 + chart_height };
+    let top_height = if compact {
+        6
+    } else {
+        6 + connect_to_height + chart_height
+    };
     let rest = area.height - header::HEIGHT - top_height - 1;
     let table_height = match compact {
         true => Constraint::Length((rest / 2).max(COMPACT_TABLE_HEIGHT)),
@@ -105,12 +118,19 @@ pub fn render(frame: &mut Frame, app: &App) -> Drawn {
         rate_chart::render(frame, chart, app, &theme);
         stats::render(frame, stats_area, app, &theme);
     } else {
-        let [counters, chart] =
-            Layout::vertical([Constraint::Length(6), Constraint::Length(chart_height)]).areas(top);
+        let [counters, connect_to_area, chart] = Layout::vertical([
+            Constraint::Length(6),
+            Constraint::Length(connect_to_height),
+            Constraint::Length(chart_height),
+        ])
+        .areas(top);
         let [clock_area, stats_area] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(34)]).areas(counters);
         clock::render(frame, clock_area, app, &theme);
         stats::render(frame, stats_area, app, &theme);
+        if connect_to {
+            connect_to::render(frame, connect_to_area, app, &theme);
+        }
         rate_chart::render(frame, chart, app, &theme);
     }
     let table = match app.clients_view {

@@ -12,13 +12,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let samples: Vec<u64> = app.rates.per_second.iter().copied().collect();
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     // Newest on the right; on a narrow panel the older seconds scroll off to the left, on a wide
-    // one each second takes several columns, so the chart uses the width it has.
+    // one each second takes one or more columns, so that the chart fills the width it has.
     let shown = &samples[samples.len().saturating_sub(width)..];
-    let columns = (width / shown.len().max(1)).max(1);
-    let bars: Vec<u64> = shown
-        .iter()
-        .flat_map(|&sample| std::iter::repeat_n(sample, columns))
-        .collect();
+    let bars: Vec<u64> = match shown.len() {
+        0 => Vec::new(),
+        seconds => (0..width)
+            .map(|column| shown[column * seconds / width])
+            .collect(),
+    };
     let top = shown.iter().copied().max().unwrap_or(0);
     let title = format!(
         " requests/s, last {} s  (now {}, max {}) ",
