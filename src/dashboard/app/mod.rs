@@ -120,6 +120,8 @@ pub struct App {
     pub quit: bool,
     /// The tables list what has something wrong first (`s`).
     pub problems_first: bool,
+    /// While they do, the last snapshot in the server's order, to go back to.
+    in_server_order: Option<Snapshot>,
     /// Whether the table's view was chosen (`--view`, a roster, `v`) or may still turn to
     /// machines when clients turn out to connect for each request.
     pub view_chosen: bool,
@@ -152,6 +154,7 @@ impl App {
             drawn: Drawn::default(),
             quit: false,
             problems_first: false,
+            in_server_order: None,
         }
     }
 
@@ -173,6 +176,7 @@ impl App {
             self.options.names.add_unseen(&mut snapshot.machines, at);
         }
         if self.problems_first {
+            self.in_server_order = Some(snapshot.clone());
             // Stable: within each rank, the server's order (connection order, first seen).
             snapshot.clients.sort_by_key(client_rank);
             snapshot.machines.sort_by_key(|machine| machine.errors == 0);
@@ -378,11 +382,10 @@ impl App {
             Action::ToggleFreeze => self.frozen = !self.frozen,
             Action::ToggleProblemsFirst => {
                 self.problems_first = !self.problems_first;
-                let mut snapshot = self.snapshot.clone();
-                // Back in the server's order: connection order, first seen first.
-                snapshot.clients.sort_by_key(|client| client.id);
-                let machines = &mut snapshot.machines;
-                machines.sort_by_key(|machine| (machine.first_seen, machine.ip));
+                let snapshot = self
+                    .in_server_order
+                    .take()
+                    .unwrap_or_else(|| self.snapshot.clone());
                 self.refresh(snapshot);
             }
             Action::TogglePrivacy => self.privacy = !self.privacy,
