@@ -186,6 +186,7 @@ impl ServeArgs {
             } else {
                 self.keep_closed
             },
+            #[cfg(feature = "fault-injection")]
             panic_on: None,
         }
     }

@@ -32,9 +32,9 @@ pub struct Config {
     /// How long a closed connection stays listed (`ServerHandle::recently_closed`); zero: not
     /// at all.
     pub keep_closed: Duration,
-    /// Test hook, never set by the command line: a request line equal to this (terminator
+    /// For the tests (the `fault-injection` feature): a request line equal to this (terminator
     /// included) panics its connection's task, to prove one task's failure harms no other.
-    #[doc(hidden)]
+    #[cfg(feature = "fault-injection")]
     pub panic_on: Option<Vec<u8>>,
 }
 
@@ -52,6 +52,7 @@ impl Default for Config {
             pool_size: 4,
             delay: Duration::ZERO,
             keep_closed: Duration::from_secs(5),
+            #[cfg(feature = "fault-injection")]
             panic_on: None,
         }
     }

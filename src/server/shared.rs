@@ -36,7 +36,8 @@ pub(crate) struct Shared {
     pub(crate) shutdown: CancellationToken,
     /// Closes connections silent for this long.
     pub(crate) idle_timeout: Option<Duration>,
-    /// Test hook: a request line equal to this (terminator included) panics its connection.
+    /// A request line equal to this (terminator included) panics its connection; only the
+    /// tests set it (`Config::panic_on`, the `fault-injection` feature).
     pub(crate) panic_on: Option<Box<[u8]>>,
     pub(crate) gate: Arc<Gate>,
     /// Bytes read from queued clients and not yet answered.
@@ -66,7 +67,10 @@ impl Shared {
             publisher,
             shutdown,
             idle_timeout: config.idle_timeout,
+            #[cfg(feature = "fault-injection")]
             panic_on: config.panic_on.as_deref().map(Box::from),
+            #[cfg(not(feature = "fault-injection"))]
+            panic_on: None,
             gate,
             queued_read_ahead: AtomicUsize::new(0),
             pool_size: config.pool_size,
