@@ -12,6 +12,7 @@ use crate::bench::BenchOptions;
 use crate::client::ClientOptions;
 use crate::client::Delivery;
 use crate::client::check::{CheckOptions, SheetStyle};
+use crate::lang::Lang;
 use crate::run::CheckJob;
 use crate::time::Zone;
 
@@ -108,6 +109,8 @@ pub struct CheckArgs {
     /// Print one JSON object (with --roster: one line per student)
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 impl CheckArgs {
@@ -124,7 +127,10 @@ impl CheckArgs {
                 (path, style)
             }),
             json: self.json,
-            options: CheckOptions { zone: self.tz },
+            options: CheckOptions {
+                zone: self.tz,
+                lang: self.lang.lang(),
+            },
         }
     }
 }
@@ -196,5 +202,21 @@ impl BenchArgs {
             timeout: self.timeout,
             progress: !self.json,
         }
+    }
+}
+
+/// `--lang`, the language of what a person reads; declared once, for every command that has it.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LangArg {
+    /// The language of what you read: en (English) or id (Bahasa Indonesia); rule ids, JSON
+    /// keys and CSV headers stay the same [default: id when LC_ALL, LC_MESSAGES or LANG starts
+    /// with id, else en]
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
+}
+
+impl LangArg {
+    pub fn lang(self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
     }
 }

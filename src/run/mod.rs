@@ -130,7 +130,7 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
                 print_line(&object)?;
             }
         }
-        (true, false) => print_line(&table(&grades))?,
+        (true, false) => print_line(&table(&grades, job.options.lang))?,
         (false, false) => match &grades[0].report.status {
             Status::Unreachable(why) if job.sheet.is_none() => anyhow::bail!("{why}"),
             _ => print_line(&grades[0].report.to_text(colour))?,

@@ -77,6 +77,7 @@ async fn with_the_labs_zone_a_server_in_another_zone_fails_the_clock_alone() {
     let port = server.addr().port();
     let in_zone = |zone: &str| CheckOptions {
         zone: Some(zone.parse().unwrap()),
+        ..CheckOptions::default()
     };
     let there = check("127.0.0.1", port, in_zone("Asia/Jakarta")).await;
     assert_eq!(verdicts(&there), expected(&[], &[]));

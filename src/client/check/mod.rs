@@ -19,9 +19,11 @@ pub use rules::Rule;
 pub use sheet::{SheetStyle, table, write_csv};
 
 use crate::client::ask;
+use crate::lang::Lang;
 use crate::time::Zone;
 use probe::Probe;
 use rules::{Failed, Judge};
+use rust_i18n::t;
 
 /// How long `still_up` waits for the close after its QUIT.
 const QUIT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
@@ -31,6 +33,8 @@ const QUIT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 pub struct CheckOptions {
     /// The lab's zone: the server must tell the time there (`--tz`); any zone when `None`.
     pub zone: Option<Zone>,
+    /// The language of the report's details, hints and text.
+    pub lang: Lang,
 }
 
 /// Checks the server at `host:port` against every rule, one after the other. A server that
@@ -41,14 +45,20 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
     let checked_at = Local::now();
     let target = match resolve(host, port).await {
         Ok(target) => target,
-        Err(why) => return Report::unreachable(target_text, checked_at, why),
+        Err(why) => return Report::unreachable(target_text, checked_at, why, options.lang),
     };
     if let Err(error) = still_up(target).await {
-        return Report::unreachable(target_text, checked_at, error.told(host, port));
+        return Report::unreachable(
+            target_text,
+            checked_at,
+            error.told(host, port),
+            options.lang,
+        );
     }
     let judge = Judge {
         target,
         zone: options.zone,
+        lang: options.lang,
     };
     let mut verdicts: Vec<Verdict> = Vec::new();
     let mut stopped: Option<Rule> = None;
@@ -57,7 +67,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
             verdicts.push(Verdict {
                 rule,
                 outcome: Outcome::NotJudged,
-                detail: stopped_after(after),
+                detail: stopped_after(after, options.lang),
             });
             continue;
         }
@@ -71,16 +81,18 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
                 match (&failed, previous) {
                     (Failed::NoConnection(_), Some(previous)) => {
                         stopped = Some(previous);
-                        (Outcome::NotJudged, stopped_after(previous))
+                        (Outcome::NotJudged, stopped_after(previous, options.lang))
                     }
                     _ => {
                         stopped = Some(rule);
                         (
                             Outcome::Failed,
-                            format!(
-                                "{}; then the server stopped accepting connections",
-                                failed.detail()
-                            ),
+                            t!(
+                                "check.report.then_stopped",
+                                locale = options.lang.code(),
+                                detail = failed.detail()
+                            )
+                            .into_owned(),
                         )
                     }
                 }
@@ -100,6 +112,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
             None => Status::Graded,
         },
         verdicts,
+        lang: options.lang,
     }
 }
 
@@ -123,6 +136,11 @@ async fn still_up(target: SocketAddr) -> Result<(), ask::ConnectError> {
     Ok(())
 }
 
-fn stopped_after(rule: Rule) -> String {
-    format!("not judged: the server stopped after {}", rule.id())
+fn stopped_after(rule: Rule, lang: Lang) -> String {
+    t!(
+        "check.report.stopped_after",
+        locale = lang.code(),
+        rule = rule.name(lang)
+    )
+    .into_owned()
 }

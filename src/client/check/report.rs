@@ -5,6 +5,8 @@ use chrono::{DateTime, Local};
 
 use super::rules::Rule;
 use super::wrap::wrap;
+use crate::lang::Lang;
+use rust_i18n::t;
 
 /// How a rule came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,14 +53,27 @@ impl Status {
         }
     }
 
+    /// The word for people.
+    pub fn said(&self, lang: Lang) -> String {
+        t!(
+            format!("check.status.{}", self.word()),
+            locale = lang.code()
+        )
+        .into_owned()
+    }
+
     /// What a person needs to know beyond the verdicts, if anything.
-    pub fn note(&self) -> Option<String> {
+    pub fn note(&self, lang: Lang) -> Option<String> {
         match self {
             Status::Graded => None,
-            Status::Stopped { after } => Some(format!(
-                "the server stopped accepting connections after {}",
-                after.id()
-            )),
+            Status::Stopped { after } => Some(
+                t!(
+                    "check.report.stopped_accepting",
+                    locale = lang.code(),
+                    rule = after.name(lang)
+                )
+                .into_owned(),
+            ),
             Status::Unreachable(why) => Some(why.clone()),
         }
     }
@@ -71,16 +86,23 @@ pub struct Report {
     pub checked_at: DateTime<Local>,
     pub status: Status,
     pub verdicts: Vec<Verdict>,
+    /// The language its details, hints and text are in.
+    pub lang: Lang,
 }
 
 impl Report {
     /// The report of a server that could not be reached: no rule judged.
-    pub fn unreachable(target: String, checked_at: DateTime<Local>, why: String) -> Report {
+    pub fn unreachable(
+        target: String,
+        checked_at: DateTime<Local>,
+        why: String,
+        lang: Lang,
+    ) -> Report {
         let verdicts = Rule::all()
             .map(|rule| Verdict {
                 rule,
                 outcome: Outcome::NotJudged,
-                detail: "not judged: the server could not be reached".into(),
+                detail: t!("check.report.unreachable", locale = lang.code()).into_owned(),
             })
             .collect();
         Report {
@@ -88,6 +110,7 @@ impl Report {
             checked_at,
             status: Status::Unreachable(why),
             verdicts,
+            lang,
         }
     }
 
@@ -126,7 +149,7 @@ impl Report {
             "target": self.target,
             "checked_at": self.checked_at.to_rfc3339(),
             "status": self.status.word(),
-            "note": self.status.note(),
+            "note": self.status.note(self.lang),
             "passed": self.passed(),
             "failed": self.failed(),
             "out_of": self.verdicts.len(),
@@ -136,7 +159,7 @@ impl Report {
                 "passed": verdict.passed(),
                 "judged": verdict.outcome != Outcome::NotJudged,
                 "detail": verdict.detail,
-                "hint": verdict.rule.hint(),
+                "hint": verdict.rule.hint(self.lang),
             })).collect::<Vec<_>>(),
         })
     }
@@ -144,47 +167,69 @@ impl Report {
     /// A row per rule, the failures with their hints, and the score, in 80 columns; `colour`
     /// for a terminal.
     pub fn to_text(&self, colour: bool) -> String {
+        let lang = self.lang.code();
         let mut lines = wrap(
-            &format!(
-                "checking {} on {}",
-                self.target,
-                self.checked_at.format("%Y-%m-%d at %H:%M:%S")
+            &t!(
+                "check.report.checking",
+                locale = lang,
+                target = self.target,
+                date = self.checked_at.format("%Y-%m-%d"),
+                time = self.checked_at.format("%H:%M:%S")
             ),
             "",
             "  ",
         );
-        const ID: usize = 17;
-        let indent = " ".repeat(6 + ID + 1);
-        for verdict in &self.verdicts {
-            let (mark, code) = match verdict.outcome {
-                Outcome::Passed => ("PASS", "32"),
-                Outcome::Failed => ("FAIL", "1;31"),
-                Outcome::NotJudged => ("----", "2"),
-            };
-            let first = format!("{mark}  {:<ID$} ", verdict.rule.id());
+        let mark_of = |outcome: &Outcome| match outcome {
+            Outcome::Passed => (t!("check.report.pass", locale = lang), "32"),
+            Outcome::Failed => (t!("check.report.fail", locale = lang), "1;31"),
+            Outcome::NotJudged => (t!("check.report.not_judged", locale = lang), "2"),
+        };
+        let names: Vec<String> = self
+            .verdicts
+            .iter()
+            .map(|verdict| verdict.rule.name(self.lang))
+            .collect();
+        let widest = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0);
+        let mark_width = widest(
+            &mut [Outcome::Passed, Outcome::Failed, Outcome::NotJudged]
+                .iter()
+                .map(|outcome| mark_of(outcome).0.chars().count()),
+        );
+        // Every rule's name fits, whichever are listed; 17 columns at least, as before names.
+        let name_width =
+            widest(&mut Rule::all().map(|rule| rule.name(self.lang).chars().count())).max(17);
+        let indent = " ".repeat(mark_width + 2 + name_width + 1);
+        let hint = format!("{}: ", t!("check.report.hint", locale = lang));
+        for (verdict, name) in self.verdicts.iter().zip(&names) {
+            let (mark, code) = mark_of(&verdict.outcome);
+            let first = format!("{mark:<mark_width$}  {name:<name_width$} ");
             let mut rows = wrap(&verdict.detail, &first, &indent);
             if colour {
                 rows[0] = format!("\u{1b}[{code}m{mark}\u{1b}[0m{}", &rows[0][mark.len()..]);
             }
             lines.extend(rows);
             if verdict.outcome == Outcome::Failed {
-                let hint_indent = format!("{indent}      ");
+                let hint_indent = " ".repeat(indent.len() + hint.chars().count());
                 lines.extend(wrap(
-                    verdict.rule.hint(),
-                    &format!("{indent}hint: "),
+                    &verdict.rule.hint(self.lang),
+                    &format!("{indent}{hint}"),
                     &hint_indent,
                 ));
             }
         }
-        if let Some(note) = self.status.note() {
+        if let Some(note) = self.status.note(self.lang) {
             lines.extend(wrap(&note, "", "  "));
         }
-        lines.push(format!(
-            "{} of {} checks passed ({:.0}%)",
-            self.passed(),
-            self.verdicts.len(),
-            self.percent()
-        ));
+        lines.push(
+            t!(
+                "check.report.score",
+                locale = lang,
+                passed = self.passed(),
+                total = self.verdicts.len(),
+                percent = format!("{:.0}", self.percent())
+            )
+            .into_owned(),
+        );
         lines.join("\n")
     }
 }
@@ -204,6 +249,7 @@ mod tests {
                 outcome: Outcome::Passed,
                 detail: "word ".repeat(40).trim_end().into(),
             }],
+            lang: Lang::En,
         };
         let text = report.to_text(false);
         let rows: Vec<&str> = text.lines().filter(|row| row.contains("word")).collect();

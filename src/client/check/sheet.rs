@@ -7,7 +7,9 @@ use std::path::Path;
 use super::roster::Grade;
 use super::rules::Rule;
 use super::wrap::wrap;
+use crate::lang::Lang;
 use crate::text::printable;
+use rust_i18n::t;
 
 /// How the grade sheet is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,32 +34,43 @@ fn cut(name: &str, width: usize) -> String {
 }
 
 /// The grade table: a row per student with the score, the status, and the rules not passed (or
-/// why the server could not be reached), wrapped under its own column.
-pub fn table(grades: &[Grade]) -> String {
+/// why the server could not be reached), wrapped under its own column; in `lang`, but for the
+/// rules' ids.
+pub fn table(grades: &[Grade], lang: Lang) -> String {
+    let said = |key: &str| t!(format!("check.table.{key}"), locale = lang.code()).into_owned();
     let names: Vec<String> = grades
         .iter()
         .map(|grade| cut(&printable(&grade.student.name), NAME_WIDTH))
         .collect();
+    let [name, score, status, not_passed] = ["name", "score", "status", "not_passed"].map(said);
     let width = names
         .iter()
         .map(|name| name.chars().count())
         .max()
         .unwrap_or(0)
-        .max("name".len());
+        .max(name.chars().count());
+    let statuses: Vec<String> = grades
+        .iter()
+        .map(|grade| grade.report.status.said(lang))
+        .collect();
+    let status_width = statuses
+        .iter()
+        .map(|status| status.chars().count())
+        .chain([status.chars().count()])
+        .max()
+        .unwrap_or(0);
     let mut lines = vec![format!(
-        "{:<width$}  score     %  status       not passed",
-        "name"
+        "{name:<width$}  {score:>5}     %  {status:<status_width$}  {not_passed}"
     )];
-    for (grade, name) in grades.iter().zip(names) {
+    for ((grade, name), status) in grades.iter().zip(names).zip(statuses) {
         let report = &grade.report;
         let score = format!("{}/{}", report.passed(), report.verdicts.len());
         let row = format!(
-            "{name:<width$}  {score:>5}  {:>3.0}%  {:<11}  ",
+            "{name:<width$}  {score:>5}  {:>3.0}%  {status:<status_width$}  ",
             report.percent(),
-            report.status.word()
         );
         let mut rest = report.not_passed().join(" ");
-        if let Some(note) = report.status.note() {
+        if let Some(note) = report.status.note(lang) {
             rest = match report.status {
                 super::Status::Unreachable(_) => printable(&note).into_owned(),
                 _ => format!("{rest} ({note})"),
@@ -115,7 +128,7 @@ pub fn write_csv(path: &Path, grades: &[Grade], style: SheetStyle) -> std::io::R
                     .iter()
                     .map(|verdict| u8::from(verdict.passed()).to_string()),
             );
-            row.push(report.status.note().unwrap_or_default());
+            row.push(report.status.note(report.lang).unwrap_or_default());
             writer.write_record(&row)?;
         }
         writer.flush()
@@ -152,6 +165,7 @@ mod tests {
                 checked_at: chrono::Local::now(),
                 status: Status::Graded,
                 verdicts,
+                lang: Lang::En,
             },
         }
     }
@@ -163,20 +177,26 @@ mod tests {
             graded("Ani", &[]),
             graded("Bagus Prasetyo Wibisono Nugroho", &failing),
         ];
-        let table = table(&grades);
-        let lines: Vec<&str> = table.lines().collect();
-        let column = lines[0].find("not passed").unwrap();
-        assert_eq!(&lines[1][..4], "Ani ");
-        assert!(lines[1].contains("14/14  100%  graded"), "{table}");
-        // A long name is cut to 20 characters, the last of them `…`.
-        assert!(lines[2].starts_with("Bagus Prasetyo Wibi…  "), "{table}");
-        let at = lines[2].find(failing[0].id()).unwrap();
-        assert_eq!(lines[2][..at].chars().count(), column, "{table}");
-        assert!(lines.len() > 3, "the list wraps: {table}");
-        for line in &lines[3..] {
-            assert!(line[..column].trim().is_empty(), "{table}");
-            assert!(!line[column..].starts_with(' '), "{table}");
-            assert!(line.chars().count() <= WIDTH, "{table}");
+        for (lang, not_passed, graded) in [
+            (Lang::En, "not passed", "14/14  100%  graded"),
+            (Lang::Id, "belum lulus", "14/14  100%  dinilai"),
+        ] {
+            let table = table(&grades, lang);
+            let lines: Vec<&str> = table.lines().collect();
+            let column = lines[0].find(not_passed).unwrap();
+            assert_eq!(&lines[1][..4], "Ani ");
+            assert!(lines[1].contains(graded), "{table}");
+            // A long name is cut to 20 characters, the last of them `…`.
+            assert!(lines[2].starts_with("Bagus Prasetyo Wibi…  "), "{table}");
+            // The rules' ids stay as they are in every language.
+            let at = lines[2].find(failing[0].id()).unwrap();
+            assert_eq!(lines[2][..at].chars().count(), column, "{table}");
+            assert!(lines.len() > 3, "the list wraps: {table}");
+            for line in &lines[3..] {
+                assert!(line[..column].trim().is_empty(), "{table}");
+                assert!(!line[column..].starts_with(' '), "{table}");
+                assert!(line.chars().count() <= WIDTH, "{table}");
+            }
         }
     }
 }

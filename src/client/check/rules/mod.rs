@@ -13,8 +13,10 @@ use tokio::time::Instant;
 
 use self::clock::{clock, clock_advances};
 use super::probe::{Answer, Probe, ProbeError, shown};
+use crate::lang::Lang;
 use crate::protocol::check_time_reply;
 use crate::time::Zone;
+use rust_i18n::t;
 
 /// How long a rule waits for each answer: a slow server is judged by `prompt`, and only there.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
@@ -73,6 +75,8 @@ pub struct Judge {
     pub target: SocketAddr,
     /// The lab's zone, when the server must tell the time there.
     pub zone: Option<Zone>,
+    /// The language the details are told in.
+    pub lang: Lang,
 }
 
 impl Rule {
@@ -101,52 +105,14 @@ impl Rule {
         }
     }
 
+    /// The rule as people read it: its id in English, a name in Indonesian.
+    pub fn name(self, lang: Lang) -> String {
+        t!(format!("check.rule.{}", self.id()), locale = lang.code()).into_owned()
+    }
+
     /// What a student can do about a failure.
-    pub fn hint(self) -> &'static str {
-        match self {
-            Rule::Reply => {
-                "answer TIME with exactly 'JAM hh:mm:ss' and CR LF (b'\\r\\n'), nothing before it: 24-hour, two digits each (strftime('%H:%M:%S'))"
-            }
-            Rule::Prompt => {
-                "answer at once: no sleep() before the reply, and no work that makes a client wait"
-            }
-            Rule::Clock => {
-                "tell the time now: read the clock for each request (datetime.now()), in the lab's zone"
-            }
-            Rule::ClockAdvances => {
-                "read the clock for every request, not once when the server or the connection starts"
-            }
-            Rule::SeveralRequests => {
-                "keep reading requests on a connection until QUIT or the client closes, not just one"
-            }
-            Rule::Quit => {
-                "on QUIT, close the connection (conn.close()) and end that client's thread"
-            }
-            Rule::Concurrent => {
-                "serve each client in its own thread (or task), for as long as it stays connected: while one client stays, others must be answered, and it too (requirement b)"
-            }
-            Rule::Burst => {
-                "serve every client at once: a thread (or task) per client, not a pool of a few threads, and not one client at a time"
-            }
-            Rule::SplitRequest => {
-                "TCP is a byte stream: one recv() can hold half a request; keep the bytes in a buffer and answer only complete lines (up to CR LF)"
-            }
-            Rule::Pipelined => {
-                "TCP is a byte stream: one recv() can hold two requests; answer every complete line in the buffer, not just the first"
-            }
-            Rule::TimeThenQuit => {
-                "one recv() can hold TIME and QUIT: split the buffer into lines and handle each in order"
-            }
-            Rule::BadRequest => {
-                "answer an unknown request with an error line (or close that client): never let it stop the server"
-            }
-            Rule::AbruptClose => {
-                "a client may vanish mid-request: catch the error (recv() returns b'' or raises) in its thread and carry on"
-            }
-            Rule::EmptyConnect => {
-                "a client may connect and close without a byte (a port scanner): recv() returning b'' means it left"
-            }
-        }
+    pub fn hint(self, lang: Lang) -> String {
+        t!(format!("check.hint.{}", self.id()), locale = lang.code()).into_owned()
     }
 
     /// Judges this rule: what happened, as a pass or a failure.
@@ -407,7 +373,9 @@ mod tests {
     fn ids_are_unique_and_every_rule_has_a_hint() {
         let ids: std::collections::BTreeSet<&str> = Rule::all().map(Rule::id).collect();
         assert_eq!(ids.len(), <Rule as strum::EnumCount>::COUNT);
-        assert!(Rule::all().all(|rule| rule.hint().len() > 20));
+        for lang in [Lang::En, Lang::Id] {
+            assert!(Rule::all().all(|rule| rule.hint(lang).len() > 20));
+        }
         assert_eq!(Rule::all().next(), Some(Rule::Reply));
         assert_eq!(Rule::all().last(), Some(Rule::EmptyConnect));
     }
