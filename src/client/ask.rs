@@ -12,7 +12,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
+use crate::lang::Lang;
 use crate::protocol::check_time_reply;
+use rust_i18n::t;
 
 /// The server closed the connection (or reset it) before replying: a kick, say.
 #[derive(Debug, thiserror::Error)]
@@ -168,17 +170,62 @@ pub async fn write_within(
 }
 
 /// Why a connection could not be made, in a few words; `connect` adds what to check.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ConnectError {
-    #[error("{0}")]
     Refused(std::io::Error),
-    #[error("no answer within {}", humantime::format_duration(*.0))]
     TimedOut(Duration),
     /// Connecting to an unused port in the ephemeral range can, rarely, connect the socket to
     /// itself (TCP simultaneous open); it would then read back its own `TIME`.
-    #[error("no server listening (the connection reached itself)")]
     ReachedItself,
 }
+
+impl ConnectError {
+    /// Why, in `lang`; the system's own words (English) for a failure other than a refusal.
+    pub fn said(&self, lang: Lang) -> String {
+        let code = lang.code();
+        match self {
+            ConnectError::Refused(error)
+                if lang != Lang::En && error.kind() == std::io::ErrorKind::ConnectionRefused =>
+            {
+                t!("connect.refused", locale = code).into_owned()
+            }
+            ConnectError::Refused(error) => error.to_string(),
+            ConnectError::TimedOut(limit) => t!(
+                "connect.timed_out",
+                locale = code,
+                limit = humantime::format_duration(*limit)
+            )
+            .into_owned(),
+            ConnectError::ReachedItself => t!("connect.reached_itself", locale = code).into_owned(),
+        }
+    }
+
+    /// The failure to reach `host:port`, with what to check, in `lang`.
+    pub fn told(&self, host: &str, port: u16, lang: Lang) -> String {
+        let check = match self {
+            ConnectError::Refused(_) => "connect.check_listening",
+            ConnectError::TimedOut(_) => "connect.check_firewall",
+            ConnectError::ReachedItself => "connect.check_port",
+        };
+        let code = lang.code();
+        t!(
+            "connect.cannot_reach",
+            locale = code,
+            target = format!("{host}:{port}"),
+            why = self.said(lang),
+            check = t!(check, locale = code)
+        )
+        .into_owned()
+    }
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(Lang::En))
+    }
+}
+
+impl std::error::Error for ConnectError {}
 
 /// Connects to `host:port` with no delay on small writes, giving up after `limit`; never to
 /// itself.
@@ -209,19 +256,7 @@ fn reject_self_connection(stream: &TcpStream) -> Result<(), ConnectError> {
 pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
     connect_within(host, port, limit)
         .await
-        .map_err(|error| anyhow::anyhow!("{}", error.told(host, port)))
-}
-
-impl ConnectError {
-    /// The failure to reach `host:port`, with what to check.
-    pub fn told(&self, host: &str, port: u16) -> String {
-        let check = match self {
-            ConnectError::Refused(_) => "is a server listening there? (check the host and --port)",
-            ConnectError::TimedOut(_) => "check the host, --port and any firewall",
-            ConnectError::ReachedItself => "check the host and --port",
-        };
-        format!("cannot reach {host}:{port}: {self}; {check}")
-    }
+        .map_err(|error| anyhow::anyhow!("{}", error.told(host, port, Lang::En)))
 }
 
 /// A reset or a broken pipe is the server closing the connection; other errors say `what`.

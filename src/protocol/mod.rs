@@ -5,7 +5,9 @@ pub(crate) mod framing;
 
 pub use framing::{LineSpan, LineTooLong, next_line};
 
+use crate::lang::Lang;
 use crate::text::pyrepr;
+use rust_i18n::t;
 
 /// What one request line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +81,50 @@ pub fn time_reply(hour: u32, minute: u32, second: u32) -> [u8; TIME_REPLY_LEN] {
 /// What a client makes of one reply line (terminator included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyError {
-    /// The server answered with an `ERR` line; the text follows `ERR `.
+    /// The server answered with an `ERR` line; the text follows `ERR ` (escaped).
     Server(String),
-    /// The reply breaks the protocol; the text says how.
-    Malformed(String),
+    /// The reply breaks the protocol: the line as Python writes bytes, and how.
+    Malformed { line: String, why: Malformed },
+}
+
+/// How a reply to `TIME` breaks the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformed {
+    NotUtf8,
+    /// It ends in LF alone.
+    BareLf,
+    NoCrLf,
+    /// It does not start with `JAM `.
+    NoJam,
+    /// After `JAM ` comes no `hh:mm:ss`.
+    NotAClock,
+}
+
+impl ReplyError {
+    /// What went wrong, in `lang`.
+    pub fn said(&self, lang: Lang) -> String {
+        let code = lang.code();
+        match self {
+            ReplyError::Server(text) => t!("reply.server_error", locale = code, text = text),
+            ReplyError::Malformed { line, why } => {
+                let key = match why {
+                    Malformed::NotUtf8 => "reply.not_utf8",
+                    Malformed::BareLf => "reply.bare_lf",
+                    Malformed::NoCrLf => "reply.no_crlf",
+                    Malformed::NoJam => "reply.no_jam",
+                    Malformed::NotAClock => "reply.not_a_clock",
+                };
+                let why = t!(key, locale = code, line = line);
+                t!("reply.malformed", locale = code, why = why)
+            }
+        }
+        .into_owned()
+    }
 }
 
 impl std::fmt::Display for ReplyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReplyError::Server(text) => write!(f, "the server answered with an error: ERR {text}"),
-            ReplyError::Malformed(why) => write!(f, "malformed reply: {why}"),
-        }
+        f.write_str(&self.said(Lang::En))
     }
 }
 
@@ -99,20 +133,20 @@ impl std::error::Error for ReplyError {}
 /// Checks a reply to `TIME` against the protocol and returns its text without CR LF
 /// (`JAM hh:mm:ss`).
 pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
-    let malformed = |why: String| Err(ReplyError::Malformed(why));
     // Only an error shows the line: a good reply costs no allocation (the bench checks millions).
-    let shown = || pyrepr::bytes(line);
+    let malformed = |why| {
+        Err(ReplyError::Malformed {
+            line: pyrepr::bytes(line),
+            why,
+        })
+    };
     let Ok(text) = std::str::from_utf8(line) else {
-        return malformed(format!("{} is not UTF-8", shown()));
+        return malformed(Malformed::NotUtf8);
     };
     let Some(text) = text.strip_suffix("\r\n") else {
-        return if text.ends_with('\n') {
-            malformed(format!(
-                "{} ends in a bare LF; replies must end in CR LF",
-                shown()
-            ))
-        } else {
-            malformed(format!("{} does not end in CR LF", shown()))
+        return match text.ends_with('\n') {
+            true => malformed(Malformed::BareLf),
+            false => malformed(Malformed::NoCrLf),
         };
     };
     if let Some(error) = text.strip_prefix("ERR ") {
@@ -120,13 +154,10 @@ pub fn check_time_reply(line: &[u8]) -> Result<&str, ReplyError> {
         return Err(ReplyError::Server(pyrepr::escaped(error.as_bytes())));
     }
     let Some(clock) = text.strip_prefix("JAM ") else {
-        return malformed(format!("{} does not start with 'JAM '", shown()));
+        return malformed(Malformed::NoJam);
     };
     if clock_seconds(clock).is_none() {
-        return malformed(format!(
-            "{}: expected the time as hh:mm:ss (24-hour, zero-padded)",
-            shown()
-        ));
+        return malformed(Malformed::NotAClock);
     }
     Ok(text)
 }
@@ -248,7 +279,7 @@ mod tests {
             b"\xffJAM\r\n",
         ] {
             assert!(
-                matches!(check_time_reply(bad), Err(ReplyError::Malformed(_))),
+                matches!(check_time_reply(bad), Err(ReplyError::Malformed { .. })),
                 "{bad:?}"
             );
         }

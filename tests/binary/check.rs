@@ -420,6 +420,53 @@ async fn the_report_names_each_failure_with_a_hint_in_80_columns_and_json_is_one
 }
 
 #[tokio::test]
+async fn the_report_speaks_indonesian_when_asked_and_keeps_what_machines_read() {
+    let student = start_student("reference").await;
+    let port = student.port.to_string();
+    for asked in [&["--lang", "id"][..], &[][..]] {
+        let mut command = jamtui();
+        command.args(["check", "--port", &port]).args(asked);
+        if asked.is_empty() {
+            // No flag: the environment's language.
+            command.env("LANG", "id_ID.UTF-8");
+        }
+        let text = finish_within(&mut command, CHECK_TIME).await;
+        assert_eq!(text.status.code(), Some(1), "exit statuses do not change");
+        let stdout = String::from_utf8_lossy(&text.stdout);
+        for said in [
+            "memeriksa 127.0.0.1:",
+            "GAGAL  request terpotong",
+            "mengirim b'TI', 200 ms kemudian b'ME\\r\\n'",
+            "saran: TCP adalah aliran byte",
+            "11 dari 14 pemeriksaan lulus (79%)",
+        ] {
+            assert!(stdout.contains(said), "{said}:\n{stdout}");
+        }
+        assert!(!stdout.contains("checks passed"), "{stdout}");
+        assert!(
+            stdout.lines().all(|line| line.chars().count() <= 80),
+            "{stdout}"
+        );
+    }
+    let json = finish_within(
+        jamtui().args(["check", "--port", &port, "--json", "--lang", "id"]),
+        CHECK_TIME,
+    )
+    .await;
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
+    // Keys, ids and the status word are the same in every language; what people read is not.
+    assert_eq!(report["status"], "graded");
+    let split = &report["checks"][8];
+    assert_eq!(split["id"], "split-request");
+    assert!(
+        split["hint"]
+            .as_str()
+            .is_some_and(|hint| hint.starts_with("TCP adalah aliran byte")),
+        "{split}"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_server_is_one_line() {
     // A port just closed: nothing listens there.
     let port = TcpListener::bind("127.0.0.1:0")

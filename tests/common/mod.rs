@@ -258,6 +258,10 @@ pub fn jamtui() -> Command {
     command
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", &home)
+        // English, whatever the machine's locale: a test asks for Indonesian with --lang.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

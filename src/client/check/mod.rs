@@ -43,7 +43,7 @@ pub struct CheckOptions {
 pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
     let target_text = format!("{host}:{port}");
     let checked_at = Local::now();
-    let target = match resolve(host, port).await {
+    let target = match resolve(host, port, options.lang).await {
         Ok(target) => target,
         Err(why) => return Report::unreachable(target_text, checked_at, why, options.lang),
     };
@@ -51,7 +51,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
         return Report::unreachable(
             target_text,
             checked_at,
-            error.told(host, port),
+            error.told(host, port, options.lang),
             options.lang,
         );
     }
@@ -73,7 +73,9 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
         }
         let (outcome, detail) = match rule.judge(&judge).await {
             Ok(detail) => (Outcome::Passed, detail),
-            Err(failed) if still_up(target).await.is_ok() => (Outcome::Failed, failed.detail()),
+            Err(failed) if still_up(target).await.is_ok() => {
+                (Outcome::Failed, failed.detail(options.lang))
+            }
             Err(failed) => {
                 // The server is gone. If it was gone before this rule began, the rule before
                 // stopped it and this one was never asked.
@@ -90,7 +92,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
                             t!(
                                 "check.report.then_stopped",
                                 locale = options.lang.code(),
-                                detail = failed.detail()
+                                detail = failed.detail(options.lang)
                             )
                             .into_owned(),
                         )
@@ -116,8 +118,11 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
     }
 }
 
-async fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
-    let unknown = || format!("cannot reach {host}:{port}: the host is unknown");
+async fn resolve(host: &str, port: u16, lang: Lang) -> Result<SocketAddr, String> {
+    let unknown = || {
+        let target = format!("{host}:{port}");
+        t!("check.unknown_host", locale = lang.code(), target = target).into_owned()
+    };
     tokio::net::lookup_host((host, port))
         .await
         .map_err(|_| unknown())?

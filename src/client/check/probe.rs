@@ -7,7 +7,6 @@
 //! banner, an `ERR`) are kept to be shown, never taken as the answer. A reply without a line end
 //! ends where the next `JAM ` begins, at the close, or after a short silence.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -18,7 +17,9 @@ use tokio::time::{Instant, timeout, timeout_at};
 
 use super::told::TimeOfDay;
 use crate::client::ask;
+use crate::lang::Lang;
 use crate::text::pyrepr;
+use rust_i18n::t;
 
 /// Longest line read from a server under test.
 const MAX_LINE: usize = 1024;
@@ -54,43 +55,90 @@ impl ProbeError {
 }
 
 /// What came instead of an answer, for a failure's detail: ", only b'ERR bad\r\n'".
-fn instead(got: &[Vec<u8>]) -> String {
+fn instead(got: &[Vec<u8>], lang: Lang) -> String {
     if got.is_empty() {
         return String::new();
     }
+    let code = lang.code();
     let lines: Vec<String> = got.iter().take(3).map(|line| shown(line)).collect();
     let more = match got.len() {
         0..=3 => String::new(),
-        many => format!(" and {} more lines", many - 3),
+        many => t!("check.probe.more_lines", locale = code, count = many - 3).into_owned(),
     };
-    format!(", only {}{more}", lines.join(" then "))
+    let then = t!("check.probe.then", locale = code);
+    t!(
+        "check.probe.only",
+        locale = code,
+        lines = lines.join(&then),
+        more = more
+    )
+    .into_owned()
 }
 
-impl fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ProbeError {
+    /// What happened, in `lang`.
+    pub fn said(&self, lang: Lang) -> String {
+        let code = lang.code();
         match self {
-            ProbeError::Connect(why) => write!(f, "could not connect ({why})"),
-            ProbeError::Send { sent, why } => write!(f, "sending {} failed: {why}", shown(sent)),
-            ProbeError::NoAnswer { within, got } => {
-                write!(
-                    f,
-                    "no answer within {} s{}",
-                    within.as_secs_f64(),
-                    instead(got)
+            ProbeError::Connect(why) => {
+                t!("check.probe.connect", locale = code, why = why.said(lang))
+            }
+            ProbeError::Send { sent, why } => {
+                t!(
+                    "check.probe.send",
+                    locale = code,
+                    sent = shown(sent),
+                    why = why
                 )
             }
-            ProbeError::Closed { got } => write!(
-                f,
-                "the server closed the connection without answering{}",
-                instead(got)
+            ProbeError::NoAnswer { within, got } => t!(
+                "check.probe.no_answer",
+                locale = code,
+                seconds = within.as_secs_f64(),
+                instead = instead(got, lang)
             ),
-            ProbeError::TooLong(head) => write!(
-                f,
-                "no line end in the first {MAX_LINE} bytes: {}",
-                shown(head)
-            ),
-            ProbeError::Read(why) => write!(f, "reading failed: {why}"),
+            ProbeError::Closed { got } => {
+                t!(
+                    "check.probe.closed",
+                    locale = code,
+                    instead = instead(got, lang)
+                )
+            }
+            ProbeError::TooLong(head) => {
+                t!(
+                    "check.probe.too_long",
+                    locale = code,
+                    max = MAX_LINE,
+                    head = shown(head)
+                )
+            }
+            ProbeError::Read(why) => t!("check.probe.read", locale = code, why = why),
         }
+        .into_owned()
+    }
+}
+
+/// A connection the server left open after QUIT: how long was waited, and what came meanwhile.
+#[derive(Debug)]
+pub struct StillOpen {
+    after: Duration,
+    extra: usize,
+}
+
+impl StillOpen {
+    pub fn said(&self, lang: Lang) -> String {
+        let code = lang.code();
+        let extra = match self.extra {
+            0 => String::new(),
+            count => t!("check.probe.more_bytes", locale = code, count = count).into_owned(),
+        };
+        t!(
+            "check.probe.still_open",
+            locale = code,
+            seconds = self.after.as_secs_f64(),
+            extra = extra
+        )
+        .into_owned()
     }
 }
 
@@ -223,7 +271,7 @@ impl Probe {
 
     /// Whether the server closes the connection within `limit` (anything it sends first is
     /// dropped); how many bytes it sent instead, if it did not.
-    pub async fn closed_within(&mut self, limit: Duration) -> Result<(), String> {
+    pub async fn closed_within(&mut self, limit: Duration) -> Result<(), StillOpen> {
         let deadline = Instant::now() + limit;
         let mut extra = self.input.len();
         loop {
@@ -234,15 +282,10 @@ impl Probe {
             self.input.reserve(MAX_LINE);
             match timeout_at(deadline, self.stream.read_buf(&mut self.input)).await {
                 Err(_) => {
-                    return Err(format!(
-                        "the connection was still open after {} s{}",
-                        limit.as_secs_f64(),
-                        if extra > 0 {
-                            format!(" ({extra} more bytes came)")
-                        } else {
-                            String::new()
-                        }
-                    ));
+                    return Err(StillOpen {
+                        after: limit,
+                        extra,
+                    });
                 }
                 // A reset is a close too, if a rude one.
                 Ok(Ok(0)) | Ok(Err(_)) => return Ok(()),
@@ -316,14 +359,14 @@ mod tests {
             got: vec![b"ERR \x1b[2J\r\n".to_vec()],
         };
         assert_eq!(
-            error.to_string(),
+            error.said(Lang::En),
             "no answer within 5 s, only b'ERR \\x1b[2J\\r\\n'"
         );
         let many = ProbeError::Closed {
             got: vec![b"a\n".to_vec(); 5],
         };
         assert_eq!(
-            many.to_string(),
+            many.said(Lang::En),
             "the server closed the connection without answering, only b'a\\n' then b'a\\n' then b'a\\n' and 2 more lines"
         );
         assert!(many.is_close());
@@ -362,7 +405,7 @@ mod tests {
             }
         }
         let error = sent.expect_err("a write to a reset connection fails");
-        assert!(error.is_close(), "{error}");
+        assert!(error.is_close(), "{error:?}");
     }
 
     #[tokio::test]
@@ -381,8 +424,12 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(
-            error,
+            error.said(Lang::En),
             "the connection was still open after 0.5 s (28 more bytes came)"
+        );
+        assert_eq!(
+            error.said(Lang::Id),
+            "koneksi masih terbuka setelah 0.5 detik (datang 28 byte lagi)"
         );
     }
 
@@ -397,9 +444,9 @@ mod tests {
         let mut probe = Probe::connect(addr).await.unwrap();
         probe.send(b"TIME\r\n").await.unwrap();
         let error = probe.answer(Duration::from_secs(5)).await.unwrap_err();
-        assert!(error.is_close(), "{error}");
+        assert!(error.is_close(), "{error:?}");
         assert_eq!(
-            error.to_string(),
+            error.said(Lang::En),
             "the server closed the connection without answering"
         );
     }

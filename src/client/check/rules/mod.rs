@@ -61,10 +61,10 @@ pub enum Failed {
 }
 
 impl Failed {
-    /// What happened, for the report.
-    pub fn detail(&self) -> String {
+    /// What happened, for the report, in `lang` (a `Broke` detail is told in it already).
+    pub fn detail(&self, lang: Lang) -> String {
         match self {
-            Failed::NoConnection(error) => error.to_string(),
+            Failed::NoConnection(error) => error.said(lang),
             Failed::Broke(detail) => detail.clone(),
         }
     }
@@ -115,31 +115,39 @@ impl Rule {
         t!(format!("check.hint.{}", self.id()), locale = lang.code()).into_owned()
     }
 
-    /// Judges this rule: what happened, as a pass or a failure.
+    /// Judges this rule: what happened, as a pass or a failure, told in the judge's language.
     pub async fn judge(self, judge: &Judge) -> Result<String, Failed> {
-        let target = judge.target;
+        let (target, lang) = (judge.target, judge.lang);
         match self {
-            Rule::Reply => reply(target).await,
-            Rule::Prompt => prompt(target).await,
-            Rule::Clock => clock(target, judge.zone).await,
-            Rule::ClockAdvances => clock_advances(target).await,
-            Rule::SeveralRequests => several_requests(target).await,
-            Rule::Quit => quit(target).await,
-            Rule::Concurrent => concurrent(target).await,
-            Rule::Burst => burst(target).await,
-            Rule::SplitRequest => split_request(target).await,
-            Rule::Pipelined => pipelined(target).await,
-            Rule::TimeThenQuit => time_then_quit(target).await,
-            Rule::BadRequest => still_serving_after(target, bad_request).await,
-            Rule::AbruptClose => still_serving_after(target, abrupt_close).await,
-            Rule::EmptyConnect => still_serving_after(target, empty_connects).await,
+            Rule::Reply => reply(target, lang).await,
+            Rule::Prompt => prompt(target, lang).await,
+            Rule::Clock => clock(target, judge.zone, lang).await,
+            Rule::ClockAdvances => clock_advances(target, lang).await,
+            Rule::SeveralRequests => several_requests(target, lang).await,
+            Rule::Quit => quit(target, lang).await,
+            Rule::Concurrent => concurrent(target, lang).await,
+            Rule::Burst => burst(target, lang).await,
+            Rule::SplitRequest => split_request(target, lang).await,
+            Rule::Pipelined => pipelined(target, lang).await,
+            Rule::TimeThenQuit => time_then_quit(target, lang).await,
+            Rule::BadRequest => still_serving_after(target, lang, bad_request).await,
+            Rule::AbruptClose => still_serving_after(target, lang, abrupt_close).await,
+            Rule::EmptyConnect => still_serving_after(target, lang, empty_connects).await,
         }
     }
 }
 
-/// A failure that says what was being done when `error` came.
-fn broke(doing: &str) -> impl FnOnce(ProbeError) -> Failed + '_ {
-    move |error| Failed::Broke(format!("{doing}: {error}"))
+/// The text of `key` in `lang`, its blanks filled.
+macro_rules! said {
+    ($lang:expr, $key:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        t!($key, locale = $lang.code() $(, $name = $value)*).into_owned()
+    };
+}
+pub(super) use said;
+
+/// A failure that says what was being done (`doing`, already in `lang`) when `error` came.
+fn broke(doing: String, lang: Lang) -> impl FnOnce(ProbeError) -> Failed {
+    move |error| Failed::Broke(format!("{doing}: {}", error.said(lang)))
 }
 
 /// The rule's first connection.
@@ -150,9 +158,11 @@ async fn fresh(target: SocketAddr) -> Result<Probe, Failed> {
 }
 
 /// A fresh connection that sends TIME: the answer, and when the request went.
-async fn ask_fresh(target: SocketAddr) -> Result<(Probe, Instant, Answer), Failed> {
+async fn ask_fresh(target: SocketAddr, lang: Lang) -> Result<(Probe, Instant, Answer), Failed> {
     let mut probe = fresh(target).await?;
-    let (sent, answer) = ask(&mut probe).await.map_err(broke("sent b'TIME\\r\\n'"))?;
+    let (sent, answer) = ask(&mut probe)
+        .await
+        .map_err(broke(said!(lang, "check.detail.sent_time"), lang))?;
     Ok((probe, sent, answer))
 }
 
@@ -163,77 +173,93 @@ async fn ask(probe: &mut Probe) -> Result<(Instant, Answer), ProbeError> {
     Ok((sent, probe.answer(ANSWER_WITHIN).await?))
 }
 
-async fn reply(target: SocketAddr) -> Result<String, Failed> {
-    let (_, _, answer) = ask_fresh(target).await?;
+async fn reply(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
+    let (_, _, answer) = ask_fresh(target, lang).await?;
     if let Some(first) = answer.before.first() {
-        return Err(Failed::Broke(format!(
-            "sent b'TIME\\r\\n', got {} before the answer {}",
-            shown(first),
-            shown(&answer.bytes)
+        return Err(Failed::Broke(said!(
+            lang,
+            "check.detail.reply_before",
+            before = shown(first),
+            answer = shown(&answer.bytes)
         )));
     }
     match check_time_reply(&answer.bytes) {
-        Ok(_) => Ok(format!("sent b'TIME\\r\\n', got {}", shown(&answer.bytes))),
-        Err(error) => Err(Failed::Broke(format!("sent b'TIME\\r\\n': {error}"))),
-    }
-}
-
-async fn prompt(target: SocketAddr) -> Result<String, Failed> {
-    let (_, sent, answer) = ask_fresh(target).await?;
-    let took = answer.arrived.duration_since(sent);
-    let detail = format!("the answer came {} ms after TIME", took.as_millis());
-    match took <= PROMPT_WITHIN {
-        true => Ok(detail),
-        false => Err(Failed::Broke(format!(
-            "{detail}; a client should not wait more than {} s",
-            PROMPT_WITHIN.as_secs()
+        Ok(_) => Ok(said!(
+            lang,
+            "check.detail.reply_got",
+            answer = shown(&answer.bytes)
+        )),
+        Err(error) => Err(Failed::Broke(format!(
+            "{}: {}",
+            said!(lang, "check.detail.sent_time"),
+            error.said(lang)
         ))),
     }
 }
 
-async fn several_requests(target: SocketAddr) -> Result<String, Failed> {
+async fn prompt(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
+    let (_, sent, answer) = ask_fresh(target, lang).await?;
+    let took = answer.arrived.duration_since(sent);
+    let detail = said!(lang, "check.detail.prompt_came", ms = took.as_millis());
+    match took <= PROMPT_WITHIN {
+        true => Ok(detail),
+        false => Err(Failed::Broke(said!(
+            lang,
+            "check.detail.prompt_slow",
+            detail = detail,
+            limit = PROMPT_WITHIN.as_secs()
+        ))),
+    }
+}
+
+async fn several_requests(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let mut probe = fresh(target).await?;
     for number in 1..=3 {
         ask(&mut probe).await.map_err(|error| {
-            Failed::Broke(format!("TIME number {number} on one connection: {error}"))
+            Failed::Broke(said!(
+                lang,
+                "check.detail.several_failed",
+                number = number,
+                error = error.said(lang)
+            ))
         })?;
     }
-    Ok("three TIME requests on one connection, three answers".into())
+    Ok(said!(lang, "check.detail.several_ok"))
 }
 
-async fn quit(target: SocketAddr) -> Result<String, Failed> {
+async fn quit(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let mut probe = fresh(target).await?;
     probe
         .send(b"QUIT\r\n")
         .await
-        .map_err(broke("sending QUIT"))?;
-    probe
-        .closed_within(ANSWER_WITHIN)
-        .await
-        .map_err(|why| Failed::Broke(format!("sent b'QUIT\\r\\n': {why}")))?;
-    Ok("sent b'QUIT\\r\\n', the server closed the connection".into())
+        .map_err(broke(said!(lang, "check.detail.sending_quit"), lang))?;
+    probe.closed_within(ANSWER_WITHIN).await.map_err(|why| {
+        Failed::Broke(said!(
+            lang,
+            "check.detail.quit_failed",
+            why = why.said(lang)
+        ))
+    })?;
+    Ok(said!(lang, "check.detail.quit_ok"))
 }
 
-async fn concurrent(target: SocketAddr) -> Result<String, Failed> {
-    let (mut first, _, _) = ask_fresh(target).await?;
+async fn concurrent(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
+    let (mut first, _, _) = ask_fresh(target, lang).await?;
     // The first client stays connected while a second asks, then asks again itself.
     let mut second = Probe::connect(target)
         .await
         .map_err(ProbeError::Connect)
-        .map_err(broke("while a first client stayed connected, a second one"))?;
+        .map_err(broke(said!(lang, "check.detail.second_connecting"), lang))?;
     ask(&mut second)
         .await
-        .map_err(broke("while a first client stayed connected, a second got"))?;
-    ask(&mut first).await.map_err(broke(
-        "a second client was answered, but the first, asking again, got",
-    ))?;
-    Ok(
-        "a second client was answered while the first stayed connected, then the first again"
-            .into(),
-    )
+        .map_err(broke(said!(lang, "check.detail.second_asking"), lang))?;
+    ask(&mut first)
+        .await
+        .map_err(broke(said!(lang, "check.detail.first_again"), lang))?;
+    Ok(said!(lang, "check.detail.concurrent_ok"))
 }
 
-async fn burst(target: SocketAddr) -> Result<String, Failed> {
+async fn burst(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let step = BURST_SPREAD / BURST_CLIENTS;
     let start = Instant::now();
     // Each client stays connected until every one has had its answer, as a class does.
@@ -244,123 +270,170 @@ async fn burst(target: SocketAddr) -> Result<String, Failed> {
     });
     let outcomes = join_all(clients).await;
     let answered = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
-    let detail = format!(
-        "{BURST_CLIENTS} clients connecting within {} s, each staying connected: {answered} of {BURST_CLIENTS} answered",
-        BURST_SPREAD.as_secs()
+    let detail = said!(
+        lang,
+        "check.detail.burst",
+        clients = BURST_CLIENTS,
+        spread = BURST_SPREAD.as_secs(),
+        answered = answered
     );
     match outcomes.into_iter().find_map(Result::err) {
         None => Ok(detail),
-        Some(why) => Err(Failed::Broke(format!(
-            "{detail}; the first left waiting: {why}"
+        Some(why) => Err(Failed::Broke(said!(
+            lang,
+            "check.detail.burst_waiting",
+            detail = detail,
+            why = why.said(lang)
         ))),
     }
 }
 
-async fn split_request(target: SocketAddr) -> Result<String, Failed> {
+async fn split_request(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let mut probe = fresh(target).await?;
-    let sending = "sent b'TI', 200 ms later b'ME\\r\\n'";
-    probe.send(b"TI").await.map_err(broke(sending))?;
+    let sending = said!(lang, "check.detail.split_sending");
+    probe
+        .send(b"TI")
+        .await
+        .map_err(broke(sending.clone(), lang))?;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    probe.send(b"ME\r\n").await.map_err(broke(sending))?;
-    let answer = probe.answer(ANSWER_WITHIN).await.map_err(broke(sending))?;
+    probe
+        .send(b"ME\r\n")
+        .await
+        .map_err(broke(sending.clone(), lang))?;
+    let answer = probe
+        .answer(ANSWER_WITHIN)
+        .await
+        .map_err(broke(sending.clone(), lang))?;
     if let Err(more) = probe.silent_for(Duration::from_millis(300)).await {
-        return Err(Failed::Broke(format!(
-            "{sending}: got {}, then also {}",
-            shown(&answer.bytes),
-            shown(&more)
+        return Err(Failed::Broke(said!(
+            lang,
+            "check.detail.split_twice",
+            sending = sending,
+            answer = shown(&answer.bytes),
+            more = shown(&more)
         )));
     }
-    Ok(format!("{sending}: one answer, {}", shown(&answer.bytes)))
-}
-
-async fn pipelined(target: SocketAddr) -> Result<String, Failed> {
-    let mut probe = fresh(target).await?;
-    let sending = "sent b'TIME\\r\\nTIME\\r\\n' in one write";
-    probe
-        .send(b"TIME\r\nTIME\r\n")
-        .await
-        .map_err(broke(sending))?;
-    for number in 1..=2 {
-        probe
-            .answer(ANSWER_WITHIN)
-            .await
-            .map_err(|error| Failed::Broke(format!("{sending}; answer {number}: {error}")))?;
-    }
-    Ok(format!("{sending}: two answers"))
-}
-
-async fn time_then_quit(target: SocketAddr) -> Result<String, Failed> {
-    let mut probe = fresh(target).await?;
-    let sending = "sent b'TIME\\r\\nQUIT\\r\\n' in one write";
-    probe
-        .send(b"TIME\r\nQUIT\r\n")
-        .await
-        .map_err(broke(sending))?;
-    let answer = probe.answer(ANSWER_WITHIN).await.map_err(broke(sending))?;
-    probe.closed_within(ANSWER_WITHIN).await.map_err(|why| {
-        Failed::Broke(format!(
-            "{sending}: got {}, then {why}",
-            shown(&answer.bytes)
-        ))
-    })?;
-    Ok(format!(
-        "{sending}: {}, then the close",
-        shown(&answer.bytes)
+    Ok(said!(
+        lang,
+        "check.detail.split_ok",
+        sending = sending,
+        answer = shown(&answer.bytes)
     ))
 }
 
-async fn bad_request(target: SocketAddr) -> Result<String, Failed> {
+async fn pipelined(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let sending = said!(lang, "check.detail.pipelined_sending");
+    probe
+        .send(b"TIME\r\nTIME\r\n")
+        .await
+        .map_err(broke(sending.clone(), lang))?;
+    for number in 1..=2 {
+        probe.answer(ANSWER_WITHIN).await.map_err(|error| {
+            Failed::Broke(said!(
+                lang,
+                "check.detail.pipelined_failed",
+                sending = sending,
+                number = number,
+                error = error.said(lang)
+            ))
+        })?;
+    }
+    Ok(said!(lang, "check.detail.pipelined_ok", sending = sending))
+}
+
+async fn time_then_quit(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
+    let mut probe = fresh(target).await?;
+    let sending = said!(lang, "check.detail.time_quit_sending");
+    probe
+        .send(b"TIME\r\nQUIT\r\n")
+        .await
+        .map_err(broke(sending.clone(), lang))?;
+    let answer = probe
+        .answer(ANSWER_WITHIN)
+        .await
+        .map_err(broke(sending.clone(), lang))?;
+    probe.closed_within(ANSWER_WITHIN).await.map_err(|why| {
+        Failed::Broke(said!(
+            lang,
+            "check.detail.time_quit_failed",
+            sending = sending,
+            answer = shown(&answer.bytes),
+            why = why.said(lang)
+        ))
+    })?;
+    Ok(said!(
+        lang,
+        "check.detail.time_quit_ok",
+        sending = sending,
+        answer = shown(&answer.bytes)
+    ))
+}
+
+async fn bad_request(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let mut probe = fresh(target).await?;
     let _ = probe.send(b"HELLO\r\n").await;
     // Whatever it answers, if anything.
     let _ = probe.answer(Duration::from_millis(500)).await;
-    Ok("a client sent b'HELLO\\r\\n'".into())
+    Ok(said!(lang, "check.detail.bad_request"))
 }
 
-async fn abrupt_close(target: SocketAddr) -> Result<String, Failed> {
+async fn abrupt_close(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     let mut probe = fresh(target).await?;
     let _ = probe.send(b"TI").await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     probe.reset();
-    Ok("a client sent b'TI' and reset the connection".into())
+    Ok(said!(lang, "check.detail.abrupt_close"))
 }
 
-async fn empty_connects(target: SocketAddr) -> Result<String, Failed> {
+async fn empty_connects(target: SocketAddr, lang: Lang) -> Result<String, Failed> {
     drop(fresh(target).await?);
     for made in 1..5 {
         // Refused now, the server was stopped by the empty connections before: judged, failed.
         let probe = Probe::connect(target).await.map_err(|error| {
-            Failed::Broke(format!(
-                "after {made} clients connected and closed without a byte, the next could not connect ({error})"
+            Failed::Broke(said!(
+                lang,
+                "check.detail.empty_failed",
+                made = made,
+                error = error.said(lang)
             ))
         })?;
         drop(probe);
     }
-    Ok("five clients connected and closed without a byte".into())
+    Ok(said!(lang, "check.detail.empty_ok"))
 }
 
 /// Does `mischief`, then checks a fresh client is still answered.
 async fn still_serving_after<F>(
     target: SocketAddr,
-    mischief: impl FnOnce(SocketAddr) -> F,
+    lang: Lang,
+    mischief: impl FnOnce(SocketAddr, Lang) -> F,
 ) -> Result<String, Failed>
 where
     F: Future<Output = Result<String, Failed>>,
 {
-    let done = mischief(target).await?;
+    let done = mischief(target, lang).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut probe = Probe::connect(target).await.map_err(|error| {
-        Failed::Broke(format!(
-            "{done}; then a fresh client could not connect ({error})"
+        Failed::Broke(said!(
+            lang,
+            "check.detail.fresh_refused",
+            done = done,
+            error = error.said(lang)
         ))
     })?;
     match ask(&mut probe).await {
-        Ok((_, answer)) => Ok(format!(
-            "{done}; a fresh client then got {}",
-            shown(&answer.bytes)
+        Ok((_, answer)) => Ok(said!(
+            lang,
+            "check.detail.fresh_ok",
+            done = done,
+            answer = shown(&answer.bytes)
         )),
-        Err(error) => Err(Failed::Broke(format!(
-            "{done}; then a fresh client: {error}"
+        Err(error) => Err(Failed::Broke(said!(
+            lang,
+            "check.detail.fresh_failed",
+            done = done,
+            error = error.said(lang)
         ))),
     }
 }
