@@ -17,6 +17,7 @@ use crate::dashboard;
 use crate::log::LogFormat;
 use crate::server;
 use crate::text::printable;
+use rust_i18n::t;
 use signals::ShutdownSignals;
 
 /// One run of the server: how it serves, how it logs, and what runs beside it.
@@ -81,9 +82,20 @@ pub struct CheckJob {
 pub fn check(job: CheckJob) -> anyhow::Result<()> {
     let class = job.roster.is_some();
     // Grading a class takes minutes: a sheet that could not be written is said now.
+    let lang = job.options.lang.code();
     if let Some((path, _)) = &job.sheet {
-        crate::files::check_writable(path)
-            .map_err(|error| anyhow::anyhow!("--csv {}: {error}", path.display()))?;
+        crate::files::check_writable(path).map_err(|error| {
+            let path = path.display();
+            anyhow::anyhow!(
+                "{}",
+                t!(
+                    "check.note.sheet_unwritable",
+                    locale = lang,
+                    path = path,
+                    error = error
+                )
+            )
+        })?;
     }
     let students = match &job.roster {
         Some(path) => roster::read(path)?,
@@ -100,15 +112,24 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
         .map(|student| student.name.as_str())
         .collect();
     if !no_port.is_empty() {
-        let (rows, verb) = match no_port.len() {
-            1 => ("1 row of the roster names".to_string(), "it is"),
-            rows => (format!("{rows} rows of the roster name"), "they are"),
+        let names = printable(&no_port.join(", ")).into_owned();
+        let port = roster::DEFAULT_PORT;
+        let note = match no_port.len() {
+            1 => t!(
+                "check.note.no_port_one",
+                locale = lang,
+                port = port,
+                names = names
+            ),
+            rows => t!(
+                "check.note.no_port_many",
+                locale = lang,
+                rows = rows,
+                port = port,
+                names = names
+            ),
         };
-        eprintln!(
-            "note: {rows} no port; {verb} checked on {} ({})",
-            roster::DEFAULT_PORT,
-            printable(&no_port.join(", "))
-        );
+        eprintln!("{note}");
     }
     let progress = indicatif::ProgressBar::new(students.len() as u64);
     if !class || !std::io::stderr().is_terminal() {
@@ -138,8 +159,18 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
     }
     // After the grades are shown, so that a failure here loses none of them.
     if let Some((path, style)) = &job.sheet {
-        write_csv(path, &grades, *style)
-            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+        write_csv(path, &grades, *style).map_err(|error| {
+            let path = path.display();
+            anyhow::anyhow!(
+                "{}",
+                t!(
+                    "check.note.cannot_write",
+                    locale = lang,
+                    path = path,
+                    error = error
+                )
+            )
+        })?;
     }
     match grades.iter().all(Grade::passed_everything) {
         true => Ok(()),
