@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 use tokio::time::timeout;
 
 use crate::client::ask;
+use crate::lang::Lang;
 use crate::protocol::check_time_reply;
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,9 @@ pub struct BenchOptions {
     pub timeout: Duration,
     pub progress: bool,
 }
+
+/// The bench's errors are told in English: `jamtui bench` has no --lang yet.
+const LANG: Lang = Lang::En;
 
 /// What one connection's loop saw.
 struct Tally {
@@ -229,7 +233,7 @@ impl Worker {
     /// Keeps `pipeline` requests in flight on one connection until the deadline.
     async fn pipelined(&self, tally: &mut Tally) -> anyhow::Result<()> {
         let (options, request, deadline) = (&self.options, &self.request, self.deadline);
-        let mut stream = ask::connect(&options.host, options.port, options.timeout).await?;
+        let mut stream = ask::connect(&options.host, options.port, options.timeout, LANG).await?;
         let window = request.repeat(options.pipeline);
         let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
         let mut input = BytesMut::with_capacity(64 * 1024);
@@ -238,7 +242,7 @@ impl Worker {
             let now = Instant::now();
             if now < deadline && to_send > 0 {
                 let requests = &window[..to_send * request.len()];
-                ask::write_within(&mut stream, requests, Some(options.timeout)).await?;
+                ask::write_within(&mut stream, requests, Some(options.timeout), LANG).await?;
                 sent_at.extend(std::iter::repeat_n(now, to_send));
             }
             if sent_at.is_empty() {
@@ -280,15 +284,17 @@ impl Worker {
         let mut input = BytesMut::with_capacity(1024);
         while Instant::now() < self.deadline {
             let started = Instant::now();
-            let mut stream = ask::connect(&options.host, options.port, options.timeout).await?;
-            ask::write_within(&mut stream, &self.request, Some(options.timeout)).await?;
+            let mut stream =
+                ask::connect(&options.host, options.port, options.timeout, LANG).await?;
+            ask::write_within(&mut stream, &self.request, Some(options.timeout), LANG).await?;
             input.clear();
             let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
             tally.reply(&self.check, &input[..=line_end], started, Instant::now());
             // QUIT, then wait for the server to close: every server then closes first, the same way,
             // and no client socket lingers in TIME_WAIT to slow the next connect. Or, as the
             // assignment's client does, QUIT and close at once.
-            let quit = ask::write_within(&mut stream, b"QUIT\r\n", Some(options.timeout)).await;
+            let quit =
+                ask::write_within(&mut stream, b"QUIT\r\n", Some(options.timeout), LANG).await;
             if quit.is_ok() && !options.quit_and_close {
                 let mut rest = [0u8; 256];
                 let _ = timeout(options.timeout, async {
@@ -313,7 +319,7 @@ async fn open_held(options: &BenchOptions) -> Vec<TcpStream> {
         let mut opening = JoinSet::new();
         for _ in 0..batch {
             let (host, port, limit) = (options.host.clone(), options.port, options.timeout);
-            opening.spawn(async move { ask::connect(&host, port, limit).await });
+            opening.spawn(async move { ask::connect(&host, port, limit, LANG).await });
         }
         while let Some(stream) = opening.join_next().await {
             if let Ok(Ok(stream)) = stream {
@@ -335,7 +341,7 @@ async fn ask_held(
     for mut stream in held {
         let (request, check) = (request.to_vec(), Arc::clone(check));
         asking.spawn(async move {
-            ask::write_within(&mut stream, &request, Some(limit))
+            ask::write_within(&mut stream, &request, Some(limit), LANG)
                 .await
                 .ok()?;
             let mut input = BytesMut::with_capacity(64);
@@ -356,7 +362,7 @@ async fn read_line(
     input: &mut BytesMut,
     limit: Duration,
 ) -> anyhow::Result<usize> {
-    timeout(limit, ask::read_line(stream, input))
+    timeout(limit, ask::read_line(stream, input, LANG))
         .await
         .map_err(|_| anyhow!("no reply within {limit:?}"))?
 }

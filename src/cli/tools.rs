@@ -58,6 +58,8 @@ pub struct ClientArgs {
     /// seconds]
     #[arg(long, value_name = "DURATION", value_parser = duration_within(values::TIMEOUT))]
     pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 impl ClientArgs {
@@ -69,6 +71,7 @@ impl ClientArgs {
             count: self.count,
             interval: self.interval,
             keep_open: self.keep_open,
+            lang: self.lang.lang(),
             delivery: match (self.split, self.together) {
                 (true, _) => Delivery::Split,
                 (_, true) => Delivery::Together,

@@ -17,14 +17,33 @@ use crate::protocol::check_time_reply;
 use rust_i18n::t;
 
 /// The server closed the connection (or reset it) before replying: a kick, say.
-#[derive(Debug, thiserror::Error)]
-#[error("the server closed the connection without replying")]
-pub struct ServerClosed;
+#[derive(Debug)]
+pub struct ServerClosed(pub Lang);
 
 /// No reply came within the time allowed.
-#[derive(Debug, thiserror::Error)]
-#[error("no reply to TIME within {}", humantime::format_duration(*.0))]
-pub struct NoReplyWithin(pub Duration);
+#[derive(Debug)]
+pub struct NoReplyWithin(pub Duration, pub Lang);
+
+impl std::fmt::Display for ServerClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&t!("ask.server_closed", locale = self.0.code()))
+    }
+}
+
+impl std::error::Error for ServerClosed {}
+
+impl std::fmt::Display for NoReplyWithin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let limit = humantime::format_duration(self.0);
+        f.write_str(&t!(
+            "ask.no_reply_within",
+            locale = self.1.code(),
+            limit = limit
+        ))
+    }
+}
+
+impl std::error::Error for NoReplyWithin {}
 
 /// Between the writes of a request sent in pieces: long enough that the pieces arrive apart.
 const PAUSE_BETWEEN_WRITES: Duration = Duration::from_millis(100);
@@ -60,17 +79,14 @@ impl Delivery {
     }
 
     /// What it most likely means when a server does not answer this delivery but answers
-    /// whole requests; `None` for whole requests.
-    pub fn silence_means(self) -> Option<&'static str> {
-        match self {
-            Delivery::Whole => None,
-            Delivery::Split => Some(
-                "no reply to a TIME sent in two pieces: did your server treat one recv() as one request? TCP is a byte stream",
-            ),
-            Delivery::Together => Some(
-                "not two replies to two TIMEs in one write: did your server treat one recv() as one request? TCP is a byte stream",
-            ),
-        }
+    /// whole requests, in `lang`; `None` for whole requests.
+    pub fn silence_means(self, lang: Lang) -> Option<String> {
+        let key = match self {
+            Delivery::Whole => return None,
+            Delivery::Split => "client.split_silence",
+            Delivery::Together => "client.together_silence",
+        };
+        Some(t!(key, locale = lang.code()).into_owned())
     }
 }
 
@@ -81,20 +97,31 @@ pub const MAX_REPLY: usize = 1024;
 pub struct TimeConnection {
     stream: TcpStream,
     input: BytesMut,
+    /// The language its failures are told in.
+    lang: Lang,
 }
 
 impl TimeConnection {
-    /// Connects to `host:port`, giving up after `limit`.
-    pub async fn open(host: &str, port: u16, limit: Duration) -> anyhow::Result<TimeConnection> {
-        Ok(TimeConnection::new(connect(host, port, limit).await?))
+    /// Connects to `host:port`, giving up after `limit`; its failures are told in `lang`.
+    pub async fn open(
+        host: &str,
+        port: u16,
+        limit: Duration,
+        lang: Lang,
+    ) -> anyhow::Result<TimeConnection> {
+        Ok(TimeConnection::new(
+            connect(host, port, limit, lang).await?,
+            lang,
+        ))
     }
 
     /// A connection already made.
-    pub fn new(stream: TcpStream) -> TimeConnection {
+    pub fn new(stream: TcpStream, lang: Lang) -> TimeConnection {
         let _ = stream.set_nodelay(true);
         TimeConnection {
             stream,
             input: BytesMut::with_capacity(256),
+            lang,
         }
     }
 
@@ -113,26 +140,30 @@ impl TimeConnection {
         replies: usize,
         limit: Option<Duration>,
     ) -> anyhow::Result<Vec<String>> {
+        let lang = self.lang;
         for (index, bytes) in writes.iter().enumerate() {
             if index > 0 {
                 tokio::time::sleep(PAUSE_BETWEEN_WRITES).await;
             }
-            write_within(&mut self.stream, bytes, limit)
+            write_within(&mut self.stream, bytes, limit, lang)
                 .await
                 .map_err(|error| match error.downcast::<std::io::Error>() {
-                    Ok(error) => closed_or(error, "sending TIME failed"),
+                    Ok(error) => closed_or(error, "ask.sending_time_failed", lang),
                     Err(error) => error,
                 })?;
         }
         let mut answers = Vec::with_capacity(replies);
         for _ in 0..replies {
+            let reading = read_line(&mut self.stream, &mut self.input, lang);
             let end = match limit {
-                Some(limit) => timeout(limit, read_line(&mut self.stream, &mut self.input))
+                Some(limit) => timeout(limit, reading)
                     .await
-                    .map_err(|_| NoReplyWithin(limit))??,
-                None => read_line(&mut self.stream, &mut self.input).await?,
+                    .map_err(|_| NoReplyWithin(limit, lang))??,
+                None => reading.await?,
             };
-            answers.push(check_time_reply(&self.input[..=end])?.to_string());
+            let reply = check_time_reply(&self.input[..=end])
+                .map_err(|error| anyhow::anyhow!("{}", error.said(lang)))?;
+            answers.push(reply.to_string());
             self.input.advance(end + 1);
         }
         Ok(answers)
@@ -140,9 +171,9 @@ impl TimeConnection {
 
     /// Says QUIT and closes, as the assignment's client does; `limit` bounds the sending.
     pub async fn quit(mut self, limit: Option<Duration>) -> anyhow::Result<()> {
-        write_within(&mut self.stream, b"QUIT\r\n", limit)
+        write_within(&mut self.stream, b"QUIT\r\n", limit, self.lang)
             .await
-            .context("sending QUIT failed")?;
+            .with_context(|| t!("ask.sending_quit_failed", locale = self.lang.code()))?;
         let _ = self.stream.shutdown().await;
         Ok(())
     }
@@ -155,6 +186,7 @@ pub async fn write_within(
     stream: &mut TcpStream,
     bytes: &[u8],
     limit: Option<Duration>,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     let Some(limit) = limit else {
         return Ok(stream.write_all(bytes).await?);
@@ -162,9 +194,13 @@ pub async fn write_within(
     match timeout(limit, stream.write_all(bytes)).await {
         Ok(written) => Ok(written?),
         Err(_) => bail!(
-            "the server stopped reading: {} bytes could not be sent within {}",
-            bytes.len(),
-            humantime::format_duration(limit)
+            "{}",
+            t!(
+                "ask.stopped_reading",
+                locale = lang.code(),
+                bytes = bytes.len(),
+                limit = humantime::format_duration(limit)
+            )
         ),
     }
 }
@@ -252,39 +288,52 @@ fn reject_self_connection(stream: &TcpStream) -> Result<(), ConnectError> {
     }
 }
 
-/// `connect_within`, its failure told with what to check.
-pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<TcpStream> {
+/// `connect_within`, its failure told with what to check, in `lang`.
+pub async fn connect(
+    host: &str,
+    port: u16,
+    limit: Duration,
+    lang: Lang,
+) -> anyhow::Result<TcpStream> {
     connect_within(host, port, limit)
         .await
-        .map_err(|error| anyhow::anyhow!("{}", error.told(host, port, Lang::En)))
+        .map_err(|error| anyhow::anyhow!("{}", error.told(host, port, lang)))
 }
 
-/// A reset or a broken pipe is the server closing the connection; other errors say `what`.
-fn closed_or(error: std::io::Error, what: &str) -> anyhow::Error {
+/// A reset or a broken pipe is the server closing the connection; other errors say what was
+/// being done (the text of `doing`, in `lang`).
+fn closed_or(error: std::io::Error, doing: &str, lang: Lang) -> anyhow::Error {
     use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
     match error.kind() {
-        BrokenPipe | ConnectionReset | ConnectionAborted => ServerClosed.into(),
-        _ => anyhow::Error::new(error).context(what.to_string()),
+        BrokenPipe | ConnectionReset | ConnectionAborted => ServerClosed(lang).into(),
+        _ => anyhow::Error::new(error).context(t!(doing, locale = lang.code()).into_owned()),
     }
 }
 
 /// Reads until `input` holds a whole line; returns the index of its LF. A line longer than
 /// `MAX_REPLY` is an error, not a reason to keep reading.
-pub async fn read_line(stream: &mut TcpStream, input: &mut BytesMut) -> anyhow::Result<usize> {
+pub async fn read_line(
+    stream: &mut TcpStream,
+    input: &mut BytesMut,
+    lang: Lang,
+) -> anyhow::Result<usize> {
     loop {
         if let Some(end) = memchr::memchr(b'\n', input) {
             return Ok(end);
         }
         if input.len() > MAX_REPLY {
-            bail!("the reply is longer than {MAX_REPLY} bytes with no line end");
+            bail!(
+                "{}",
+                t!("ask.reply_too_long", locale = lang.code(), max = MAX_REPLY)
+            );
         }
         input.reserve(MAX_REPLY);
         let read = stream
             .read_buf(input)
             .await
-            .map_err(|error| closed_or(error, "reading the reply failed"))?;
+            .map_err(|error| closed_or(error, "ask.reading_failed", lang))?;
         if read == 0 {
-            return Err(ServerClosed.into());
+            return Err(ServerClosed(lang).into());
         }
     }
 }
@@ -331,7 +380,8 @@ mod tests {
     async fn ask(reply: &'static [u8]) -> anyhow::Result<String> {
         let addr = answering(reply).await;
         let limit = Duration::from_secs(5);
-        let mut connection = TimeConnection::open("127.0.0.1", addr.port(), limit).await?;
+        let mut connection =
+            TimeConnection::open("127.0.0.1", addr.port(), limit, Lang::En).await?;
         connection.ask(Some(limit)).await
     }
 

@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail};
 
+use crate::lang::Lang;
 use crate::text::pyrepr;
+use rust_i18n::t;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
@@ -33,6 +35,8 @@ pub struct ClientOptions {
     pub reply_timeout: Option<Duration>,
     /// How each request is handed to TCP (whole, split in two, or with the QUIT).
     pub delivery: Delivery,
+    /// The language of what it says on stderr and of its errors (the replies are the server's).
+    pub lang: Lang,
 }
 
 /// Bound on connecting.
@@ -65,10 +69,12 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
             (number, tally, outcome)
         });
     }
+    let code = options.lang.code();
     let (mut total, mut failed) = (Tally::default(), Vec::new());
     while let Some(outcome) = clients.join_next().await {
-        let (number, tally, outcome) =
-            outcome.map_err(|error| anyhow!("a client task failed: {error}"))?;
+        let (number, tally, outcome) = outcome.map_err(|error| {
+            anyhow!("{}", t!("client.task_failed", locale = code, error = error))
+        })?;
         total.replies += tally.replies;
         total.reconnections += tally.reconnections;
         if let Err(error) = outcome {
@@ -79,46 +85,60 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
         return failed.pop().map_or(Ok(()), |(_, error)| Err(error));
     }
     for (number, error) in &failed {
-        say(&format!("[client {number}] error: {error:#}"));
+        let label = t!("client.label", locale = code, number = number);
+        let error = format!("{error:#}");
+        say(&t!(
+            "client.failed",
+            locale = code,
+            label = label,
+            error = error
+        ));
     }
-    say(&format!(
-        "{} clients: {} replies, {} reconnections after the server closed a connection, {} failed",
-        options.clients,
-        total.replies,
-        total.reconnections,
-        failed.len()
+    say(&t!(
+        "client.summary",
+        locale = code,
+        clients = options.clients,
+        replies = total.replies,
+        reconnections = total.reconnections,
+        failed = failed.len()
     ));
     match failed.len() {
         0 => Ok(()),
-        count => bail!("{count} of {} clients failed", options.clients),
+        count => bail!(
+            "{}",
+            t!(
+                "client.some_failed",
+                locale = code,
+                count = count,
+                clients = options.clients
+            )
+        ),
     }
 }
 
 /// One client's run; what it did is counted in `tally` as it goes, so that a client that fails
 /// later still counts the replies it had.
 async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> anyhow::Result<()> {
+    let (lang, code) = (options.lang, options.lang.code());
     let label = if options.clients > 1 {
-        format!("[client {number}] ")
+        t!("client.label", locale = code, number = number).into_owned()
     } else {
         String::new()
     };
     let (writes, replies) = (options.delivery.writes(), options.delivery.replies());
-    if options.delivery != Delivery::Whole {
+    let sending = match options.delivery {
+        Delivery::Whole => None,
+        Delivery::Split => Some("client.sending_split"),
+        Delivery::Together => Some("client.sending_together"),
+    };
+    if let Some(key) = sending {
         let shown: Vec<String> = writes.iter().map(|bytes| pyrepr::bytes(bytes)).collect();
-        say(&format!(
-            "{label}sending {} in {} write{}: {}",
-            if replies == 2 {
-                "two TIMEs"
-            } else {
-                "each TIME"
-            },
-            writes.len(),
-            if writes.len() == 1 {
-                ""
-            } else {
-                "s, 100 ms apart"
-            },
-            shown.join(", ")
+        say(&t!(
+            key,
+            locale = code,
+            label = label,
+            writes = writes.len(),
+            shown = shown.join(", ")
         ));
     }
     let mut closes_in_a_row = 0;
@@ -129,29 +149,33 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
         next = next.checked_add(options.interval).unwrap_or(next);
         let connection = match open.as_mut() {
             Some(connection) => connection,
-            None => open
-                .insert(TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT).await?),
+            None => open.insert(
+                TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT, lang).await?,
+            ),
         };
-        let asked = ask_saying_so(connection, &writes, replies, options.reply_timeout, &label);
+        let asked = ask_saying_so(
+            connection,
+            &writes,
+            replies,
+            options.reply_timeout,
+            &label,
+            lang,
+        );
         let answers = match asked.await {
             Ok(answers) => answers,
             Err(error) if error.is::<ServerClosed>() && closes_in_a_row + 1 < CLOSES_IN_A_ROW => {
                 closes_in_a_row += 1;
                 tally.reconnections += 1;
                 open = None;
-                say(&format!(
-                    "{label}the server closed the connection before replying (kicked?); connecting again"
-                ));
+                say(&t!("client.kicked", locale = code, label = label));
                 continue;
             }
-            Err(error) => match options.delivery.silence_means() {
+            Err(error) => match options.delivery.silence_means(lang) {
                 // Silence has two likely causes: tell them apart with a whole TIME.
                 Some(_)
                     if error.is::<NoReplyWithin>() && !answers_whole_requests(options).await =>
                 {
-                    return Err(error.context(
-                        "no reply, not even to a whole TIME on a new connection: is the server paused, or busy with others?",
-                    ));
+                    return Err(error.context(t!("client.not_even_whole", locale = code)));
                 }
                 Some(meaning) => return Err(error.context(meaning)),
                 None => return Err(error),
@@ -179,7 +203,7 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
 async fn answers_whole_requests(options: &ClientOptions) -> bool {
     let limit = options.reply_timeout.unwrap_or(STILL_WAITING_EVERY);
     let Ok(mut connection) =
-        TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT).await
+        TimeConnection::open(&options.host, options.port, CONNECT_TIMEOUT, options.lang).await
     else {
         return false;
     };
@@ -196,6 +220,7 @@ async fn ask_saying_so(
     replies: usize,
     limit: Option<Duration>,
     label: &str,
+    lang: Lang,
 ) -> anyhow::Result<Vec<String>> {
     let asking = connection.ask_in(writes, replies, limit);
     tokio::pin!(asking);
@@ -205,10 +230,8 @@ async fn ask_saying_so(
             answers = &mut asking => return answers,
             () = tokio::time::sleep(STILL_WAITING_EVERY) => {
                 waited += STILL_WAITING_EVERY;
-                say(&format!(
-                    "{label}still waiting for a reply after {} (is the server paused, or busy with others?)",
-                    humantime::format_duration(waited)
-                ));
+                let waited = humantime::format_duration(waited);
+                say(&t!("client.still_waiting", locale = lang.code(), label = label, waited = waited));
             }
         }
     }

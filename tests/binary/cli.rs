@@ -697,6 +697,20 @@ async fn split_and_together_show_a_server_that_reads_one_recv_as_one_request() {
             "{flag}: {text}"
         );
     }
+    // In Indonesian: what it sends, and what the silence means.
+    let said = run_client(
+        naive,
+        &["--split", "--count", "1", "--timeout", "1s", "--lang", "id"],
+    )
+    .await;
+    let text = stderr(&said);
+    assert!(!said.status.success(), "{text}");
+    for words in [
+        r"mengirim setiap TIME dalam 2 kali kirim, berjarak 100 ms: b'TI', b'ME\r\n'",
+        "apakah server kalian menganggap satu recv() sebagai satu request?",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
     // A server that frames its input answers either way.
     let server = TestServer::start(config()).await;
     let port = server.addr().port();
