@@ -4,6 +4,14 @@
 //! (rule ids, JSON keys, CSV headers, exit statuses, the server's `WARNING:root:` log) is the
 //! same in every language and is not there.
 
+/// The text of `key` in `lang` (a [`Lang`]), its `%{name}` blanks filled: an owned `String`.
+macro_rules! said {
+    ($lang:expr, $key:expr $(, $name:ident = $value:expr)* $(,)?) => {
+        rust_i18n::t!($key, locale = $lang.code() $(, $name = $value)*).into_owned()
+    };
+}
+pub(crate) use said;
+
 /// A language jamtui speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
@@ -90,7 +98,8 @@ mod tests {
     }
 
     static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#"(?:^|[^A-Za-z0-9_])t!\(\s*"([^"]+)""#).unwrap()
+        regex::Regex::new(r#"(?:^|[^A-Za-z0-9_])(?:t!\(\s*|said!\(\s*[^,"]+,\s*)"([^"]+)""#)
+            .unwrap()
     });
 
     #[test]
@@ -111,8 +120,8 @@ mod tests {
                 continue;
             }
             let code = std::fs::read_to_string(&path).unwrap();
-            // A literal key, `t!("check.report.pass", ...)`; a key made at run time is checked
-            // where it is made.
+            // A literal key given to `t!` or to `said!` (after its language); a key made at
+            // run time is checked where it is made.
             for call in CALL.captures_iter(&code) {
                 let key = &call[1];
                 assert!(

@@ -161,6 +161,9 @@ pub struct ServeArgs {
     /// Also append every log line to this file
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// The dashboard's language (the log keeps the assignment's English WARNING lines)
+    #[command(flatten)]
+    pub lang: tools::LangArg,
 }
 
 impl ServeArgs {
@@ -223,6 +226,7 @@ impl ServeArgs {
             keys: self.keys.clone(),
             names: std::sync::Arc::new(names),
             view: self.view,
+            lang: self.lang.lang(),
         })
     }
 }

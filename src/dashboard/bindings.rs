@@ -97,10 +97,11 @@ pub struct Binding {
     /// The action's name in the config file's `[keys]`; `None`: not bindable.
     pub name: Option<&'static str>,
     pub keys: &'static [KeyCode],
-    /// The help overlay's row: the keys as written, and what they do. `None`: the row of the
-    /// binding before covers it (`Up / Down`).
+    /// The help overlay's row: the keys as written, and the key in `texts.yml` of what they do.
+    /// `None`: the row of the binding before covers it (`Up / Down`).
     pub help: Option<(&'static str, &'static str)>,
-    /// The footer's entry, for the keys a newcomer needs.
+    /// The footer's entry, for the keys a newcomer needs: its key, the key of its word in
+    /// `texts.yml`, and where it shows.
     pub footer: Option<(FooterKey, &'static str, FooterWhere)>,
     pub touches: Touches,
 }
@@ -148,76 +149,80 @@ impl Binding {
 /// Every action, in the order the help lists them.
 pub const BINDINGS: [Binding; 26] = [
     binding(Up, "up", &[KeyCode::Up])
-        .help("Up / Down", "select a client (or scroll the log)")
-        .footer(FooterKey::UpDown, "select"),
+        .help("Up / Down", "ui.help.up")
+        .footer(FooterKey::UpDown, "ui.footer.up"),
     binding(Down, "down", &[KeyCode::Down]),
-    binding(PageUp, "page-up", &[KeyCode::PageUp]).help("PgUp / PgDn", "move a page"),
+    binding(PageUp, "page-up", &[KeyCode::PageUp]).help("PgUp / PgDn", "ui.help.page-up"),
     binding(PageDown, "page-down", &[KeyCode::PageDown]),
-    binding(Home, "first", &[HomeKey]).help("Home / End", "first / last client (End: log follows)"),
+    binding(Home, "first", &[HomeKey]).help("Home / End", "ui.help.first"),
     binding(End, "last", &[EndKey]),
-    binding(ToggleClientsView, "machines", &[Char('v')])
-        .help("v", "clients table: connections / machines (by IP)"),
+    binding(ToggleClientsView, "machines", &[Char('v')]).help("v", "ui.help.machines"),
     binding(Kick, "kick", &[Char('k'), Delete])
-        .help("k, Delete", "kick the selected client (or machine)")
-        .footer(FooterKey::Text("k"), "kick")
+        .help("k, Delete", "ui.help.kick")
+        .footer(FooterKey::Text("k"), "ui.footer.kick")
         .touches(Touches::Server),
     binding(TogglePause, "pause", &[Char('p'), Char(' ')])
-        .help("p, Space", "pause / resume serving (nothing is lost)")
-        .footer(FooterKey::Text("p"), "pause")
+        .help("p, Space", "ui.help.pause")
+        .footer(FooterKey::Text("p"), "ui.footer.pause")
         .touches(Touches::Server),
-    binding(ToggleFocus, "focus", &[KeyCode::Tab, KeyCode::BackTab])
-        .help("Tab", "switch focus: clients table / log"),
+    binding(ToggleFocus, "focus", &[KeyCode::Tab, KeyCode::BackTab]).help("Tab", "ui.help.focus"),
     binding(CycleMode, "mode", &[Char('m')])
-        .help("m", "serving mode: concurrent, sequential, pool")
-        .footer(FooterKey::Text("m"), "mode")
+        .help("m", "ui.help.mode")
+        .footer(FooterKey::Text("m"), "ui.footer.mode")
         .touches(Touches::Server),
     binding(MoreDelay, "more-delay", &[Char('+'), Char('=')])
-        .help("+ / -", "processing delay: 0 100ms 250ms 500ms 1s 2s")
-        .footer(FooterKey::Text("+-"), "delay")
+        .help("+ / -", "ui.help.more-delay")
+        .footer(FooterKey::Text("+-"), "ui.footer.more-delay")
         .touches(Touches::Server),
     binding(LessDelay, "less-delay", &[Char('-')]).touches(Touches::Server),
     binding(OpenConversation, "conversation", &[Enter])
-        .help("Enter", "the selected client's conversation (Esc closes)")
-        .footer(FooterKey::Enter, "talk"),
+        .help("Enter", "ui.help.conversation")
+        .footer(FooterKey::Enter, "ui.footer.conversation"),
     binding(ToggleBytes, "bytes", &[Char('b')])
-        .help("b", "bytes as they arrived: one read is not one request")
+        .help("b", "ui.help.bytes")
         .footer_in(
             FooterWhere::Conversation,
             FooterKey::Text("b"),
-            "bytes / requests (one read is not one request)",
+            "ui.footer.bytes",
         ),
     binding(ToggleFreeze, "freeze", &[Char('f')])
-        .help("f", "freeze the view (the server keeps serving)")
-        .footer(FooterKey::Text("f"), "freeze"),
+        .help("f", "ui.help.freeze")
+        .footer(FooterKey::Text("f"), "ui.footer.freeze"),
     binding(TogglePrivacy, "privacy", &[Char('h')])
-        .help("h", "hide client addresses (privacy, for projectors)")
-        .footer(FooterKey::Text("h"), "hide")
+        .help("h", "ui.help.privacy")
+        .footer(FooterKey::Text("h"), "ui.footer.privacy")
         .touches(Touches::Privacy),
     binding(Export, "export", &[Char('e')])
-        .help("e", "export the table on screen as CSV")
+        .help("e", "ui.help.export")
         .touches(Touches::Disk),
-    binding(StartSearch, "search", &[Char('/')])
-        .help("/, n, N", "search the log; next / previous match"),
+    binding(StartSearch, "search", &[Char('/')]).help("/, n, N", "ui.help.search"),
     binding(NextMatch, "next-match", &[Char('n')]),
     binding(PreviousMatch, "previous-match", &[Char('N')]),
     binding(ToggleProblemsFirst, "problems-first", &[Char('s')])
-        .help("s", "sort what is wrong first; again: in order"),
-    binding(CycleTheme, "theme", &[Char('t')])
-        .help("t", "cycle themes: dark, light, high-contrast"),
+        .help("s", "ui.help.problems-first"),
+    binding(CycleTheme, "theme", &[Char('t')]).help("t", "ui.help.theme"),
     binding(ToggleHelp, "help", &[Char('?')])
-        .help("?", "this help")
-        .footer_in(FooterWhere::Everywhere, FooterKey::Text("?"), "help"),
+        .help("?", "ui.help.help")
+        .footer_in(
+            FooterWhere::Everywhere,
+            FooterKey::Text("?"),
+            "ui.footer.help",
+        ),
     Binding {
         name: None,
         ..binding(Back, "", &[Esc]).footer_in(
             FooterWhere::Conversation,
             FooterKey::Text("Esc"),
-            "close",
+            "ui.footer.back",
         )
     },
     binding(Quit, "quit", &[Char('q')])
-        .help("q, Esc, Ctrl-C", "quit (the server shuts down gracefully)")
-        .footer_in(FooterWhere::Everywhere, FooterKey::Text("q"), "quit")
+        .help("q, Esc, Ctrl-C", "ui.help.quit")
+        .footer_in(
+            FooterWhere::Everywhere,
+            FooterKey::Text("q"),
+            "ui.footer.quit",
+        )
         .touches(Touches::Quitting),
 ];
 
@@ -433,6 +438,22 @@ mod tests {
                 Quit
             ]
         );
+    }
+
+    #[test]
+    fn every_help_row_and_footer_word_is_written_in_both_languages() {
+        for binding in &BINDINGS {
+            let help = binding.help.map(|(_, key)| key);
+            let footer = binding.footer.map(|(_, key, _)| key);
+            for key in help.into_iter().chain(footer) {
+                for lang in ["en", "id"] {
+                    assert!(
+                        crate::_rust_i18n_try_translate(lang, key).is_some(),
+                        "{key} {lang}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

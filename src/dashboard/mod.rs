@@ -11,6 +11,9 @@ mod export;
 mod glyphs;
 mod theme;
 mod view;
+mod words;
+
+use crate::lang::said;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -286,9 +289,18 @@ fn export_now(handle: &ServerHandle, app: &App) -> String {
         .export_on_exit
         .clone()
         .unwrap_or_else(|| export::default_path(table));
+    let lang = app.options.lang;
     match export_table(handle, app, &path) {
-        Ok(()) => format!("exported the {table} to {}", path.display()),
-        Err(error) => format!("export failed: {error}"),
+        Ok(()) => {
+            let table = said!(lang, format!("ui.table.{table}"));
+            said!(
+                lang,
+                "ui.notice.exported",
+                table = table,
+                path = path.display()
+            )
+        }
+        Err(error) => said!(lang, "ui.notice.export_failed", error = error),
     }
 }
 

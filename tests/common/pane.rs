@@ -34,7 +34,7 @@ impl Pane {
         // The pane outlives jamtui, so the screen and terminal modes it leaves behind can be
         // read: the status file holds the exit status, then the `stty -a` that followed.
         let command = format!(
-            "RUST_BACKTRACE=0 HOME={home} XDG_CONFIG_HOME={home} {env} {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
+            "RUST_BACKTRACE=0 HOME={home} XDG_CONFIG_HOME={home} LC_ALL= LC_MESSAGES= LANG=C.UTF-8 {env} {} {args}; echo $? > {status}.tmp; stty -a >> {status}.tmp; mv {status}.tmp {status}; exec sleep 60",
             env!("CARGO_BIN_EXE_jamtui"),
             status = status_file.display(),
             home = super::no_user_config().display()

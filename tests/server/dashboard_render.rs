@@ -398,6 +398,70 @@ fn a_roster_names_clients_in_the_table_the_log_and_conversations() {
 }
 
 #[test]
+fn the_dashboard_speaks_indonesian_and_still_fits_80x24() {
+    let roster = crate::common::no_user_config().join("render-roster-id.csv");
+    std::fs::write(
+        &roster,
+        "Budi Santoso,172.16.16.102\nSiti,172.16.16.117\nAgus,172.16.16.140\nDewi,127.0.0.1\n",
+    )
+    .unwrap();
+    let mut app = app(3, false);
+    app.options.lang = jamtui::lang::Lang::Id;
+    app.options.names = jamtui::dashboard::Names::read(&roster).unwrap().0.into();
+    app.clients_view = jamtui::dashboard::ClientsView::Connections;
+    app.snapshot.clients[1].closed = Some(jamtui::server::Closed {
+        at: app.snapshot.at,
+        reason: GoneReason::Kicked,
+    });
+    let terminal = draw(&mut app, 80, 24);
+    let screen = terminal.backend().to_string();
+    for said in [
+        " MELAYANI ",
+        "alamat 192.168.1.20:45000",
+        "TIME kini JAM 23:19:50",
+        "penghitung",
+        "klien (2 terbuka, 1 baru ditutup)",
+        "ditutup: di-kick",
+        "aktif, 1 error",
+        "Dewi",
+        " ↑↓ pilih",
+        " q keluar",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
+    // Every text has its Indonesian: no key shows as itself.
+    assert!(!screen.contains("ui."), "{screen}");
+    assert_screen!("indonesian_80x24", terminal);
+
+    app.update(Action::ToggleClientsView);
+    app.refresh(app.snapshot.clone());
+    app.privacy = true;
+    let terminal = draw(&mut app, 160, 45);
+    let screen = terminal.backend().to_string();
+    for said in [
+        "mahasiswa terhubung ke",
+        "jawaban TIME saat ini",
+        "komputer (7, ",
+        "belum terlihat",
+        "alamat disembunyikan (h)",
+        "di-kick",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
+    assert!(!screen.contains("ui."), "{screen}");
+    assert_screen!("indonesian_160x45", terminal);
+
+    app.update(Action::ToggleHelp);
+    let help = draw(&mut app, 80, 24).backend().to_string();
+    assert!(
+        help.contains("tombol apa pun menutup bantuan ini"),
+        "{help}"
+    );
+    assert!(!help.contains("ui."), "{help}");
+    assert_screen!("indonesian_help", draw(&mut app, 80, 24));
+}
+
+#[test]
 fn many_clients_scroll_and_keep_the_count_visible() {
     let mut app = app(250, false);
     for _ in 0..3 {

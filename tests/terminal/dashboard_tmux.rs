@@ -183,6 +183,21 @@ async fn teaching_keys_switch_mode_add_delay_and_open_a_conversation() {
     assert_eq!(pane.exit_status().await.0, "0");
 }
 
+/// The environment's language reaches the dashboard; the log keeps the assignment's words.
+#[tokio::test]
+async fn an_indonesian_environment_gets_an_indonesian_dashboard() {
+    let pane = Pane::start_with_env("LANG=id_ID.UTF-8", "--bind 127.0.0.1 --port 0");
+    let screen = pane.wait_for("mendengarkan 127.0.0.1:").await;
+    assert!(screen.contains("MELAYANI"), "{screen}");
+    let port = port_on_screen(&screen.replace("mendengarkan", "listening"));
+    let mut client = Client::connect(([127, 0, 0, 1], port).into()).await;
+    client.ask_time().await;
+    pane.wait_for("klien (1)").await;
+    pane.wait_for("[SERVER] sending JAM ").await;
+    pane.press("q");
+    assert_eq!(pane.exit_status().await.0, "0");
+}
+
 #[tokio::test]
 async fn demo_clients_show_up_marked_in_the_table() {
     let pane = Pane::start("--bind 127.0.0.1 --port 0 --demo 3 --delay 300ms");

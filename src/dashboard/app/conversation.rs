@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::lang::{Lang, said};
 use crate::server::{ClientId, Event, Reply, WireRead};
 use crate::text::pyrepr;
 
@@ -68,7 +69,7 @@ impl WireRow {
 }
 
 /// What the framing made of one read, in a sentence: the lesson of the byte view.
-fn found(read: &WireRead) -> String {
+fn found(read: &WireRead, lang: Lang) -> String {
     let named: Vec<String> = read
         .requests
         .iter()
@@ -80,21 +81,23 @@ fn found(read: &WireRead) -> String {
         ""
     };
     let mut found = match (read.completed, read.first_began_earlier) {
-        (0, _) => "no request yet: waiting for the rest".to_string(),
-        (1, true) => format!("end of {}, begun earlier", named[0]),
-        (1, false) => format!("1 request: {}", named[0]),
-        (n, earlier) => format!(
-            "{n} requests: {}{more}{}",
-            named.join(" "),
-            if earlier {
-                " (the 1st begun earlier)"
-            } else {
-                ""
+        (0, _) => said!(lang, "ui.found.none"),
+        (1, true) => said!(lang, "ui.found.end", request = named[0]),
+        (1, false) => said!(lang, "ui.found.one", request = named[0]),
+        (count, earlier) => said!(
+            lang,
+            "ui.found.many",
+            count = count,
+            requests = named.join(" "),
+            more = more,
+            earlier = match earlier {
+                true => said!(lang, "ui.found.first_earlier"),
+                false => String::new(),
             }
         ),
     };
     if read.completed > 0 && read.unfinished > 0 {
-        found.push_str(" + the start of one more");
+        found.push_str(&said!(lang, "ui.found.one_more"));
     }
     found
 }
@@ -138,6 +141,8 @@ pub struct Conversations {
     bytes: usize,
     /// Events the dashboard did not see (it fell behind); conversations may have gaps.
     pub skipped: u64,
+    /// The language of the notes and of what the framing found, written as events come.
+    pub lang: Lang,
 }
 
 /// The wall-clock times a server event is shown at, `hh:mm:ss.mmm`: its own, and for an
@@ -164,6 +169,14 @@ impl Conversations {
         self.by_client.get(&id).map(|kept| &kept.wire)
     }
 
+    /// None yet; their notes will be written in `lang`.
+    pub fn in_language(lang: Lang) -> Conversations {
+        Conversations {
+            lang,
+            ..Conversations::default()
+        }
+    }
+
     /// Takes one server event, stamped `at` (a request with its own arrival time).
     pub fn record<'a>(&mut self, event: &Event, stamps: impl Into<Stamps<'a>>) {
         let Stamps { at, request_at } = stamps.into();
@@ -173,7 +186,7 @@ impl Conversations {
                     *id,
                     Exchange {
                         peer: Some(*peer),
-                        ..note(at, "connected from".into())
+                        ..note(at, said!(self.lang, "ui.conversation.connected_from"))
                     },
                 );
             }
@@ -220,7 +233,7 @@ impl Conversations {
                     direction: Direction::In,
                     size: read.bytes.len,
                     bytes: pyrepr::bytes_head(&read.bytes.head, read.bytes.len),
-                    found: found(read),
+                    found: found(read, self.lang),
                     marked: read.completed != 1 || read.first_began_earlier || read.unfinished > 0,
                 },
             ),
@@ -237,7 +250,9 @@ impl Conversations {
             ),
             // Kept while the table lists the closed connection (`keep_only` sweeps it after).
             Event::Gone { id, reason, .. } => {
-                self.push(*id, note(at, format!("connection closed ({reason})")));
+                let reason = crate::dashboard::words::gone(reason, self.lang);
+                let closed = said!(self.lang, "ui.conversation.closed", reason = reason);
+                self.push(*id, note(at, closed));
             }
             _ => {}
         }

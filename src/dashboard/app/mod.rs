@@ -30,6 +30,7 @@ pub use server::{ACTIVE_MACHINES_WITHIN, ServerInfo, Snapshot};
 pub use table::TablePane;
 
 use crate::dashboard::bindings::{self, Action};
+use crate::lang::said;
 use crate::log::LogLine;
 use crate::server::{ClientId, ClientInfo, Mode};
 use crate::text::Masker;
@@ -48,10 +49,6 @@ pub enum Effect {
     /// Find the log lines containing this text.
     Search(String),
 }
-
-/// What Enter and `b` say over a machine none of whose connections is listed any more.
-const NO_CONNECTION_LISTED: &str =
-    "no connection from this machine is listed now: its conversation is gone";
 
 /// The delays `+` and `-` step through.
 pub const DELAY_STEPS: [Duration; 6] = [
@@ -130,6 +127,7 @@ pub struct App {
 impl App {
     pub fn new(server: ServerInfo, options: Options, snapshot: Snapshot) -> App {
         // A roster means a class: its students, by machine.
+        let lang = options.lang;
         let chosen = options
             .view
             .or((!options.names.is_empty()).then_some(ClientsView::Machines));
@@ -144,7 +142,7 @@ impl App {
             view_chosen: chosen.is_some(),
             focus: Focus::Clients,
             log: LogPane::default(),
-            conversations: Conversations::default(),
+            conversations: Conversations::in_language(lang),
             demo_peers: HashSet::new(),
             no_color: false,
             privacy: false,
@@ -167,9 +165,7 @@ impl App {
         if !self.view_chosen && self.connects_per_request(&snapshot) {
             self.clients_view = ClientsView::Machines;
             self.view_chosen = true;
-            self.notice = Some(
-                "clients connect for each request: listing them by machine (v: connections)".into(),
-            );
+            self.notice = Some(said!(self.options.lang, "ui.notice.per_request"));
         }
         if self.clients_view == ClientsView::Machines {
             let at = snapshot.at;
@@ -349,7 +345,8 @@ impl App {
             }
             Action::CycleTheme => {
                 self.options.theme = self.options.theme.next();
-                self.notice = Some(format!("theme: {} (t)", self.options.theme.label()));
+                let theme = self.options.theme.label();
+                self.notice = Some(said!(self.options.lang, "ui.notice.theme", theme = theme));
             }
             Action::CycleMode => {
                 let next = self.snapshot.mode.next(self.server.pool_size);
@@ -375,7 +372,7 @@ impl App {
                     self.conversations.bytes_view = action == Action::ToggleBytes;
                 }
                 None if self.clients_view == ClientsView::Machines => {
-                    self.notice = Some(NO_CONNECTION_LISTED.into());
+                    self.notice = Some(said!(self.options.lang, "ui.notice.no_connection_listed"));
                 }
                 None => {}
             },
@@ -471,7 +468,11 @@ impl App {
             .map_or(0, |machine| machine.connected);
         if open == 0 {
             let shown = self.masker().ip(ip);
-            self.notice = Some(format!("no open connection from {shown}: nothing to kick"));
+            self.notice = Some(said!(
+                self.options.lang,
+                "ui.notice.no_open_connection",
+                machine = shown
+            ));
             return None;
         }
         Some(Effect::KickMachine(ip))
@@ -482,9 +483,12 @@ impl App {
         let id = self.clients.selected?;
         let client = self.snapshot.clients.iter().find(|client| client.id == id);
         if let Some(closed) = client.and_then(|client| client.closed.as_ref()) {
-            self.notice = Some(format!(
-                "#{id} is already closed ({}): nothing to kick",
-                closed.reason
+            let reason = crate::dashboard::words::gone(&closed.reason, self.options.lang);
+            self.notice = Some(said!(
+                self.options.lang,
+                "ui.notice.already_closed",
+                id = id,
+                reason = reason
             ));
             return None;
         }
@@ -784,7 +788,10 @@ mod tests {
         app.refresh(forgotten);
         app.update(Action::OpenConversation);
         assert_eq!(app.conversations.shown, None);
-        assert_eq!(app.notice.as_deref(), Some(NO_CONNECTION_LISTED));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("no connection from this machine is listed now: its conversation is gone")
+        );
         // A machine with no open connection: k says so rather than nothing.
         let mut gone = snapshot(at, 0, &[1, 2, 3]);
         gone.machines

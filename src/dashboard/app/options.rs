@@ -9,6 +9,7 @@ use crossterm::event::KeyCode;
 use super::{ClientsView, Names};
 use crate::dashboard::ThemeName;
 use crate::dashboard::bindings::Action;
+use crate::lang::Lang;
 
 /// How the dashboard looks and what it may do; set from the command line and the config file.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Options {
     /// What the table lists from the start (`--view`); unset, machines with a roster, else
     /// connections until clients turn out to connect for each request.
     pub view: Option<ClientsView>,
+    /// The language of every word on screen but the log's.
+    pub lang: Lang,
 }
 
 impl Default for Options {
@@ -42,6 +45,7 @@ impl Default for Options {
             keys: Vec::new(),
             names: Arc::default(),
             view: None,
+            lang: Lang::En,
         }
     }
 }

@@ -8,9 +8,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, TableState};
 
-use super::{ClientsTable, WIDE_TABLE_FROM, Window, format, widest};
+use super::{ClientsTable, WIDE_TABLE_FROM, Window, column, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::dashboard::words;
+use crate::lang::{Lang, said};
 use crate::server::{ClientInfo, Unterminated};
 use crate::text::pyrepr;
 
@@ -19,6 +21,7 @@ pub(super) const ACTIVE_WITHIN: Duration = Duration::from_secs(2);
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
+    let lang = app.options.lang;
     let clients = &app.snapshot.clients;
     let window = Window::of(area, app, clients.len());
     let shown = &clients[window.rows.clone()];
@@ -41,7 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         .zip(&addresses)
         .zip(&ids)
         .map(|((client, address), id)| {
-            let (state, style) = state(client, now, theme);
+            let (state, style) = state(client, now, theme, lang);
             // How long it was connected: until now, or until it closed.
             let until = client.closed.as_ref().map_or(now, |closed| closed.at);
             let connected = with_connected.then(|| {
@@ -55,12 +58,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             let row = Row::new(cells.chain([
                 Cell::from(format::count(client.requests)),
                 Cell::from(client.last_request_at.map_or_else(
-                    || "never".to_string(),
+                    || said!(lang, "ui.clients.never"),
                     |at| {
-                        format!(
-                            "{} ago",
-                            format::duration(now.saturating_duration_since(at))
-                        )
+                        let span = format::duration(now.saturating_duration_since(at));
+                        said!(lang, "ui.clients.ago", span = span)
                     },
                 )),
                 Cell::from(client.last_latency.map_or_else(String::new, |latency| {
@@ -75,45 +76,61 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                 row
             }
         });
-    let header = Row::new(
-        ["#", "address"]
-            .into_iter()
-            .chain(with_connected.then_some("connected"))
-            .chain(["requests", "last request", "latency", "state"]),
-    );
+    let [address, connected, requests, last_request, latency, state] = [
+        "ui.clients.address",
+        "ui.clients.connected",
+        "ui.clients.requests",
+        "ui.clients.last_request",
+        "ui.clients.latency",
+        "ui.clients.state",
+    ]
+    .map(|key| said!(lang, key));
     let widths = [
         Constraint::Length(widest("#", &ids)),
-        Constraint::Length(widest("address", &addresses)),
+        Constraint::Length(widest(&address, &addresses)),
     ]
     .into_iter()
-    .chain(with_connected.then_some(Constraint::Length(9)))
+    .chain(with_connected.then(|| column(&connected, 9)))
     .chain([
-        Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Length(9),
+        column(&requests, 8),
+        column(&last_request, 12),
+        column(&latency, 9),
         Constraint::Fill(1),
     ])
     .collect();
+    let header = Row::new(
+        ["#".to_string(), address]
+            .into_iter()
+            .chain(with_connected.then_some(connected))
+            .chain([requests, last_request, latency, state]),
+    );
     let closed = clients
         .iter()
         .filter(|client| client.closed.is_some())
         .count();
     let active = app.snapshot.active_machines;
-    let sorted = if app.problems_first {
-        "  problems first (s)"
-    } else {
-        ""
+    let sorted = match app.problems_first {
+        true => format!("  {}", said!(lang, "ui.clients.problems_first")),
+        false => String::new(),
     };
     let title = match closed {
-        0 => format!(
-            " clients ({})  machines active {active}{sorted}  v: machines ",
-            clients.len()
+        0 => said!(
+            lang,
+            "ui.clients.title",
+            count = clients.len(),
+            active = active,
+            sorted = sorted
         ),
-        _ => format!(
-            " clients ({} open, {closed} recently closed)  machines active {active}{sorted}  v: machines ",
-            clients.len() - closed
+        _ => said!(
+            lang,
+            "ui.clients.title_closed",
+            open = clients.len() - closed,
+            closed = closed,
+            active = active,
+            sorted = sorted
         ),
     };
+    let title = format!(" {title} ");
     ClientsTable {
         title,
         header,
@@ -126,38 +143,44 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
 
 /// What the client is doing, in words; what is wrong first, in the problem style (words, so
 /// that it shows without colour too).
-fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String, Style) {
+fn state(
+    client: &ClientInfo,
+    now: std::time::Instant,
+    theme: &Theme,
+    lang: Lang,
+) -> (String, Style) {
     let errors = match client.errors {
         0 => String::new(),
-        1 => ", 1 error".to_string(),
-        n => format!(", {n} errors"),
+        1 => said!(lang, "ui.clients.one_error"),
+        count => said!(lang, "ui.clients.errors", count = count),
     };
     if let Some(closed) = &client.closed {
-        (format!("closed: {}{errors}", closed.reason), theme.closed)
+        let reason = words::gone(&closed.reason, lang);
+        let words = said!(lang, "ui.clients.closed", reason = reason, errors = errors);
+        (words, theme.closed)
     } else if client.queued {
         // Queued since it connected: that is how long it has waited.
-        let waited = now.saturating_duration_since(client.connected_at);
+        let waited = format::duration(now.saturating_duration_since(client.connected_at));
         (
-            format!("queued {}", format::duration(waited)),
+            said!(lang, "ui.clients.queued", span = waited),
             theme.waiting,
         )
     } else if client.held_by_pause {
-        ("waiting: paused".into(), theme.waiting)
+        (said!(lang, "ui.clients.paused"), theme.waiting)
     } else if let Some(line) = &client.unterminated {
-        (
-            format!("sent {}, no line end{errors}", unterminated(line)),
-            theme.log_error,
-        )
+        let line = unterminated(line, lang);
+        let words = said!(lang, "ui.clients.no_line_end", line = line, errors = errors);
+        (words, theme.log_error)
     } else {
         let active = client
             .last_request_at
             .is_some_and(|at| now.saturating_duration_since(at) < ACTIVE_WITHIN);
         let (words, style) = match active {
-            true => ("active", theme.value),
-            false => ("idle", theme.label),
+            true => (said!(lang, "ui.clients.active"), theme.value),
+            false => (said!(lang, "ui.clients.idle"), theme.label),
         };
         match errors.is_empty() {
-            true => (words.into(), style),
+            true => (words, style),
             false => (format!("{words}{errors}"), theme.log_error),
         }
     }
@@ -165,10 +188,15 @@ fn state(client: &ClientInfo, now: std::time::Instant, theme: &Theme) -> (String
 
 /// A line begun and not ended, as Python shows bytes: `b'TIME'`, `b'TIME\\r'`, `b'HELLO …'
 /// (12 bytes)`.
-fn unterminated(line: &Unterminated) -> String {
+fn unterminated(line: &Unterminated, lang: Lang) -> String {
     let shown = pyrepr::bytes(&line.head);
     match line.len > line.head.len() {
-        true => format!("{shown}… ({} bytes)", line.len),
+        true => said!(
+            lang,
+            "ui.clients.line_bytes",
+            shown = shown,
+            bytes = line.len
+        ),
         false => shown,
     }
 }

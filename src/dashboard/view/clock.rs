@@ -7,13 +7,15 @@ use tui_big_text::{BigText, PixelSize};
 use super::panel;
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 /// Columns a glyph takes at each size (the font is 8x8 pixels).
 const HALF_HEIGHT_GLYPH_WIDTH: u16 = 8;
 const QUADRANT_GLYPH_WIDTH: u16 = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let block = panel(" what TIME answers now ", false, theme);
+    let title = format!(" {} ", said!(app.options.lang, "ui.clock.title"));
+    let block = panel(title, false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text = app.snapshot.clock.as_str();

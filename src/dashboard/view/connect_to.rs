@@ -10,6 +10,7 @@ use tui_big_text::{BigText, PixelSize};
 use super::panel;
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 /// Rows the panel takes: a big line of text (four rows) and its borders.
 pub const HEIGHT: u16 = 6;
@@ -53,7 +54,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(size) = size_for(&text, area.width, theme) else {
         return;
     };
-    let block = panel(" students connect to ", false, theme);
+    let title = format!(" {} ", said!(app.options.lang, "ui.connect_to.title"));
+    let block = panel(title, false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let big = BigText::builder()

@@ -13,19 +13,21 @@ use super::{centered, format, panel};
 use crate::dashboard::app::App;
 use crate::dashboard::app::conversation::Direction;
 use crate::dashboard::theme::Theme;
+use crate::lang::{Lang, said};
 use crate::server::ClientId;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(id) = app.conversations.shown else {
         return;
     };
+    let lang = app.options.lang;
     let peer = app
         .snapshot
         .clients
         .iter()
         .find(|client| client.id == id)
         .map_or_else(
-            || "a client that left".to_string(),
+            || said!(lang, "ui.conversation.gone"),
             |client| app.naming().addr(client.peer),
         );
     let popup = centered(
@@ -33,17 +35,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         area.width.saturating_sub(2).min(110),
         area.height * 7 / 10,
     );
-    let mut block = panel(format!(" conversation with #{id} {peer} "), true, theme)
-        .title_bottom(Line::from(bottom_title(app.conversations.bytes_view)).right_aligned());
+    let title = said!(lang, "ui.conversation.title", id = id, peer = peer);
+    let mut block = panel(format!(" {title} "), true, theme).title_bottom(
+        Line::from(format!(
+            " {} ",
+            bottom_title(app.conversations.bytes_view, lang)
+        ))
+        .right_aligned(),
+    );
     if app.conversations.skipped > 0 {
-        block = block.title_bottom(Line::from(format!(
-            " {} events not seen: gaps possible ",
-            app.conversations.skipped
-        )));
+        let skipped = app.conversations.skipped;
+        let said = said!(lang, "ui.conversation.skipped", count = skipped);
+        block = block.title_bottom(Line::from(format!(" {said} ")));
     }
     let inner_rows = block.inner(popup).height.saturating_sub(1) as usize;
     let table = if app.conversations.bytes_view {
-        let block = block.title(Line::from(" the bytes as they arrived ").right_aligned());
+        let arrived = said!(lang, "ui.conversation.bytes_title");
+        let block = block.title(Line::from(format!(" {arrived} ")).right_aligned());
         wire_table(app, id, inner_rows, theme).block(block)
     } else {
         exchanges_table(app, id, inner_rows, theme).block(block)
@@ -52,11 +60,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(table.style(theme.base), popup);
 }
 
-fn bottom_title(bytes_view: bool) -> &'static str {
-    if bytes_view {
-        " b: requests and replies, Esc closes "
-    } else {
-        " b: the bytes as they arrived, Esc closes "
+fn bottom_title(bytes_view: bool, lang: Lang) -> String {
+    match bytes_view {
+        true => said!(lang, "ui.conversation.to_requests"),
+        false => said!(lang, "ui.conversation.to_bytes"),
     }
 }
 
@@ -100,13 +107,15 @@ fn exchanges_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme
     )
     .header(
         Row::new([
-            "time".to_string(),
+            said!(app.options.lang, "ui.conversation.time"),
             String::new(),
-            format!(
-                "bytes (client {} server, {} reply)",
-                glyphs.to_server, glyphs.to_client
+            said!(
+                app.options.lang,
+                "ui.conversation.exchanges",
+                to_server = glyphs.to_server,
+                to_client = glyphs.to_client
             ),
-            "latency".to_string(),
+            said!(app.options.lang, "ui.conversation.latency"),
         ])
         .style(theme.table_header),
     )
@@ -125,7 +134,7 @@ fn wire_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> 
             Cell::default(),
             Cell::default(),
             Cell::default(),
-            Cell::from("nothing read since the panel opened: reads show as they arrive"),
+            Cell::from(said!(app.options.lang, "ui.conversation.nothing_read")),
         ])
         .style(theme.label)
     });
@@ -160,11 +169,11 @@ fn wire_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme) -> 
     )
     .header(
         Row::new([
-            "time",
-            "",
-            " size",
-            "bytes as they came",
-            "requests the server framed",
+            said!(app.options.lang, "ui.conversation.time"),
+            String::new(),
+            format!(" {}", said!(app.options.lang, "ui.conversation.size")),
+            said!(app.options.lang, "ui.conversation.came"),
+            said!(app.options.lang, "ui.conversation.framed"),
         ])
         .style(theme.table_header),
     )

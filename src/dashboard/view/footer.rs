@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::dashboard::app::App;
 use crate::dashboard::bindings::{BINDINGS, FooterKey, FooterWhere};
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let spans = match &app.notice {
@@ -44,11 +45,10 @@ fn cut_start(text: &str, room: usize) -> String {
 /// everywhere (help and quit).
 fn hints<'a>(app: &App, theme: &Theme, few: bool) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
+    let lang = app.options.lang;
     if app.options.read_only && !few {
-        spans.push(Span::styled(
-            format!(" READ-ONLY: {} off, Ctrl-C quits ", refused_keys()),
-            theme.paused,
-        ));
+        let read_only = said!(lang, "ui.read_only", keys = refused_keys());
+        spans.push(Span::styled(format!(" {read_only} "), theme.paused));
     }
     let in_conversation = app.conversations.shown.is_some();
     for binding in &BINDINGS {
@@ -67,7 +67,7 @@ fn hints<'a>(app: &App, theme: &Theme, few: bool) -> Vec<Span<'a>> {
             FooterKey::Enter => theme.glyphs.enter,
         };
         spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::styled(format!(" {what}"), theme.label));
+        spans.push(Span::styled(format!(" {}", said!(lang, what)), theme.label));
     }
     spans
 }

@@ -9,6 +9,8 @@ use ratatui::text::{Line, Span};
 use super::format;
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::dashboard::words;
+use crate::lang::said;
 use crate::server::describe_addrs;
 
 /// Rows the header takes.
@@ -19,32 +21,37 @@ pub const HEIGHT: u16 = 2;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, clock: bool) {
     let [first, second] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
     let glyphs = &theme.glyphs;
-    let state = if app.snapshot.paused {
-        Span::styled(format!(" {} PAUSED ", glyphs.paused), theme.paused)
-    } else {
-        Span::styled(format!(" {} SERVING ", glyphs.serving), theme.serving)
-    };
-    let mut spans = vec![state];
+    let lang = app.options.lang;
+    let mut spans = vec![state(app, theme, true)];
     spans.extend(where_to_connect(app, area.width, theme));
     spans.extend([
-        Span::styled("  zone ", theme.label),
+        Span::styled(format!("  {} ", said!(lang, "ui.header.zone")), theme.label),
         Span::styled(app.server.zone_name.clone(), theme.value),
-        Span::styled("  up ", theme.label),
+        Span::styled(format!("  {} ", said!(lang, "ui.header.up")), theme.label),
         Span::styled(format::uptime(app.snapshot.uptime), theme.value),
     ]);
     frame.render_widget(Line::from(spans), first);
     let queued = app.snapshot.clients.iter().filter(|c| c.queued).count();
     let mut serving = vec![
-        Span::styled(" mode ", theme.label),
-        Span::styled(format!(" {} ", app.snapshot.mode), theme.mode),
-        Span::styled("  delay ", theme.label),
+        Span::styled(format!(" {} ", said!(lang, "ui.header.mode")), theme.label),
+        Span::styled(
+            format!(" {} ", words::mode(app.snapshot.mode, lang)),
+            theme.mode,
+        ),
+        Span::styled(
+            format!("  {} ", said!(lang, "ui.header.delay")),
+            theme.label,
+        ),
         Span::styled(
             humantime::format_duration(app.snapshot.delay).to_string(),
             theme.value,
         ),
     ];
     if queued > 0 {
-        serving.push(Span::styled("  queued ", theme.label));
+        serving.push(Span::styled(
+            format!("  {} ", said!(lang, "ui.header.queued")),
+            theme.label,
+        ));
         serving.push(Span::styled(queued.to_string(), theme.waiting));
     }
     // The view's own states, distinct from the server's SERVING/PAUSED: in full words when
@@ -53,17 +60,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, clock: bo
         let mut spans = Vec::new();
         if app.frozen {
             let frozen = match long {
-                true => format!(" {} FROZEN: view not updating (f) ", glyphs.frozen),
-                false => format!(" {} FROZEN (f) ", glyphs.frozen),
+                true => said!(lang, "ui.header.frozen_long"),
+                false => said!(lang, "ui.header.frozen_short"),
             };
+            let frozen = format!(" {} {frozen} ", glyphs.frozen);
             spans.extend([Span::raw("  "), Span::styled(frozen, theme.paused)]);
         }
         if app.privacy {
-            let hidden = if long {
-                " addresses hidden (h) "
-            } else {
-                " hidden (h) "
+            let hidden = match long {
+                true => said!(lang, "ui.header.hidden_long"),
+                false => said!(lang, "ui.header.hidden_short"),
             };
+            let hidden = format!(" {hidden} ");
             spans.extend([Span::raw("  "), Span::styled(hidden, theme.mode)]);
         }
         spans
@@ -72,7 +80,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, clock: bo
         if !clock {
             return Vec::new();
         }
-        let label = if long { "  TIME now " } else { "  " };
+        let label = match long {
+            true => format!("  {} ", said!(lang, "ui.header.time_now")),
+            false => "  ".to_string(),
+        };
         vec![
             Span::styled(label, theme.label),
             Span::styled(
@@ -103,25 +114,56 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, clock: bo
 /// every address (`0.0.0.0`, `::`), the machine's own addresses.
 pub(super) fn where_to_connect(app: &App, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let server = &app.server;
+    let lang = app.options.lang;
+    let listening = said!(lang, "ui.header.listening");
     if !server.listen_addr.ip().is_unspecified() {
         return vec![
             Span::styled("  jamtui ", theme.title),
-            Span::styled("listening ", theme.label),
+            Span::styled(format!("{listening} "), theme.label),
             Span::styled(server.listen_addr.to_string(), theme.value),
         ];
     }
     let shown = if width >= 120 { 3 } else { 1 };
     match server.reachable.as_slice() {
         [] => vec![
-            Span::styled("  listening ", theme.label),
+            Span::styled(format!("  {listening} "), theme.label),
             Span::styled(
-                format!("{} (this machine only)", server.listen_addr),
+                said!(
+                    lang,
+                    "ui.header.this_machine_only",
+                    addr = server.listen_addr
+                ),
                 theme.value,
             ),
         ],
         found => vec![
-            Span::styled("  connect to ", theme.label),
+            Span::styled(
+                format!("  {} ", said!(lang, "ui.header.connect_to")),
+                theme.label,
+            ),
             Span::styled(describe_addrs(found, shown), theme.value),
         ],
+    }
+}
+
+/// SERVING or PAUSED, as a badge; `glyph`: with its symbol (the header's, not the too-small
+/// screen's).
+pub(super) fn state(app: &App, theme: &Theme, glyph: bool) -> Span<'static> {
+    let lang = app.options.lang;
+    let (symbol, words, style) = match app.snapshot.paused {
+        true => (
+            theme.glyphs.paused,
+            said!(lang, "ui.header.paused"),
+            theme.paused,
+        ),
+        false => (
+            theme.glyphs.serving,
+            said!(lang, "ui.header.serving"),
+            theme.serving,
+        ),
+    };
+    match glyph {
+        true => Span::styled(format!(" {symbol} {words} "), style),
+        false => Span::styled(format!(" {words} "), style),
     }
 }

@@ -12,20 +12,20 @@ use super::{is_focused, panel};
 use crate::dashboard::app::Naming;
 use crate::dashboard::app::{App, Focus, Search};
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 use crate::time::Zone;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let lang = app.options.lang;
     let title = match &app.log.search {
         Some(search) if !search.typing => return render_matches(frame, area, app, search, theme),
-        Some(search) => format!(
-            " search the log: {}_   (Enter finds, Esc cancels) ",
-            search.query
-        ),
+        Some(search) => said!(lang, "ui.log.typing", query = search.query),
         None => match app.log.scrolled {
-            true => " log (scrolled: End follows) ".to_string(),
-            false => " log (following) ".to_string(),
+            true => said!(lang, "ui.log.scrolled"),
+            false => said!(lang, "ui.log.following"),
         },
     };
+    let title = format!(" {title} ");
     let widget = TuiLoggerWidget::default()
         .block(panel(
             title,
@@ -88,20 +88,21 @@ impl LogFormatter for PanelFormatter {
 /// The lines that matched a search, the current one in the middle, the query highlighted.
 fn render_matches(frame: &mut Frame, area: Rect, app: &App, search: &Search, theme: &Theme) {
     let total = search.matches.len();
+    let (lang, current, query) = (app.options.lang, search.current + 1, &search.query);
     let title = if search.is_whole_log() {
-        format!(
-            " log from the oldest line kept: {} of {total}  (arrows move, End follows, Esc closes) ",
-            search.current + 1
-        )
+        said!(lang, "ui.log.whole", current = current, total = total)
     } else if total == 0 {
-        format!(" search '{}': no line matches (Esc closes) ", search.query)
+        said!(lang, "ui.log.no_match", query = query)
     } else {
-        format!(
-            " search '{}': {} of {total}  (n next, N previous, Esc closes) ",
-            search.query,
-            search.current + 1
+        said!(
+            lang,
+            "ui.log.matches",
+            query = query,
+            current = current,
+            total = total
         )
     };
+    let title = format!(" {title} ");
     let block = panel(title, true, theme);
     let rows = block.inner(area).height as usize;
     let first = search

@@ -7,9 +7,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, TableState};
 
 use super::clients::ACTIVE_WITHIN;
-use super::{ClientsTable, WIDE_TABLE_FROM, Window, format, widest};
+use super::{ClientsTable, WIDE_TABLE_FROM, Window, column, format, widest};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::dashboard::words;
+use crate::lang::said;
 use crate::server::MachineInfo;
 
 /// A student's name is cut to this many columns in the machines table.
@@ -17,6 +19,7 @@ const MAX_NAME_WIDTH: u16 = 16;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableState {
     let now = app.snapshot.at;
+    let lang = app.options.lang;
     let machines = &app.snapshot.machines;
     let window = Window::of(area, app, machines.len());
     let shown = &machines[window.rows.clone()];
@@ -37,6 +40,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         .clone()
         .map(|row| (row + 1).to_string())
         .collect();
+    // When each was seen last; only a student of the roster has no connection at all.
+    let last_seen_cells: Vec<String> = shown
+        .iter()
+        .map(|machine| match machine.connections > 0 {
+            true => {
+                let since = format::duration(now.saturating_duration_since(machine.last_seen));
+                said!(lang, "ui.clients.ago", span = since)
+            }
+            false => "–".to_string(),
+        })
+        .collect();
     let rows = shown.iter().enumerate().map(|(at, machine)| {
         let since = now.saturating_duration_since(machine.last_seen);
         let style = if machine.connected > 0 || since < ACTIVE_WITHIN {
@@ -44,7 +58,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
         } else {
             theme.closed
         };
-        // Only a student of the roster has no connection at all.
         let seen = machine.connections > 0;
         let student = students
             .as_ref()
@@ -67,56 +80,76 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                         0 => errors,
                         _ => errors.style(theme.log_error),
                     },
-                    Cell::from(match seen {
-                        true => format!("{} ago", format::duration(since)),
-                        false => "–".to_string(),
-                    }),
+                    Cell::from(last_seen_cells[at].as_str()),
                     Cell::from(match (&machine.last_gone, seen) {
-                        (_, false) => "not seen yet".to_string(),
-                        (Some(gone), true) => gone.to_string(),
+                        (_, false) => said!(lang, "ui.machines.not_seen_yet"),
+                        (Some(gone), true) => words::gone(gone, lang),
                         (None, true) => "–".to_string(),
                     }),
                 ]),
         )
         .style(style)
     });
-    let header = Row::new(
-        ["#", "machine"]
-            .into_iter()
-            .chain(students.as_ref().map(|_| "student"))
-            .chain(["open"])
-            .chain(with_connections.then_some("conns"))
-            .chain(["requests", "errors", "last seen", "last closed"]),
-    );
-    let open: u64 = machines.iter().map(|machine| machine.connected).sum();
+    let [
+        machine,
+        student,
+        open_word,
+        conns,
+        requests,
+        errors,
+        last_seen,
+        last_closed,
+    ] = [
+        "ui.machines.machine",
+        "ui.machines.student",
+        "ui.machines.open",
+        "ui.machines.conns",
+        "ui.machines.requests",
+        "ui.machines.errors",
+        "ui.machines.last_seen",
+        "ui.machines.last_closed",
+    ]
+    .map(|key| said!(lang, key));
     let student_width = students
         .as_ref()
-        .map(|names| Constraint::Length(widest("student", names).min(MAX_NAME_WIDTH)));
+        .map(|names| Constraint::Length(widest(&student, names).min(MAX_NAME_WIDTH)));
     let widths = [
         Constraint::Length(widest("#", &numbers)),
-        Constraint::Length(widest("machine", &ips)),
+        Constraint::Length(widest(&machine, &ips)),
     ]
     .into_iter()
     .chain(student_width)
-    .chain([Constraint::Length(4)])
-    .chain(with_connections.then_some(Constraint::Length(5)))
+    .chain([column(&open_word, 4)])
+    .chain(with_connections.then(|| column(&conns, 5)))
     .chain([
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Length(9),
+        column(&requests, 8),
+        column(&errors, 6),
+        Constraint::Length(widest(&last_seen, &last_seen_cells).max(9)),
         Constraint::Fill(1),
     ])
     .collect();
-    let title = format!(
-        " machines ({}, {open} open, {} active){}  v: connections ",
-        machines.len(),
-        app.snapshot.active_machines,
-        if app.problems_first {
-            "  errors first (s)"
-        } else {
-            ""
-        }
+    let header = Row::new(
+        ["#".to_string(), machine]
+            .into_iter()
+            .chain(students.as_ref().map(|_| student))
+            .chain([open_word])
+            .chain(with_connections.then_some(conns))
+            .chain([requests, errors, last_seen, last_closed]),
     );
+    let open: u64 = machines.iter().map(|machine| machine.connected).sum();
+    let sorted = match app.problems_first {
+        true => format!("  {}", said!(lang, "ui.machines.errors_first")),
+        false => String::new(),
+    };
+    let title = said!(
+        lang,
+        "ui.machines.title",
+        count = machines.len(),
+        open = open,
+        active = app.snapshot.active_machines,
+        sorted = sorted
+    );
+    let title = format!(" {title} ");
     ClientsTable {
         title,
         header,

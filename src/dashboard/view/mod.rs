@@ -143,7 +143,7 @@ pub fn render(frame: &mut Frame, app: &App) -> Drawn {
         conversation::render(frame, area, app, &theme);
     }
     if app.show_help {
-        help::render(frame, area, &app.options.keys, &theme);
+        help::render(frame, area, &app.options.keys, &theme, app.options.lang);
     }
     Drawn {
         table,
@@ -200,6 +200,12 @@ impl Window {
 
 /// A column as wide as its header or its widest cell shown (addresses vary: IPv6 ones are long);
 /// the spare room goes to the last column.
+/// A fixed column: `least` wide (what its cells need), or as wide as its `heading` in the
+/// language shown.
+fn column(heading: &str, least: u16) -> Constraint {
+    Constraint::Length(least.max(u16::try_from(heading.chars().count()).unwrap_or(u16::MAX)))
+}
+
 fn widest(header: &str, cells: &[String]) -> u16 {
     let widest = cells.iter().map(String::len).max().unwrap_or(0);
     u16::try_from(widest.max(header.len())).unwrap_or(u16::MAX)

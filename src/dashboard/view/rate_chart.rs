@@ -7,6 +7,7 @@ use ratatui::widgets::Sparkline;
 use super::{format, panel};
 use crate::dashboard::app::{App, RATE_HISTORY};
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let samples: Vec<u64> = app.rates.per_second.iter().copied().collect();
@@ -21,12 +22,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .collect(),
     };
     let top = shown.iter().copied().max().unwrap_or(0);
-    let title = format!(
-        " requests/s, last {} s  (now {}, max {}) ",
-        RATE_HISTORY.min(width),
-        format::count(app.rates.now()),
-        format::count(top)
+    let title = said!(
+        app.options.lang,
+        "ui.chart.title",
+        seconds = RATE_HISTORY.min(width),
+        now = format::count(app.rates.now()),
+        max = format::count(top)
     );
+    let title = format!(" {title} ");
     let block = panel(title, false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -8,38 +8,45 @@ use ratatui::widgets::Paragraph;
 use super::{format, panel};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let counters = &app.snapshot.counters;
+    let lang = app.options.lang;
     let row = |left: (&str, String), right: (&str, String)| {
+        let [left_label, right_label] = [left.0, right.0].map(|key| said!(lang, key));
         Line::from(vec![
-            Span::styled(format!("{:<9}", left.0), theme.label),
+            Span::styled(format!("{left_label:<9}"), theme.label),
             Span::styled(format!("{:>6}", left.1), theme.value),
-            Span::styled(format!("   {:<7}", right.0), theme.label),
+            Span::styled(format!("   {right_label:<7}"), theme.label),
             Span::styled(format!("{:>6}", right.1), theme.value),
         ])
     };
     let lines = vec![
         row(
-            ("clients", format::count(counters.active)),
-            ("req/s", format::count(app.rates.now())),
+            ("ui.stats.clients", format::count(counters.active)),
+            ("ui.stats.req_s", format::count(app.rates.now())),
         ),
         row(
-            ("conns", format::count(counters.connections)),
-            ("peak/s", format::count(app.rates.peak)),
+            ("ui.stats.conns", format::count(counters.connections)),
+            ("ui.stats.peak_s", format::count(app.rates.peak)),
         ),
         row(
-            ("requests", format::count(counters.requests)),
-            ("errors", format::count(counters.errors)),
+            ("ui.stats.requests", format::count(counters.requests)),
+            ("ui.stats.errors", format::count(counters.errors)),
         ),
         // Turned away at accept: server full (--max-clients), or outside --allow.
         row(
-            ("busy", format::count(counters.busy)),
-            ("denied", format::count(counters.not_allowed)),
+            ("ui.stats.busy", format::count(counters.busy)),
+            ("ui.stats.denied", format::count(counters.not_allowed)),
         ),
     ];
     frame.render_widget(
-        Paragraph::new(lines).block(panel(" counters ", false, theme)),
+        Paragraph::new(lines).block(panel(
+            format!(" {} ", said!(lang, "ui.stats.title")),
+            false,
+            theme,
+        )),
         area,
     );
 }

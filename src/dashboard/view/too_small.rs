@@ -2,33 +2,33 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{MIN_HEIGHT, MIN_WIDTH, centered};
 use crate::dashboard::app::App;
 use crate::dashboard::theme::Theme;
+use crate::lang::said;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let state = if app.snapshot.paused {
-        Span::styled(" PAUSED ", theme.paused)
-    } else {
-        Span::styled(" SERVING ", theme.serving)
-    };
     // Where to connect, as the header says it: an address a student can type.
-    let mut first = vec![state];
+    let mut first = vec![super::header::state(app, theme, false)];
     first.extend(super::header::where_to_connect(app, area.width, theme));
     let lines = vec![
         Line::from(first),
         Line::default(),
         Line::styled(
-            format!(
-                "Terminal {}x{}: enlarge it to at least {MIN_WIDTH}x{MIN_HEIGHT} for the dashboard.",
-                area.width, area.height
+            said!(
+                app.options.lang,
+                "ui.too_small",
+                width = area.width,
+                height = area.height,
+                min_width = MIN_WIDTH,
+                min_height = MIN_HEIGHT
             ),
             theme.value,
         ),
-        Line::styled("q quits.", theme.label),
+        Line::styled(said!(app.options.lang, "ui.too_small_quit"), theme.label),
     ];
     let text_area = centered(area, area.width, 5);
     frame.render_widget(

@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Failed, ask, ask_fresh, broke, said};
+use super::{Failed, ask, ask_fresh, broke};
 use crate::client::check::probe::{Answer, Probe, ProbeError, shown};
 use crate::client::check::told::{DAY, TimeOfDay};
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::time::{Zone, offset_name};
-use rust_i18n::t;
 
 /// How far a time told may be from the clock, beyond the seconds it cannot show.
 const CLOCK_SLACK: f64 = 2.0;

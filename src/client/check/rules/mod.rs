@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use self::clock::{clock, clock_advances};
 use super::probe::{Answer, Probe, ProbeError, shown};
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::protocol::check_time_reply;
 use crate::time::Zone;
 use rust_i18n::t;
@@ -136,14 +136,6 @@ impl Rule {
         }
     }
 }
-
-/// The text of `key` in `lang`, its blanks filled.
-macro_rules! said {
-    ($lang:expr, $key:expr $(, $name:ident = $value:expr)* $(,)?) => {
-        t!($key, locale = $lang.code() $(, $name = $value)*).into_owned()
-    };
-}
-pub(super) use said;
 
 /// A failure that says what was being done (`doing`, already in `lang`) when `error` came.
 fn broke(doing: String, lang: Lang) -> impl FnOnce(ProbeError) -> Failed {
