@@ -381,6 +381,35 @@ async fn one_client_publishes_at_most_its_own_budget_of_request_events_a_second(
 }
 
 #[tokio::test]
+async fn a_client_over_its_budget_publishes_its_requests_again_the_next_second() {
+    let server = TestServer::start(config()).await;
+    let mut events = server.handle.subscribe();
+    let mut client = server.client().await;
+    let requests = 3 * CLIENT_REQUEST_EVENTS_PER_SECOND as usize;
+    client.send(&b"TIME\r\n".repeat(requests)).await;
+    for _ in 0..requests {
+        client.line().await;
+    }
+    // A whole second later the client's budget is back: its next request is published.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    while tokio::time::timeout(Duration::from_millis(50), events.recv())
+        .await
+        .is_ok()
+    {}
+    client.ask_time().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .expect("the request after the second turned is published")
+            .expect("the watcher keeps up");
+        if matches!(event, Event::Served { .. }) {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_request_is_logged_or_counted_in_a_summary_that_comes_within_seconds() {
     let server = TestServer::start(config()).await;
     let mut events = server.handle.subscribe();
