@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 use tokio::time::timeout;
 
 use crate::client::ask;
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::protocol::check_time_reply;
 
 #[derive(Debug, Clone)]
@@ -48,10 +48,9 @@ pub struct BenchOptions {
     pub server_pid: Option<u32>,
     pub timeout: Duration,
     pub progress: bool,
+    /// The language of its report and its errors.
+    pub lang: Lang,
 }
-
-/// The bench's errors are told in English: `jamtui bench` has no --lang yet.
-const LANG: Lang = Lang::En;
 
 /// What one connection's loop saw.
 struct Tally {
@@ -73,8 +72,8 @@ impl Tally {
     }
 
     /// Checks one reply and records it: its latency when good, an error when not.
-    fn reply(&mut self, check: &Check, line: &[u8], started: Instant, now: Instant) {
-        match check.verify(line) {
+    fn reply(&mut self, check: &Check, line: &[u8], started: Instant, now: Instant, lang: Lang) {
+        match check.verify(line, lang) {
             Ok(()) => {
                 self.requests += 1;
                 let micros = now.saturating_duration_since(started).as_micros() as u64;
@@ -108,18 +107,24 @@ enum Check {
 }
 
 impl Check {
-    fn verify(&self, line_with_crlf: &[u8]) -> Result<(), String> {
+    fn verify(&self, line_with_crlf: &[u8], lang: Lang) -> Result<(), String> {
         match self {
             Check::JamProtocol => check_time_reply(line_with_crlf)
                 .map(drop)
-                .map_err(|e| e.to_string()),
+                .map_err(|error| error.said(lang)),
             Check::Matches(regex) => {
                 let text = String::from_utf8_lossy(line_with_crlf);
                 let text = text.trim_end_matches(['\r', '\n']);
                 if regex.is_match(text) {
                     Ok(())
                 } else {
-                    Err(format!("reply {text:?} does not match --expect {regex}"))
+                    let reply = format!("{text:?}");
+                    Err(said!(
+                        lang,
+                        "bench.reply_mismatch",
+                        reply = reply,
+                        regex = regex
+                    ))
                 }
             }
             Check::Anything => Ok(()),
@@ -147,7 +152,12 @@ pub async fn measure(options: BenchOptions) -> anyhow::Result<Report> {
     let rss_after_hold = options.server_pid.and_then(procstat::rss_kib);
 
     let done = Arc::new(AtomicU64::new(0));
-    let progress = Progress::start(options.progress, options.duration, Arc::clone(&done));
+    let progress = Progress::start(
+        options.progress,
+        options.duration,
+        Arc::clone(&done),
+        options.lang,
+    );
     let bench_cpu_start = procstat::cpu_time(None);
     let server_cpu_start = options
         .server_pid
@@ -168,7 +178,12 @@ pub async fn measure(options: BenchOptions) -> anyhow::Result<Report> {
     }
     let mut total = Tally::new();
     while let Some(tally) = workers.join_next().await {
-        total.merge(tally.map_err(|error| anyhow!("a bench task failed: {error}"))?);
+        total.merge(tally.map_err(|error| {
+            anyhow!(
+                "{}",
+                said!(options.lang, "bench.task_failed", error = error)
+            )
+        })?);
     }
     let elapsed = started.elapsed();
     let server_cpu = server_cpu_start
@@ -183,7 +198,7 @@ pub async fn measure(options: BenchOptions) -> anyhow::Result<Report> {
         .map(|(start, end)| end.saturating_sub(start));
     progress.finish();
 
-    let held_answered = ask_held(held, &request, &check, options.timeout).await;
+    let held_answered = ask_held(held, &request, &check, options.timeout, options.lang).await;
     Ok(Report {
         target,
         connections: options.connections,
@@ -203,6 +218,7 @@ pub async fn measure(options: BenchOptions) -> anyhow::Result<Report> {
         server_rss_kib_after_hold: rss_after_hold,
         server_rss_kib_end: options.server_pid.and_then(procstat::rss_kib),
         first_error: total.first_error,
+        lang: options.lang,
     })
 }
 
@@ -233,7 +249,8 @@ impl Worker {
     /// Keeps `pipeline` requests in flight on one connection until the deadline.
     async fn pipelined(&self, tally: &mut Tally) -> anyhow::Result<()> {
         let (options, request, deadline) = (&self.options, &self.request, self.deadline);
-        let mut stream = ask::connect(&options.host, options.port, options.timeout, LANG).await?;
+        let mut stream =
+            ask::connect(&options.host, options.port, options.timeout, options.lang).await?;
         let window = request.repeat(options.pipeline);
         let mut sent_at: VecDeque<Instant> = VecDeque::with_capacity(options.pipeline);
         let mut input = BytesMut::with_capacity(64 * 1024);
@@ -242,7 +259,8 @@ impl Worker {
             let now = Instant::now();
             if now < deadline && to_send > 0 {
                 let requests = &window[..to_send * request.len()];
-                ask::write_within(&mut stream, requests, Some(options.timeout), LANG).await?;
+                ask::write_within(&mut stream, requests, Some(options.timeout), options.lang)
+                    .await?;
                 sent_at.extend(std::iter::repeat_n(now, to_send));
             }
             if sent_at.is_empty() {
@@ -251,27 +269,29 @@ impl Worker {
             input.reserve(16 * 1024);
             let read = timeout(options.timeout, stream.read_buf(&mut input))
                 .await
-                .map_err(|_| anyhow!("no reply within {:?}", options.timeout))??;
+                .map_err(|_| no_reply_within(options.timeout, options.lang))??;
             if read == 0 {
+                let count = sent_at.len();
                 bail!(
-                    "the server closed the connection with {} requests unanswered",
-                    sent_at.len()
+                    "{}",
+                    said!(options.lang, "bench.closed_unanswered", count = count)
                 );
             }
             let now = Instant::now();
             to_send = 0;
             while let Some(end) = memchr::memchr(b'\n', &input) {
                 let Some(started) = sent_at.pop_front() else {
-                    bail!("a reply arrived with no request in flight");
+                    bail!("{}", said!(options.lang, "bench.reply_without_request"));
                 };
-                tally.reply(&self.check, &input[..=end], started, now);
+                tally.reply(&self.check, &input[..=end], started, now, options.lang);
                 input.advance(end + 1);
                 to_send += 1;
             }
             if input.len() > ask::MAX_REPLY {
+                let max = ask::MAX_REPLY;
                 bail!(
-                    "the server sent more than {} bytes with no line end; is it a line protocol server?",
-                    ask::MAX_REPLY
+                    "{}",
+                    said!(options.lang, "bench.not_a_line_server", max = max)
                 );
             }
             self.done.fetch_add(to_send as u64, Relaxed);
@@ -285,16 +305,34 @@ impl Worker {
         while Instant::now() < self.deadline {
             let started = Instant::now();
             let mut stream =
-                ask::connect(&options.host, options.port, options.timeout, LANG).await?;
-            ask::write_within(&mut stream, &self.request, Some(options.timeout), LANG).await?;
+                ask::connect(&options.host, options.port, options.timeout, options.lang).await?;
+            ask::write_within(
+                &mut stream,
+                &self.request,
+                Some(options.timeout),
+                options.lang,
+            )
+            .await?;
             input.clear();
-            let line_end = read_line(&mut stream, &mut input, options.timeout).await?;
-            tally.reply(&self.check, &input[..=line_end], started, Instant::now());
+            let line_end =
+                read_line(&mut stream, &mut input, options.timeout, options.lang).await?;
+            tally.reply(
+                &self.check,
+                &input[..=line_end],
+                started,
+                Instant::now(),
+                options.lang,
+            );
             // QUIT, then wait for the server to close: every server then closes first, the same way,
             // and no client socket lingers in TIME_WAIT to slow the next connect. Or, as the
             // assignment's client does, QUIT and close at once.
-            let quit =
-                ask::write_within(&mut stream, b"QUIT\r\n", Some(options.timeout), LANG).await;
+            let quit = ask::write_within(
+                &mut stream,
+                b"QUIT\r\n",
+                Some(options.timeout),
+                options.lang,
+            )
+            .await;
             if quit.is_ok() && !options.quit_and_close {
                 let mut rest = [0u8; 256];
                 let _ = timeout(options.timeout, async {
@@ -319,7 +357,8 @@ async fn open_held(options: &BenchOptions) -> Vec<TcpStream> {
         let mut opening = JoinSet::new();
         for _ in 0..batch {
             let (host, port, limit) = (options.host.clone(), options.port, options.timeout);
-            opening.spawn(async move { ask::connect(&host, port, limit, LANG).await });
+            let lang = options.lang;
+            opening.spawn(async move { ask::connect(&host, port, limit, lang).await });
         }
         while let Some(stream) = opening.join_next().await {
             if let Ok(Ok(stream)) = stream {
@@ -336,17 +375,18 @@ async fn ask_held(
     request: &[u8],
     check: &Arc<Check>,
     limit: Duration,
+    lang: Lang,
 ) -> usize {
     let mut asking = JoinSet::new();
     for mut stream in held {
         let (request, check) = (request.to_vec(), Arc::clone(check));
         asking.spawn(async move {
-            ask::write_within(&mut stream, &request, Some(limit), LANG)
+            ask::write_within(&mut stream, &request, Some(limit), lang)
                 .await
                 .ok()?;
             let mut input = BytesMut::with_capacity(64);
-            let end = read_line(&mut stream, &mut input, limit).await.ok()?;
-            check.verify(&input[..=end]).ok()
+            let end = read_line(&mut stream, &mut input, limit, lang).await.ok()?;
+            check.verify(&input[..=end], lang).ok()
         });
     }
     let mut answered = 0;
@@ -361,10 +401,18 @@ async fn read_line(
     stream: &mut TcpStream,
     input: &mut BytesMut,
     limit: Duration,
+    lang: Lang,
 ) -> anyhow::Result<usize> {
-    timeout(limit, ask::read_line(stream, input, LANG))
+    timeout(limit, ask::read_line(stream, input, lang))
         .await
-        .map_err(|_| anyhow!("no reply within {limit:?}"))?
+        .map_err(|_| no_reply_within(limit, lang))?
+}
+
+fn no_reply_within(limit: Duration, lang: Lang) -> anyhow::Error {
+    anyhow!(
+        "{}",
+        said!(lang, "bench.no_reply_within", limit = format!("{limit:?}"))
+    )
 }
 
 /// A progress bar on stderr while the bench runs (hidden when stderr is not a terminal).
@@ -374,7 +422,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(show: bool, duration: Duration, done: Arc<AtomicU64>) -> Progress {
+    fn start(show: bool, duration: Duration, done: Arc<AtomicU64>, lang: Lang) -> Progress {
         if !show {
             return Progress {
                 bar: None,
@@ -396,7 +444,8 @@ impl Progress {
                 let count = done.load(Relaxed);
                 let rate = (count - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
                 ticking.set_position(started.elapsed().as_millis() as u64);
-                ticking.set_message(format!("{count} requests, {rate:.0}/s"));
+                let rate = format!("{rate:.0}");
+                ticking.set_message(said!(lang, "bench.progress", count = count, rate = rate));
                 last = (now, count);
             }
         });

@@ -186,6 +186,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DURATION", default_value = "5s",
           value_parser = duration_within(values::TIMEOUT))]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 impl BenchArgs {
@@ -204,6 +206,7 @@ impl BenchArgs {
             server_pid: self.server_pid,
             timeout: self.timeout,
             progress: !self.json,
+            lang: self.lang.lang(),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::client::ClientOptions;
 use crate::client::check::roster::{self, Grade, Student};
 use crate::client::check::{CheckOptions, SheetStyle, Status, table, write_csv};
 use crate::dashboard;
+use crate::lang::said;
 use crate::log::LogFormat;
 use crate::server;
 use crate::text::printable;
@@ -194,10 +195,12 @@ pub fn bench(options: BenchOptions, json: bool) -> anyhow::Result<()> {
         print_line(&report.to_text())?;
     }
     if report.requests == 0 {
-        anyhow::bail!(
-            "no request was answered: {}",
-            report.first_error.as_deref().unwrap_or("no error seen")
-        );
+        let lang = report.lang;
+        let error = match &report.first_error {
+            Some(error) => error.clone(),
+            None => said!(lang, "bench.no_error_seen"),
+        };
+        anyhow::bail!("{}", said!(lang, "bench.nothing_answered", error = error));
     }
     Ok(())
 }
