@@ -20,6 +20,7 @@
 //! Over it, when open: a client's `conversation` (Enter), the `help` (?). Below 80x24:
 //! `too_small` says so.
 
+mod big_text;
 mod clients;
 mod clock;
 mod connect_to;
