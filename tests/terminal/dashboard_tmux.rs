@@ -105,6 +105,9 @@ async fn the_dashboard_shows_clients_kicks_pauses_and_quits() {
     pane.press("?");
     pane.wait_for("any key closes this help").await;
     pane.press("Escape");
+    // Esc and q sent in one breath read as Alt-q, as a terminal sends them; a person waits
+    // for the help to close.
+    pane.wait_until_gone("any key closes this help").await;
 
     pane.press("q");
     let (status, modes) = pane.exit_status().await;

@@ -119,6 +119,8 @@ async fn the_five_minute_demo() {
     server.wait_for("conversation with #").await;
     server.wait_for("latency").await;
     server.press("Escape");
+    // Esc and q in one breath read as Alt-q; a person sees the panel close first.
+    server.wait_until_gone("conversation with #").await;
     server.press("q");
     assert_eq!(server.exit_status().await.0, "0");
 }
