@@ -202,6 +202,12 @@ mod tests {
         );
         let v6 = hidden("2001:db8::5");
         assert!(v6.starts_with("2001:db8:x:x:x:x:x:x~"), "{v6}");
+        assert_ne!(
+            v6,
+            hidden("2001:db8::6"),
+            "the hidden bits tell machines apart"
+        );
+        assert_ne!(v6, hidden("2001:db8:0:1::5"));
         assert_eq!(
             hide.addr(addr("[2001:db8::5]:43256")),
             format!("[{v6}]:43256")
