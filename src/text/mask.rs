@@ -128,9 +128,14 @@ pub fn render_marks(marked: &str, write: impl Fn(SocketAddr) -> String) -> Cow<'
 /// machines there may share a label, rarely.
 fn label(hidden: u16) -> u16 {
     static KEY: LazyLock<u64> = LazyLock::new(|| RandomState::new().hash_one(0u8));
-    let [k0, k1, k2, k3] = [0, 16, 32, 48].map(|shift| (*KEY >> shift) as u16);
-    // Each step is a bijection of u16: xor, multiplication by an odd number, rotation.
-    let mixed = (hidden ^ k0).wrapping_mul(k1 | 1).rotate_left(7) ^ k2;
+    permute(hidden, *KEY)
+}
+
+/// A permutation of u16 chosen by `key`: each step is a bijection (xor, multiplication by an odd
+/// number, rotation).
+fn permute(value: u16, key: u64) -> u16 {
+    let [k0, k1, k2, k3] = [0, 16, 32, 48].map(|shift| (key >> shift) as u16);
+    let mixed = (value ^ k0).wrapping_mul(k1 | 1).rotate_left(7) ^ k2;
     mixed.wrapping_mul(k3 | 1).rotate_left(5)
 }
 
@@ -233,6 +238,16 @@ mod tests {
             })
             .collect();
         assert_eq!(labels.len(), 1 << 16);
+    }
+
+    #[test]
+    fn every_key_permutes_the_hidden_bits() {
+        // Keys with odd and with even parts: the label's key is drawn at random each run.
+        for key in [0, u64::MAX, 0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210] {
+            let labels: std::collections::HashSet<u16> =
+                (0..=u16::MAX).map(|value| permute(value, key)).collect();
+            assert_eq!(labels.len(), 1 << 16, "{key:x}");
+        }
     }
 
     #[test]
