@@ -171,9 +171,12 @@ pub fn clock_seconds(clock: &str) -> Option<u32> {
     }
     let field = |at: usize, max: u8| {
         let (tens, ones) = (bytes[at], bytes[at + 1]);
-        let valid = tens.is_ascii_digit() && ones.is_ascii_digit();
-        let value = tens.wrapping_sub(b'0') * 10 + ones.wrapping_sub(b'0');
-        (valid && value <= max).then_some(u32::from(value))
+        // Digits first: a server's `Z0` must not reach the arithmetic (42 * 10 overflows a u8).
+        if !(tens.is_ascii_digit() && ones.is_ascii_digit()) {
+            return None;
+        }
+        let value = (tens - b'0') * 10 + (ones - b'0');
+        (value <= max).then_some(u32::from(value))
     };
     Some(field(0, 23)? * 3600 + field(3, 59)? * 60 + field(6, 59)?)
 }
@@ -236,7 +239,18 @@ mod tests {
         assert_eq!(clock_seconds("00:00:00"), Some(0));
         assert_eq!(clock_seconds("23:59:59"), Some(86_399));
         for bad in [
-            "24:00:00", "23:60:00", "23:59:60", "9:05:07", "23-19:50", "2a:19:50", "",
+            "24:00:00",
+            "23:60:00",
+            "23:59:60",
+            "9:05:07",
+            "23-19:50",
+            "2a:19:50",
+            "",
+            // Letters whose distance from '0' times ten overflows a byte: a server sends anything.
+            "Z0:00:00",
+            "0Z:00:00",
+            "12:Z9:00",
+            "\u{ff}0:00:0",
         ] {
             assert_eq!(clock_seconds(bad), None, "{bad}");
         }

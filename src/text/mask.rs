@@ -248,6 +248,13 @@ mod tests {
                 (0..=u16::MAX).map(|value| permute(value, key)).collect();
             assert_eq!(labels.len(), 1 << 16, "{key:x}");
         }
+        // Every part of the key counts: keys apart only above their lowest 16 bits permute
+        // differently.
+        let differs =
+            |key: u64| (0..=u16::MAX).any(|value| permute(value, 0) != permute(value, key));
+        for part in [16, 32, 48] {
+            assert!(differs(0x0a0a << part), "part at {part}");
+        }
     }
 
     #[test]
