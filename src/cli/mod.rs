@@ -23,8 +23,8 @@ use crate::dashboard;
 use crate::dashboard::ThemeName;
 use crate::log::LogFormat;
 use crate::run::ServeOptions;
+use crate::server::Config;
 use crate::server::Mode;
-use crate::server::{self, Config};
 use crate::time::Zone;
 
 #[derive(Debug, Parser)]
@@ -87,10 +87,6 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(values::MAX_CLIENTS))]
     pub max_clients: u64,
-    /// Threads serving the clients, each with its own share of them [default: one per core]
-    #[arg(long, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(values::THREADS))]
-    pub threads: Option<u64>,
     /// Close a connection that completes no request for this long: seconds, or with a unit
     /// (500ms, 5m); 0 = never
     #[arg(long, value_name = "DURATION", default_value = "300",
@@ -177,9 +173,6 @@ impl ServeArgs {
             zone: self.tz.unwrap_or_else(Zone::system),
             max_line: self.max_line as usize,
             max_clients: self.max_clients as usize,
-            threads: self
-                .threads
-                .map_or_else(server::one_per_core, |threads| threads as usize),
             idle_timeout: (!self.idle_timeout.is_zero()).then_some(self.idle_timeout),
             request_events: !self.quiet,
             allow: self.allow.clone(),

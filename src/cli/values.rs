@@ -27,8 +27,6 @@ pub const BENCH_DURATION: (Duration, Duration) = (Duration::from_millis(1), DAY)
 pub const MAX_LINE: RangeInclusive<u64> = 1..=1 << 20;
 /// `--max-clients`: clients served at once.
 pub const MAX_CLIENTS: RangeInclusive<u64> = 1..=1 << 24;
-/// `--threads`: serving threads.
-pub const THREADS: RangeInclusive<u64> = 1..=1024;
 /// `--pool-size`: clients served at once in pool mode.
 pub const POOL_SIZE: RangeInclusive<u64> = 1..=100_000;
 /// `--demo`: built-in clients.

@@ -197,11 +197,6 @@ fn log_event(event: &Event, zone: &str) {
             event = "accept_failed",
             "[SERVER] accepting a connection failed: {error}; retrying"
         ),
-        Event::ThreadFailed { error } => error!(
-            target: SERVER_TARGET,
-            event = "thread_failed",
-            "[SERVER] a serving thread could not start: {error}; the others serve"
-        ),
         Event::ShuttingDown => warn!(
             target: SERVER_TARGET,
             event = "shutting_down",

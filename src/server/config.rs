@@ -16,8 +16,6 @@ pub struct Config {
     /// Longest request line, in bytes, without its CR LF.
     pub max_line: usize,
     pub max_clients: usize,
-    /// Threads serving clients, each with a runtime of its own (`server::threads`).
-    pub threads: usize,
     /// Close connections silent this long; `None`: never.
     pub idle_timeout: Option<Duration>,
     /// Publish an event per request (for the watchers: a log, a dashboard). Counters are exact
@@ -47,7 +45,6 @@ impl Default for Config {
             zone: Zone::Local,
             max_line: 1024,
             max_clients: 10_000,
-            threads: one_per_core(),
             idle_timeout: Some(Duration::from_secs(300)),
             request_events: true,
             allow: Vec::new(),
@@ -59,9 +56,4 @@ impl Default for Config {
             panic_on: None,
         }
     }
-}
-
-/// The default number of serving threads: one per core the process may use.
-pub fn one_per_core() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }

@@ -80,10 +80,6 @@ pub enum Event {
     AcceptFailed {
         error: String,
     },
-    /// A serving thread could not start (`Config::threads`); the others serve.
-    ThreadFailed {
-        error: String,
-    },
     ShuttingDown,
 }
 

@@ -1,23 +1,37 @@
-//! The server: binds the listening socket, then serves it on the serving threads (`threads`),
-//! each running an accept loop (`accept`), until shutdown.
+//! The accept loop: binds the listener, admits clients up to the limit, honours pause and
+//! shutdown, and hands each client to its own task.
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpSocket;
+use ipnet::IpNet;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::time::{sleep, timeout};
 use tokio_util::task::TaskTracker;
 
-use super::accept::Acceptor;
 use super::config::Config;
 use super::control::ServerHandle;
-use super::event::Event;
+use super::event::{Event, Refusal};
+use super::handler::Handler;
 use super::shared::Shared;
-use super::threads::ServingThreads;
+use crate::protocol::ErrorReply;
 
 /// Room in the kernel for connections that are not accepted yet (a burst, or a pause).
 const LISTEN_BACKLOG: u32 = 4096;
+
+/// Whether an accepted socket inherits TCP_NODELAY from the listening socket, which saves a
+/// system call per connection. Linux copies it; other systems are not relied on.
+const NODELAY_INHERITED: bool = cfg!(target_os = "linux");
+
+/// After shutdown, how long `run` waits for the clients' tasks to finish.
+const SHUTDOWN_WAIT: Duration = Duration::from_millis(1500);
+
+/// Retry delays after a failed `accept()`, for example when out of file descriptors.
+const ACCEPT_BACKOFF_FIRST: Duration = Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
@@ -36,7 +50,7 @@ pub enum BindError {
 }
 
 pub struct Server {
-    listener: std::net::TcpListener,
+    listener: TcpListener,
     shared: Arc<Shared>,
     config: Config,
 }
@@ -70,8 +84,6 @@ impl Server {
     }
 
     /// Serves until `ServerHandle::shutdown`, then waits (briefly) for the clients to be closed.
-    /// The clients are served on threads of their own (`Config::threads`); this task only
-    /// starts them, reports once a second and sweeps the idle.
     pub async fn run(self) {
         let Server {
             listener,
@@ -82,18 +94,64 @@ impl Server {
             addr: shared.local_addr,
             reachable: shared.reachable.clone(),
         });
-        let chores = TaskTracker::new();
-        chores.spawn(report_skipped_every_second(Arc::clone(&shared)));
+        let permits = Arc::new(Semaphore::new(config.max_clients));
+        let tracker = TaskTracker::new();
+        tracker.spawn(report_skipped_every_second(Arc::clone(&shared)));
         if let Some(timeout) = shared.idle_timeout {
-            chores.spawn(sweep_idle(Arc::clone(&shared), timeout));
+            tracker.spawn(sweep_idle(Arc::clone(&shared), timeout));
         }
-        chores.close();
-        let acceptor = Arc::new(Acceptor::new(Arc::clone(&shared), config.clone()));
-        let mut threads = ServingThreads::start(config.threads, listener, acceptor).await;
-        threads.stopped_listening().await;
+        let mut paused = shared.switches.pause_changes();
+        let mut backoff = ACCEPT_BACKOFF_FIRST;
+        loop {
+            if shared.switches.is_paused() {
+                // Connections wait in the listen backlog until resume.
+                tokio::select! {
+                    _ = shared.shutdown.cancelled() => break,
+                    _ = paused.wait_for(|paused| !paused) => continue,
+                }
+            }
+            let accepted = tokio::select! {
+                biased;
+                _ = shared.shutdown.cancelled() => break,
+                _ = paused.wait_for(|paused| *paused) => continue,
+                accepted = listener.accept() => accepted,
+            };
+            let (stream, peer) = match accepted {
+                Ok(accepted) => {
+                    backoff = ACCEPT_BACKOFF_FIRST;
+                    accepted
+                }
+                Err(error) => {
+                    shared.publisher.publish(Event::AcceptFailed {
+                        error: error.to_string(),
+                    });
+                    tokio::select! {
+                        _ = shared.shutdown.cancelled() => break,
+                        _ = sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                    continue;
+                }
+            };
+            if !is_allowed(&config.allow, peer) {
+                refuse(&shared, stream, peer, Refusal::NotAllowed);
+                continue;
+            }
+            let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                refuse(&shared, stream, peer, Refusal::Busy);
+                continue;
+            };
+            if !NODELAY_INHERITED {
+                let _ = stream.set_nodelay(true);
+            }
+            let client = shared.registry.register(peer);
+            let handler = Handler::new(stream, client, Arc::clone(&shared), &config);
+            tracker.spawn(handler.task(permit));
+        }
+        drop(listener);
         shared.publisher.publish(Event::ShuttingDown);
-        threads.ended().await;
-        chores.wait().await;
+        tracker.close();
+        let _ = timeout(SHUTDOWN_WAIT, tracker.wait()).await;
         shared.publisher.report_last_skipped();
     }
 }
@@ -123,9 +181,7 @@ async fn sweep_idle(shared: Arc<Shared>, timeout: Duration) {
     }
 }
 
-/// The listening socket, not yet registered with any runtime: each serving thread registers a
-/// handle of it with its own.
-fn listen(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
         SocketAddr::V6(_) => TcpSocket::new_v6()?,
@@ -134,20 +190,32 @@ fn listen(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
     // Replies go out at once, not held back to join the next one (Nagle).
     socket.set_nodelay(true)?;
     socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)?.into_std()
+    socket.listen(LISTEN_BACKLOG)
+}
+
+fn is_allowed(allow: &[IpNet], peer: SocketAddr) -> bool {
+    // A v4 client of a dual-stack listener shows up as ::ffff:a.b.c.d.
+    let ip = peer.ip().to_canonical();
+    allow.is_empty() || allow.iter().any(|net| net.contains(&ip))
+}
+
+/// Turns a connection away at accept. A busy server says so in one line (best effort, without
+/// waiting); a stranger gets nothing.
+fn refuse(shared: &Shared, stream: TcpStream, peer: SocketAddr, refusal: Refusal) {
+    if refusal == Refusal::Busy {
+        let _ = stream.try_write(ErrorReply::Busy.bytes());
+    }
+    shared.refused(peer, refusal);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::accept::NODELAY_INHERITED;
-    use tokio::net::{TcpListener, TcpStream};
 
     /// The accept loop sets TCP_NODELAY only where the accepted socket does not inherit it.
     #[tokio::test]
     async fn accepted_sockets_have_nodelay_where_it_is_inherited() {
-        let listener =
-            TcpListener::from_std(listen("127.0.0.1:0".parse().unwrap()).unwrap()).unwrap();
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
         let _client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();

@@ -3,7 +3,6 @@
 //! counters and takes commands (kick, pause, resume, mode, delay, shutdown) through a
 //! [`ServerHandle`], so the headless log and the dashboard share every line of it.
 
-mod accept;
 mod client_state;
 mod clock;
 mod config;
@@ -25,10 +24,9 @@ mod registry;
 mod shared;
 mod subscription;
 mod switches;
-mod threads;
 
 pub use clock::ReplyClock;
-pub use config::{Config, one_per_core};
+pub use config::Config;
 pub use control::ServerHandle;
 pub use counters::CounterSnapshot;
 pub use event::{
