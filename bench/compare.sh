@@ -24,9 +24,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 listener_pid() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 wait_listening() { for _ in $(seq 100); do [ -n "$(listener_pid "$1")" ] && return; sleep 0.1; done; echo "nothing listens on $1" >&2; exit 1; }
 
+# jamtui headless; arguments, if any, are environment settings (NAME=VALUE) for it.
 start_jamtui() {
     # 10,000 held clients plus the 50 measuring ones exceed the default --max-clients 10000.
-    "$bin" --headless --quiet --bind 127.0.0.1 --port 0 --max-clients 11000 2> "$work/jamtui.log" &
+    env "$@" "$bin" --headless --quiet --bind 127.0.0.1 --port 0 --max-clients 11000 2> "$work/jamtui.log" &
     for _ in $(seq 50); do grep -q 'listening on' "$work/jamtui.log" 2>/dev/null && break; sleep 0.1; done
     port=$(grep -o '127.0.0.1:[0-9]*' "$work/jamtui.log" | head -1 | cut -d: -f2)
 }
@@ -48,9 +49,10 @@ start_python() {
     wait_listening "$port"
 }
 # A floor server (bench/floor/): the least work any server can do with the same system calls.
+# Arguments after its name are environment settings for it (bench/floor/epoll_floor.c's knobs).
 start_floor() {
     rm -f "$work/floor.port"
-    "$work/$1_floor" > "$work/floor.port" &
+    env "${@:2}" "$work/$1_floor" > "$work/floor.port" &
     for _ in $(seq 50); do [ -s "$work/floor.port" ] && break; sleep 0.1; done
     port=$(head -1 "$work/floor.port")
     wait_listening "$port"
@@ -88,6 +90,8 @@ servers=(
     "python reference|start_python|TIME|."
     "floor: epoll|start_floor epoll|TIME|^C=(1|50) (P=(1|16)|connect-per-request)"
     "floor: io_uring|start_floor uring|TIME|^C=(1|50) (P=(1|16)|connect-per-request)"
+    "floor: epoll, 2 threads|start_floor epoll FLOOR_THREADS=2|TIME|^C=50 connect-per-request"
+    "jamtui, one worker|start_jamtui TOKIO_WORKER_THREADS=1|TIME|^C=50 (P=1|P=16|connect-per-request.*)$"
     "jamtui, dashboard on|start_dashboard|TIME|^C=50 (P=16|connect-per-request, close after QUIT)$"
 )
 for scenario in "${scenarios[@]}"; do
