@@ -124,6 +124,14 @@ and P=16; jamtui keeps tokio's default, a worker per core.
   per connection). The floor runs one thread; the same floor on two threads spends 1.78× its
   own CPU per connection, more than jamtui, so the gap is mostly the price of serving on two
   threads on a machine whose two cores the load generator also uses ("A thread per core", above).
+- Closing after QUIT, connections/s falls into one of two modes on this machine: about 14.7k/s
+  (the bench then spends about 100 µs per connection and its p99 is near 50 ms) or about 25k/s,
+  by the TIME_WAIT sockets that earlier runs left on the client's side, not by the server. A round
+  in the slow mode drags the ratios of its scenario (dashboard on ÷ headless 0.65–1.16 in the run
+  of 2026-12-07). Side by side with the build of the run before (b79b1b0, 2026-11-26), 4
+  alternating rounds of 5 s, the dashboard on spent 37.0–41.5 µs of server CPU per connection
+  then and 36.7–40.7 now (headless 31.6–37.1 then, 31.3–33.1 now): the class view of issue 28
+  costs nothing measurable.
 - On 2 cores, whenever the load generator and the server both keep a core busy, each one's CPU
   time per request is close to the wall time per request, so "server CPU/request" then mostly
   restates throughput, and it moves by several percent from run to run.
