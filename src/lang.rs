@@ -31,6 +31,15 @@ impl Lang {
         }
     }
 
+    /// A number written in English (`1.5`) as the language writes it: Indonesian writes `1,5`,
+    /// a point there separating thousands.
+    pub fn decimals(self, english: String) -> String {
+        match self {
+            Lang::En => english,
+            Lang::Id => english.replace('.', ","),
+        }
+    }
+
     /// The language the environment asks for: the first of `LC_ALL`, `LC_MESSAGES` and `LANG`
     /// that is set (as the C library reads them), Indonesian when it starts with `id`
     /// (`id_ID.UTF-8`), else English.

@@ -111,7 +111,7 @@ impl Report {
         } else {
             said!(lang, "bench.how.pipeline", depth = self.pipeline)
         };
-        let ms = |value: f64| format!("{value:.3}");
+        let ms = |value: f64| lang.decimals(format!("{value:.3}"));
         let mut rows = vec![
             (
                 "bench.label.target",
@@ -121,7 +121,7 @@ impl Report {
                     target = self.target,
                     connections = self.connections,
                     how = how,
-                    seconds = format!("{:.1}", self.elapsed.as_secs_f64())
+                    seconds = lang.decimals(format!("{:.1}", self.elapsed.as_secs_f64()))
                 ),
             ),
             (
@@ -146,7 +146,7 @@ impl Report {
                 ),
             ),
         ];
-        let cpu = |us: f64| said!(lang, "bench.cpu", us = format!("{us:.3}"));
+        let cpu = |us: f64| said!(lang, "bench.cpu", us = lang.decimals(format!("{us:.3}")));
         match self.per_request(self.bench_cpu) {
             Some(us) => rows.push(("bench.label.bench_cpu", cpu(us))),
             None if self.bench_cpu.is_none() => {
@@ -173,7 +173,7 @@ impl Report {
             ));
         }
         if let Some(per) = self.kib_per_held() {
-            let kib = format!("{per:.1}");
+            let kib = lang.decimals(format!("{per:.1}"));
             rows.push(("bench.label.memory", said!(lang, "bench.memory", kib = kib)));
         }
         if let Some(error) = &self.first_error {
@@ -244,6 +244,10 @@ mod tests {
             indonesian.contains("satu koneksi per request"),
             "{indonesian}"
         );
+        // Indonesian writes a decimal comma; a point there separates thousands.
+        assert!(indonesian.contains("10,0 detik"), "{indonesian}");
+        assert!(indonesian.contains("1,3 KiB"), "{indonesian}");
+        assert!(!indonesian.contains("0.250"), "{indonesian}");
         assert!(
             !indonesian.contains("bench."),
             "every label has its text: {indonesian}"

@@ -94,7 +94,7 @@ impl ProbeError {
             ProbeError::NoAnswer { within, got } => t!(
                 "check.probe.no_answer",
                 locale = code,
-                seconds = within.as_secs_f64(),
+                seconds = lang.decimals(within.as_secs_f64().to_string()),
                 instead = instead(got, lang)
             ),
             ProbeError::Closed { got } => {
@@ -135,7 +135,7 @@ impl StillOpen {
         t!(
             "check.probe.still_open",
             locale = code,
-            seconds = self.after.as_secs_f64(),
+            seconds = lang.decimals(self.after.as_secs_f64().to_string()),
             extra = extra
         )
         .into_owned()
@@ -429,7 +429,7 @@ mod tests {
         );
         assert_eq!(
             error.said(Lang::Id),
-            "koneksi masih terbuka setelah 0.5 detik (datang 28 byte lagi)"
+            "koneksi masih terbuka setelah 0,5 detik (datang 28 byte lagi)"
         );
     }
 

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                 .into_iter()
                 .chain(connected);
             let row = Row::new(cells.chain([
-                Cell::from(format::count(client.requests)),
+                Cell::from(format::count(client.requests, lang)),
                 Cell::from(client.last_request_at.map_or_else(
                     || said!(lang, "ui.clients.never"),
                     |at| {
@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                     },
                 )),
                 Cell::from(client.last_latency.map_or_else(String::new, |latency| {
-                    format::latency(latency, theme.glyphs.micros)
+                    format::latency(latency, theme.glyphs.micros, lang)
                 })),
                 Cell::from(state).style(style),
             ]));

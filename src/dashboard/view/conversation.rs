@@ -92,7 +92,7 @@ fn exchanges_table<'a>(app: &'a App, id: ClientId, rows: usize, theme: &'a Theme
             Cell::from(arrow),
             Cell::from(text).style(style),
             Cell::from(exchange.latency.map_or_else(String::new, |latency| {
-                format::latency(latency, glyphs.micros)
+                format::latency(latency, glyphs.micros, app.options.lang)
             })),
         ])
     });

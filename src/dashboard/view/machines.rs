@@ -66,8 +66,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
             Cell::from(numbers[at].as_str()),
             Cell::from(ips[at].as_str()),
         ];
-        let connections = with_connections.then(|| Cell::from(format::count(machine.connections)));
-        let errors = Cell::from(format::count(machine.errors));
+        let connections =
+            with_connections.then(|| Cell::from(format::count(machine.connections, lang)));
+        let errors = Cell::from(format::count(machine.errors, lang));
         Row::new(
             first
                 .into_iter()
@@ -75,7 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) -> TableS
                 .chain([Cell::from(machine.connected.to_string())])
                 .chain(connections)
                 .chain([
-                    Cell::from(format::count(machine.requests)),
+                    Cell::from(format::count(machine.requests, lang)),
                     match machine.errors {
                         0 => errors,
                         _ => errors.style(theme.log_error),

@@ -26,8 +26,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         app.options.lang,
         "ui.chart.title",
         seconds = RATE_HISTORY.min(width),
-        now = format::count(app.rates.now()),
-        max = format::count(top)
+        now = format::count(app.rates.now(), app.options.lang),
+        max = format::count(top, app.options.lang)
     );
     let title = format!(" {title} ");
     let block = panel(title, false, theme);

@@ -24,21 +24,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let lines = vec![
         row(
-            ("ui.stats.clients", format::count(counters.active)),
-            ("ui.stats.req_s", format::count(app.rates.now())),
+            ("ui.stats.clients", format::count(counters.active, lang)),
+            ("ui.stats.req_s", format::count(app.rates.now(), lang)),
         ),
         row(
-            ("ui.stats.conns", format::count(counters.connections)),
-            ("ui.stats.peak_s", format::count(app.rates.peak)),
+            ("ui.stats.conns", format::count(counters.connections, lang)),
+            ("ui.stats.peak_s", format::count(app.rates.peak, lang)),
         ),
         row(
-            ("ui.stats.requests", format::count(counters.requests)),
-            ("ui.stats.errors", format::count(counters.errors)),
+            ("ui.stats.requests", format::count(counters.requests, lang)),
+            ("ui.stats.errors", format::count(counters.errors, lang)),
         ),
         // Turned away at accept: server full (--max-clients), or outside --allow.
         row(
-            ("ui.stats.busy", format::count(counters.busy)),
-            ("ui.stats.denied", format::count(counters.not_allowed)),
+            ("ui.stats.busy", format::count(counters.busy, lang)),
+            ("ui.stats.denied", format::count(counters.not_allowed, lang)),
         ),
     ];
     frame.render_widget(

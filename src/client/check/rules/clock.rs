@@ -121,10 +121,10 @@ fn judge_advance(
             lang,
             "check.detail.times_differ",
             told = told,
-            passed = format!(
+            passed = lang.decimals(format!(
                 "{:.1}",
                 second.arrived.duration_since(first.arrived).as_secs_f64()
-            )
+            ))
         )),
     }
 }
@@ -153,10 +153,10 @@ pub(super) async fn clock_advances(target: SocketAddr, lang: Lang) -> Result<Str
         lang,
         "check.detail.advances",
         first = shown(&first.bytes),
-        seconds = format!(
+        seconds = lang.decimals(format!(
             "{:.1}",
             second.arrived.duration_since(first.arrived).as_secs_f64()
-        ),
+        )),
         how = how,
         second = shown(&second.bytes)
     );
