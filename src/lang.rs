@@ -1,6 +1,6 @@
 //! The language people read jamtui in: English or Bahasa Indonesia, the class's own. Every text
 //! a person reads is in `assets/locales/texts.yml`, both languages side by side under one key;
-//! `t!(key, locale = lang.code())` looks it up (rust-i18n, compiled in). What machines read
+//! `said!(lang, key, name = value)` looks it up (rust-i18n's `t!`, compiled in). What machines read
 //! (rule ids, JSON keys, CSV headers, exit statuses, the server's `WARNING:root:` log) is the
 //! same in every language and is not there.
 
@@ -107,8 +107,7 @@ mod tests {
     }
 
     static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#"(?:^|[^A-Za-z0-9_])(?:t!\(\s*|said!\(\s*[^,"]+,\s*)"([^"]+)""#)
-            .unwrap()
+        regex::Regex::new(r#"(?:^|[^A-Za-z0-9_])said!\(\s*[^,"]+,\s*"([^"]+)""#).unwrap()
     });
 
     #[test]
@@ -129,13 +128,13 @@ mod tests {
                 continue;
             }
             let code = std::fs::read_to_string(&path).unwrap();
-            // A literal key given to `t!` or to `said!` (after its language); a key made at
-            // run time is checked where it is made.
+            // A literal key given to `said!` (after its language); a key made at run time is
+            // checked where it is made.
             for call in CALL.captures_iter(&code) {
                 let key = &call[1];
                 assert!(
                     texts.contains_key(key),
-                    "{}: t!(\"{key}\") is not in texts.yml",
+                    "{}: said!(_, \"{key}\") is not in texts.yml",
                     path.display()
                 );
                 named += 1;

@@ -12,9 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::protocol::check_time_reply;
-use rust_i18n::t;
 
 /// The server closed the connection (or reset it) before replying: a kick, say.
 #[derive(Debug)]
@@ -26,7 +25,7 @@ pub struct NoReplyWithin(pub Duration, pub Lang);
 
 impl std::fmt::Display for ServerClosed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&t!("ask.server_closed", locale = self.0.code()))
+        f.write_str(&said!(self.0, "ask.server_closed"))
     }
 }
 
@@ -35,11 +34,7 @@ impl std::error::Error for ServerClosed {}
 impl std::fmt::Display for NoReplyWithin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let limit = humantime::format_duration(self.0);
-        f.write_str(&t!(
-            "ask.no_reply_within",
-            locale = self.1.code(),
-            limit = limit
-        ))
+        f.write_str(&said!(self.1, "ask.no_reply_within", limit = limit))
     }
 }
 
@@ -86,7 +81,7 @@ impl Delivery {
             Delivery::Split => "client.split_silence",
             Delivery::Together => "client.together_silence",
         };
-        Some(t!(key, locale = lang.code()).into_owned())
+        Some(said!(lang, key))
     }
 }
 
@@ -173,7 +168,7 @@ impl TimeConnection {
     pub async fn quit(mut self, limit: Option<Duration>) -> anyhow::Result<()> {
         write_within(&mut self.stream, b"QUIT\r\n", limit, self.lang)
             .await
-            .with_context(|| t!("ask.sending_quit_failed", locale = self.lang.code()))?;
+            .with_context(|| said!(self.lang, "ask.sending_quit_failed"))?;
         let _ = self.stream.shutdown().await;
         Ok(())
     }
@@ -195,9 +190,9 @@ pub async fn write_within(
         Ok(written) => Ok(written?),
         Err(_) => bail!(
             "{}",
-            t!(
+            said!(
+                lang,
                 "ask.stopped_reading",
-                locale = lang.code(),
                 bytes = bytes.len(),
                 limit = humantime::format_duration(limit)
             )
@@ -218,21 +213,19 @@ pub enum ConnectError {
 impl ConnectError {
     /// Why, in `lang`; the system's own words (English) for a failure other than a refusal.
     pub fn said(&self, lang: Lang) -> String {
-        let code = lang.code();
         match self {
             ConnectError::Refused(error)
                 if lang != Lang::En && error.kind() == std::io::ErrorKind::ConnectionRefused =>
             {
-                t!("connect.refused", locale = code).into_owned()
+                said!(lang, "connect.refused")
             }
             ConnectError::Refused(error) => error.to_string(),
-            ConnectError::TimedOut(limit) => t!(
+            ConnectError::TimedOut(limit) => said!(
+                lang,
                 "connect.timed_out",
-                locale = code,
                 limit = humantime::format_duration(*limit)
-            )
-            .into_owned(),
-            ConnectError::ReachedItself => t!("connect.reached_itself", locale = code).into_owned(),
+            ),
+            ConnectError::ReachedItself => said!(lang, "connect.reached_itself"),
         }
     }
 
@@ -243,15 +236,13 @@ impl ConnectError {
             ConnectError::TimedOut(_) => "connect.check_firewall",
             ConnectError::ReachedItself => "connect.check_port",
         };
-        let code = lang.code();
-        t!(
+        said!(
+            lang,
             "connect.cannot_reach",
-            locale = code,
             target = format!("{host}:{port}"),
             why = self.said(lang),
-            check = t!(check, locale = code)
+            check = said!(lang, check)
         )
-        .into_owned()
     }
 }
 
@@ -306,7 +297,7 @@ fn closed_or(error: std::io::Error, doing: &str, lang: Lang) -> anyhow::Error {
     use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
     match error.kind() {
         BrokenPipe | ConnectionReset | ConnectionAborted => ServerClosed(lang).into(),
-        _ => anyhow::Error::new(error).context(t!(doing, locale = lang.code()).into_owned()),
+        _ => anyhow::Error::new(error).context(said!(lang, doing)),
     }
 }
 
@@ -322,10 +313,7 @@ pub async fn read_line(
             return Ok(end);
         }
         if input.len() > MAX_REPLY {
-            bail!(
-                "{}",
-                t!("ask.reply_too_long", locale = lang.code(), max = MAX_REPLY)
-            );
+            bail!("{}", said!(lang, "ask.reply_too_long", max = MAX_REPLY));
         }
         input.reserve(MAX_REPLY);
         let read = stream

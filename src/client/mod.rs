@@ -12,9 +12,8 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail};
 
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::text::pyrepr;
-use rust_i18n::t;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
@@ -69,12 +68,11 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
             (number, tally, outcome)
         });
     }
-    let code = options.lang.code();
+    let lang = options.lang;
     let (mut total, mut failed) = (Tally::default(), Vec::new());
     while let Some(outcome) = clients.join_next().await {
-        let (number, tally, outcome) = outcome.map_err(|error| {
-            anyhow!("{}", t!("client.task_failed", locale = code, error = error))
-        })?;
+        let (number, tally, outcome) = outcome
+            .map_err(|error| anyhow!("{}", said!(lang, "client.task_failed", error = error)))?;
         total.replies += tally.replies;
         total.reconnections += tally.reconnections;
         if let Err(error) = outcome {
@@ -85,18 +83,13 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
         return failed.pop().map_or(Ok(()), |(_, error)| Err(error));
     }
     for (number, error) in &failed {
-        let label = t!("client.label", locale = code, number = number);
+        let label = said!(lang, "client.label", number = number);
         let error = format!("{error:#}");
-        say(&t!(
-            "client.failed",
-            locale = code,
-            label = label,
-            error = error
-        ));
+        say(&said!(lang, "client.failed", label = label, error = error));
     }
-    say(&t!(
+    say(&said!(
+        lang,
         "client.summary",
-        locale = code,
         clients = options.clients,
         replies = total.replies,
         reconnections = total.reconnections,
@@ -106,9 +99,9 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
         0 => Ok(()),
         count => bail!(
             "{}",
-            t!(
+            said!(
+                lang,
                 "client.some_failed",
-                locale = code,
                 count = count,
                 clients = options.clients
             )
@@ -119,9 +112,9 @@ pub async fn run(options: ClientOptions) -> anyhow::Result<()> {
 /// One client's run; what it did is counted in `tally` as it goes, so that a client that fails
 /// later still counts the replies it had.
 async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> anyhow::Result<()> {
-    let (lang, code) = (options.lang, options.lang.code());
+    let lang = options.lang;
     let label = if options.clients > 1 {
-        t!("client.label", locale = code, number = number).into_owned()
+        said!(lang, "client.label", number = number)
     } else {
         String::new()
     };
@@ -133,9 +126,9 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
     };
     if let Some(key) = sending {
         let shown: Vec<String> = writes.iter().map(|bytes| pyrepr::bytes(bytes)).collect();
-        say(&t!(
+        say(&said!(
+            lang,
             key,
-            locale = code,
             label = label,
             writes = writes.len(),
             shown = shown.join(", ")
@@ -167,7 +160,7 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
                 closes_in_a_row += 1;
                 tally.reconnections += 1;
                 open = None;
-                say(&t!("client.kicked", locale = code, label = label));
+                say(&said!(lang, "client.kicked", label = label));
                 continue;
             }
             Err(error) => match options.delivery.silence_means(lang) {
@@ -175,7 +168,7 @@ async fn client(number: usize, options: &ClientOptions, tally: &mut Tally) -> an
                 Some(_)
                     if error.is::<NoReplyWithin>() && !answers_whole_requests(options).await =>
                 {
-                    return Err(error.context(t!("client.not_even_whole", locale = code)));
+                    return Err(error.context(said!(lang, "client.not_even_whole")));
                 }
                 Some(meaning) => return Err(error.context(meaning)),
                 None => return Err(error),
@@ -231,7 +224,7 @@ async fn ask_saying_so(
             () = tokio::time::sleep(STILL_WAITING_EVERY) => {
                 waited += STILL_WAITING_EVERY;
                 let waited = humantime::format_duration(waited);
-                say(&t!("client.still_waiting", locale = lang.code(), label = label, waited = waited));
+                say(&said!(lang, "client.still_waiting", label = label, waited = waited));
             }
         }
     }

@@ -5,9 +5,8 @@ pub(crate) mod framing;
 
 pub use framing::{LineSpan, LineTooLong, next_line};
 
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::text::pyrepr;
-use rust_i18n::t;
 
 /// What one request line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,9 +102,8 @@ pub enum Malformed {
 impl ReplyError {
     /// What went wrong, in `lang`.
     pub fn said(&self, lang: Lang) -> String {
-        let code = lang.code();
         match self {
-            ReplyError::Server(text) => t!("reply.server_error", locale = code, text = text),
+            ReplyError::Server(text) => said!(lang, "reply.server_error", text = text),
             ReplyError::Malformed { line, why } => {
                 let key = match why {
                     Malformed::NotUtf8 => "reply.not_utf8",
@@ -114,11 +112,10 @@ impl ReplyError {
                     Malformed::NoJam => "reply.no_jam",
                     Malformed::NotAClock => "reply.not_a_clock",
                 };
-                let why = t!(key, locale = code, line = line);
-                t!("reply.malformed", locale = code, why = why)
+                let why = said!(lang, key, line = line);
+                said!(lang, "reply.malformed", why = why)
             }
         }
-        .into_owned()
     }
 }
 

@@ -18,7 +18,6 @@ use crate::lang::said;
 use crate::log::LogFormat;
 use crate::server;
 use crate::text::printable;
-use rust_i18n::t;
 use signals::ShutdownSignals;
 
 /// One run of the server: how it serves, how it logs, and what runs beside it.
@@ -83,15 +82,15 @@ pub struct CheckJob {
 pub fn check(job: CheckJob) -> anyhow::Result<()> {
     let class = job.roster.is_some();
     // Grading a class takes minutes: a sheet that could not be written is said now.
-    let lang = job.options.lang.code();
+    let lang = job.options.lang;
     if let Some((path, _)) = &job.sheet {
         crate::files::check_writable(path).map_err(|error| {
             let path = path.display();
             anyhow::anyhow!(
                 "{}",
-                t!(
+                said!(
+                    lang,
                     "check.note.sheet_unwritable",
-                    locale = lang,
                     path = path,
                     error = error
                 )
@@ -116,15 +115,10 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
         let names = printable(&no_port.join(", ")).into_owned();
         let port = roster::DEFAULT_PORT;
         let note = match no_port.len() {
-            1 => t!(
-                "check.note.no_port_one",
-                locale = lang,
-                port = port,
-                names = names
-            ),
-            rows => t!(
+            1 => said!(lang, "check.note.no_port_one", port = port, names = names),
+            rows => said!(
+                lang,
                 "check.note.no_port_many",
-                locale = lang,
                 rows = rows,
                 port = port,
                 names = names
@@ -164,12 +158,7 @@ pub fn check(job: CheckJob) -> anyhow::Result<()> {
             let path = path.display();
             anyhow::anyhow!(
                 "{}",
-                t!(
-                    "check.note.cannot_write",
-                    locale = lang,
-                    path = path,
-                    error = error
-                )
+                said!(lang, "check.note.cannot_write", path = path, error = error)
             )
         })?;
     }

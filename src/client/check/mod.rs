@@ -19,11 +19,10 @@ pub use rules::Rule;
 pub use sheet::{SheetStyle, table, write_csv};
 
 use crate::client::ask;
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::time::Zone;
 use probe::Probe;
 use rules::{Failed, Judge};
-use rust_i18n::t;
 
 /// How long `still_up` waits for the close after its QUIT.
 const QUIT_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
@@ -89,12 +88,11 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
                         stopped = Some(rule);
                         (
                             Outcome::Failed,
-                            t!(
+                            said!(
+                                options.lang,
                                 "check.report.then_stopped",
-                                locale = options.lang.code(),
                                 detail = failed.detail(options.lang)
-                            )
-                            .into_owned(),
+                            ),
                         )
                     }
                 }
@@ -121,7 +119,7 @@ pub async fn check(host: &str, port: u16, options: CheckOptions) -> Report {
 async fn resolve(host: &str, port: u16, lang: Lang) -> Result<SocketAddr, String> {
     let unknown = || {
         let target = format!("{host}:{port}");
-        t!("check.unknown_host", locale = lang.code(), target = target).into_owned()
+        said!(lang, "check.unknown_host", target = target)
     };
     tokio::net::lookup_host((host, port))
         .await
@@ -142,10 +140,5 @@ async fn still_up(target: SocketAddr) -> Result<(), ask::ConnectError> {
 }
 
 fn stopped_after(rule: Rule, lang: Lang) -> String {
-    t!(
-        "check.report.stopped_after",
-        locale = lang.code(),
-        rule = rule.name(lang)
-    )
-    .into_owned()
+    said!(lang, "check.report.stopped_after", rule = rule.name(lang))
 }

@@ -17,9 +17,8 @@ use tokio::time::{Instant, timeout, timeout_at};
 
 use super::told::TimeOfDay;
 use crate::client::ask;
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::text::pyrepr;
-use rust_i18n::t;
 
 /// Longest line read from a server under test.
 const MAX_LINE: usize = 1024;
@@ -59,62 +58,49 @@ fn instead(got: &[Vec<u8>], lang: Lang) -> String {
     if got.is_empty() {
         return String::new();
     }
-    let code = lang.code();
     let lines: Vec<String> = got.iter().take(3).map(|line| shown(line)).collect();
     let more = match got.len() {
         0..=3 => String::new(),
-        many => t!("check.probe.more_lines", locale = code, count = many - 3).into_owned(),
+        many => said!(lang, "check.probe.more_lines", count = many - 3),
     };
-    let then = t!("check.probe.then", locale = code);
-    t!(
+    let then = said!(lang, "check.probe.then");
+    said!(
+        lang,
         "check.probe.only",
-        locale = code,
         lines = lines.join(&then),
         more = more
     )
-    .into_owned()
 }
 
 impl ProbeError {
     /// What happened, in `lang`.
     pub fn said(&self, lang: Lang) -> String {
-        let code = lang.code();
         match self {
             ProbeError::Connect(why) => {
-                t!("check.probe.connect", locale = code, why = why.said(lang))
+                said!(lang, "check.probe.connect", why = why.said(lang))
             }
             ProbeError::Send { sent, why } => {
-                t!(
-                    "check.probe.send",
-                    locale = code,
-                    sent = shown(sent),
-                    why = why
-                )
+                said!(lang, "check.probe.send", sent = shown(sent), why = why)
             }
-            ProbeError::NoAnswer { within, got } => t!(
+            ProbeError::NoAnswer { within, got } => said!(
+                lang,
                 "check.probe.no_answer",
-                locale = code,
                 seconds = lang.decimals(within.as_secs_f64().to_string()),
                 instead = instead(got, lang)
             ),
             ProbeError::Closed { got } => {
-                t!(
-                    "check.probe.closed",
-                    locale = code,
-                    instead = instead(got, lang)
-                )
+                said!(lang, "check.probe.closed", instead = instead(got, lang))
             }
             ProbeError::TooLong(head) => {
-                t!(
+                said!(
+                    lang,
                     "check.probe.too_long",
-                    locale = code,
                     max = MAX_LINE,
                     head = shown(head)
                 )
             }
-            ProbeError::Read(why) => t!("check.probe.read", locale = code, why = why),
+            ProbeError::Read(why) => said!(lang, "check.probe.read", why = why),
         }
-        .into_owned()
     }
 }
 
@@ -127,18 +113,16 @@ pub struct StillOpen {
 
 impl StillOpen {
     pub fn said(&self, lang: Lang) -> String {
-        let code = lang.code();
         let extra = match self.extra {
             0 => String::new(),
-            count => t!("check.probe.more_bytes", locale = code, count = count).into_owned(),
+            count => said!(lang, "check.probe.more_bytes", count = count),
         };
-        t!(
+        said!(
+            lang,
             "check.probe.still_open",
-            locale = code,
             seconds = lang.decimals(self.after.as_secs_f64().to_string()),
             extra = extra
         )
-        .into_owned()
     }
 }
 

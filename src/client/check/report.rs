@@ -5,8 +5,7 @@ use chrono::{DateTime, Local};
 
 use super::rules::Rule;
 use super::wrap::wrap;
-use crate::lang::Lang;
-use rust_i18n::t;
+use crate::lang::{Lang, said};
 
 /// How a rule came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,25 +54,18 @@ impl Status {
 
     /// The word for people.
     pub fn said(&self, lang: Lang) -> String {
-        t!(
-            format!("check.status.{}", self.word()),
-            locale = lang.code()
-        )
-        .into_owned()
+        said!(lang, format!("check.status.{}", self.word()))
     }
 
     /// What a person needs to know beyond the verdicts, if anything.
     pub fn note(&self, lang: Lang) -> Option<String> {
         match self {
             Status::Graded => None,
-            Status::Stopped { after } => Some(
-                t!(
-                    "check.report.stopped_accepting",
-                    locale = lang.code(),
-                    rule = after.name(lang)
-                )
-                .into_owned(),
-            ),
+            Status::Stopped { after } => Some(said!(
+                lang,
+                "check.report.stopped_accepting",
+                rule = after.name(lang)
+            )),
             Status::Unreachable(why) => Some(why.clone()),
         }
     }
@@ -102,7 +94,7 @@ impl Report {
             .map(|rule| Verdict {
                 rule,
                 outcome: Outcome::NotJudged,
-                detail: t!("check.report.unreachable", locale = lang.code()).into_owned(),
+                detail: said!(lang, "check.report.unreachable"),
             })
             .collect();
         Report {
@@ -167,11 +159,11 @@ impl Report {
     /// A row per rule, the failures with their hints, and the score, in 80 columns; `colour`
     /// for a terminal.
     pub fn to_text(&self, colour: bool) -> String {
-        let lang = self.lang.code();
+        let lang = self.lang;
         let mut lines = wrap(
-            &t!(
+            &said!(
+                lang,
                 "check.report.checking",
-                locale = lang,
                 target = self.target,
                 date = self.checked_at.format("%Y-%m-%d"),
                 time = self.checked_at.format("%H:%M:%S")
@@ -180,9 +172,9 @@ impl Report {
             "  ",
         );
         let mark_of = |outcome: &Outcome| match outcome {
-            Outcome::Passed => (t!("check.report.pass", locale = lang), "32"),
-            Outcome::Failed => (t!("check.report.fail", locale = lang), "1;31"),
-            Outcome::NotJudged => (t!("check.report.not_judged", locale = lang), "2"),
+            Outcome::Passed => (said!(lang, "check.report.pass"), "32"),
+            Outcome::Failed => (said!(lang, "check.report.fail"), "1;31"),
+            Outcome::NotJudged => (said!(lang, "check.report.not_judged"), "2"),
         };
         let names: Vec<String> = self
             .verdicts
@@ -199,7 +191,7 @@ impl Report {
         let name_width =
             widest(&mut Rule::all().map(|rule| rule.name(self.lang).chars().count())).max(17);
         let indent = " ".repeat(mark_width + 2 + name_width + 1);
-        let hint = format!("{}: ", t!("check.report.hint", locale = lang));
+        let hint = format!("{}: ", said!(lang, "check.report.hint"));
         for (verdict, name) in self.verdicts.iter().zip(&names) {
             let (mark, code) = mark_of(&verdict.outcome);
             let first = format!("{mark:<mark_width$}  {name:<name_width$} ");
@@ -220,16 +212,13 @@ impl Report {
         if let Some(note) = self.status.note(self.lang) {
             lines.extend(wrap(&note, "", "  "));
         }
-        lines.push(
-            t!(
-                "check.report.score",
-                locale = lang,
-                passed = self.passed(),
-                total = self.verdicts.len(),
-                percent = format!("{:.0}", self.percent())
-            )
-            .into_owned(),
-        );
+        lines.push(said!(
+            lang,
+            "check.report.score",
+            passed = self.passed(),
+            total = self.verdicts.len(),
+            percent = format!("{:.0}", self.percent())
+        ));
         lines.join("\n")
     }
 }

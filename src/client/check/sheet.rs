@@ -7,9 +7,8 @@ use std::path::Path;
 use super::roster::Grade;
 use super::rules::Rule;
 use super::wrap::wrap;
-use crate::lang::Lang;
+use crate::lang::{Lang, said};
 use crate::text::printable;
-use rust_i18n::t;
 
 /// How the grade sheet is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,7 +36,7 @@ fn cut(name: &str, width: usize) -> String {
 /// why the server could not be reached), wrapped under its own column; in `lang`, but for the
 /// rules' ids.
 pub fn table(grades: &[Grade], lang: Lang) -> String {
-    let said = |key: &str| t!(format!("check.table.{key}"), locale = lang.code()).into_owned();
+    let said = |key: &str| said!(lang, format!("check.table.{key}"));
     let names: Vec<String> = grades
         .iter()
         .map(|grade| cut(&printable(&grade.student.name), NAME_WIDTH))

@@ -16,7 +16,6 @@ use super::probe::{Answer, Probe, ProbeError, shown};
 use crate::lang::{Lang, said};
 use crate::protocol::check_time_reply;
 use crate::time::Zone;
-use rust_i18n::t;
 
 /// How long a rule waits for each answer: a slow server is judged by `prompt`, and only there.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
@@ -107,12 +106,12 @@ impl Rule {
 
     /// The rule as people read it: its id in English, a name in Indonesian.
     pub fn name(self, lang: Lang) -> String {
-        t!(format!("check.rule.{}", self.id()), locale = lang.code()).into_owned()
+        said!(lang, format!("check.rule.{}", self.id()))
     }
 
     /// What a student can do about a failure.
     pub fn hint(self, lang: Lang) -> String {
-        t!(format!("check.hint.{}", self.id()), locale = lang.code()).into_owned()
+        said!(lang, format!("check.hint.{}", self.id()))
     }
 
     /// Judges this rule: what happened, as a pass or a failure, told in the judge's language.
