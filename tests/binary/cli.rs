@@ -571,7 +571,7 @@ async fn privacy_masks_addresses_in_the_json_log_fields_too() {
 }
 
 fn config_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("jamtui-config-{}", std::process::id()));
+    let dir = crate::common::scratch_dir(&format!("config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();

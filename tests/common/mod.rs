@@ -244,11 +244,17 @@ pub async fn answering_with(reply: &'static [u8]) -> u16 {
 }
 
 /// An empty directory to stand for the user's config directory, so that no test reads the
-/// developer's own `~/.config/jamtui/config.toml`.
+/// developer's own `~/.config/jamtui/config.toml`. It is under the build's own scratch directory
+/// (`target/tmp`, which `cargo clean` empties), not the system's.
 pub fn no_user_config() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jamtui-test-home-{}", std::process::id()));
+    let dir = scratch_dir(&format!("home-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     dir
+}
+
+/// A directory for a test's files under `target/tmp`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 /// The real binary, its output captured, with no user config file.
